@@ -1,0 +1,94 @@
+"""The `kengo-bot` command: `run`, `db upgrade`, `demo-data`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from telegram.error import InvalidToken, NetworkError
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.logs import configure_logging
+
+log = logging.getLogger("bot")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kengo-bot", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="upgrade the database, then serve the bot (polling or webhook)")
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_commands.add_parser("upgrade", help="apply the database migrations and exit")
+    commands.add_parser("demo-data", help="load the demo projects (idempotent)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        print(f"kengo-bot: {error}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level, _secrets(settings))
+    try:
+        if args.command == "run":
+            from bot.server import serve
+
+            asyncio.run(serve(settings))
+        elif args.command == "db":
+            asyncio.run(_upgrade(settings))
+        else:
+            asyncio.run(_demo_data(settings))
+    except InvalidToken:
+        print(
+            "kengo-bot: Telegram refused TELEGRAM_BOT_TOKEN (revoked or mistyped)", file=sys.stderr
+        )
+        return 2
+    except NetworkError as error:
+        print(f"kengo-bot: cannot reach the Telegram Bot API: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def _secrets(settings: Settings) -> list[str]:
+    secrets = [settings.telegram_bot_token, settings.telegram_webhook_secret]
+    secrets += [settings.stripe_secret_key, settings.stripe_webhook_secret]
+    return [secret.get_secret_value() for secret in secrets if secret is not None]
+
+
+async def _upgrade(settings: Settings) -> None:
+    from bot.db import create_engine, upgrade_schema
+
+    engine = create_engine(settings.database_url)
+    try:
+        await upgrade_schema(engine)
+    finally:
+        await engine.dispose()
+    log.info("database schema is up to date")
+
+
+async def _demo_data(settings: Settings) -> None:
+    from bot.db import create_engine, create_session_factory, upgrade_schema
+    from bot.demo import load_demo_data
+
+    engine = create_engine(settings.database_url)
+    try:
+        await upgrade_schema(engine)
+        report = await load_demo_data(create_session_factory(engine))
+    finally:
+        await engine.dispose()
+    print(
+        f"demo data: {report.created} projects added, {report.already_present} already present, "
+        f"{report.pledges} pledges added"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""Build the python-telegram-bot Application with everything handlers need."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from telegram import Update
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, CallbackContext, ExtBot
+
+from bot.config import Settings
+from bot.i18n import Catalogs, Translator
+from bot.services.projects import ProjectService
+from bot.services.stripe_events import StripeEventService
+from bot.services.users import Profile, UserService, Visitor
+from bot.updates import PerUserUpdateProcessor
+
+RUNTIME_KEY = "runtime"
+
+
+@dataclass
+class Services:
+    users: UserService
+    projects: ProjectService
+    stripe_events: StripeEventService
+
+    @classmethod
+    def create(cls, sessions: async_sessionmaker[AsyncSession], settings: Settings) -> Services:
+        return cls(
+            users=UserService(sessions, settings.default_locale),
+            projects=ProjectService(sessions),
+            stripe_events=StripeEventService(sessions),
+        )
+
+
+@dataclass
+class Runtime:
+    """What the bot shares between updates; built once per process, never at import time."""
+
+    settings: Settings
+    engine: AsyncEngine
+    catalogs: Catalogs
+    services: Services
+
+    def is_moderator(self, user_id: int) -> bool:
+        return user_id in self.settings.moderator_ids
+
+
+class KengoContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """The handlers' context: the runtime, and the current user's profile, read once per update."""
+
+    def __init__(self, application: Application[Any, Any, Any, Any, Any, Any], **kwargs: Any):
+        super().__init__(application, **kwargs)
+        self._profile: Profile | None = None
+
+    @property
+    def runtime(self) -> Runtime:
+        runtime: Runtime = self.application.bot_data[RUNTIME_KEY]
+        return runtime
+
+    @property
+    def services(self) -> Services:
+        return self.runtime.services
+
+    async def profile(self, update: Update) -> Profile:
+        """The user behind the update, created on first contact (cached for this update)."""
+        if self._profile is None:
+            user = update.effective_user
+            if user is None:
+                raise ValueError("update without a user")
+            self._profile = await self.services.users.greet(
+                Visitor(user.id, user.first_name, user.last_name, user.username, user.language_code)
+            )
+        return self._profile
+
+    def remember_profile(self, profile: Profile) -> None:
+        """Replace the cached profile after the user changed it (e.g. the language)."""
+        self._profile = profile
+
+    async def translator(self, update: Update) -> Translator:
+        return self.runtime.catalogs.translator((await self.profile(update)).locale)
+
+
+def build_application(
+    settings: Settings, runtime: Runtime
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    """The PTB application, pointed at `TELEGRAM_API_URL`; polling only when no webhook is set."""
+    from handlers import register  # handlers import bot.app: keep the cycle out of import time
+
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(settings.telegram_api_url)
+        .base_file_url(_file_url(settings.telegram_api_url))
+        .context_types(_context_types())
+        .rate_limiter(AIORateLimiter(max_retries=2))
+        # Different users are served concurrently (each update opens its own session).
+        .concurrent_updates(PerUserUpdateProcessor(64))
+    )
+    if settings.webhook_mode:
+        builder = builder.updater(None)
+    application = builder.build()
+    application.bot_data[RUNTIME_KEY] = runtime
+    register(application)
+    return application
+
+
+def _file_url(api_url: str) -> str:
+    # https://api.telegram.org/bot -> https://api.telegram.org/file/bot (same for self-hosted).
+    head, _, tail = api_url.rstrip("/").rpartition("/")
+    return f"{head}/file/{tail}" if head else api_url
+
+
+def _context_types() -> Any:
+    from telegram.ext import ContextTypes
+
+    return ContextTypes(context=KengoContext)

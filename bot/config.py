@@ -1,0 +1,105 @@
+"""Settings, read once from the environment (and an optional `.env` file) by the CLI."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# Telegram tokens look like "123456789:AA...": a numeric bot id, a colon, then 30+ URL-safe chars.
+# Checked up front so a typo fails with a clear message instead of an opaque 401 later.
+_TOKEN_RE = re.compile(r"^\d{3,15}:[A-Za-z0-9_-]{20,}$")
+# Telegram accepts 1-256 characters of A-Za-z0-9_- as a webhook secret token.
+_WEBHOOK_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+Locale = Literal["fr", "br"]
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names it and fits on one line."""
+
+
+class Settings(BaseSettings):
+    """Every operator setting of the bot; see the README for what each one does."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    database_url: str = "sqlite+aiosqlite:///kengo.db"
+    http_host: str = "0.0.0.0"  # noqa: S104 - the container must be reachable from outside
+    http_port: int = Field(default=8080, ge=1, le=65535)
+    webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    stripe_secret_key: SecretStr | None = None
+    stripe_webhook_secret: SecretStr | None = None
+    stripe_api_base: str = "https://api.stripe.com"
+    moderator_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    moderation_chat_id: int | None = None
+    default_locale: Locale = "fr"
+    log_level: str = "INFO"
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr) -> SecretStr:
+        if not _TOKEN_RE.match(value.get_secret_value().strip()):
+            raise ValueError("does not look like a bot token from @BotFather (123456:ABC...)")
+        return SecretStr(value.get_secret_value().strip())
+
+    @field_validator("moderator_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            if not all(re.fullmatch(r"-?\d+", part) for part in parts):
+                raise ValueError("must be comma-separated Telegram user ids")
+            return frozenset(int(part) for part in parts)
+        return value
+
+    @field_validator("webhook_url", "moderation_chat_id", "telegram_webhook_secret", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _https_base(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("must be an absolute https:// URL")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        secret = self.telegram_webhook_secret
+        if secret is not None and not _WEBHOOK_SECRET_RE.match(secret.get_secret_value()):
+            raise ValueError("TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z a-z 0-9 _ -")
+        if self.webhook_url and secret is None:
+            raise ValueError("TELEGRAM_WEBHOOK_SECRET is required when WEBHOOK_URL is set")
+        return self
+
+    @property
+    def webhook_mode(self) -> bool:
+        return self.webhook_url is not None
+
+    @property
+    def telegram_webhook_url(self) -> str | None:
+        return f"{self.webhook_url}/telegram" if self.webhook_url else None
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, turning pydantic's report into one line that names the variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = "_".join(str(part) for part in first["loc"]).upper()
+        if first["type"] == "missing":
+            raise ConfigError(f"{name} is required (set it in the environment or .env)") from None
+        message = str(first["msg"]).removeprefix("Value error, ")
+        if not name:
+            raise ConfigError(message) from None
+        raise ConfigError(f"{name} {message}") from None

@@ -1,0 +1,328 @@
+"""The database schema: what the whole product stores. Money is always integer cents."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every engine (SQLite would hand back naive ones)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class ProjectStatus(enum.StrEnum):
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    CHANGES_REQUESTED = "changes_requested"
+    REJECTED = "rejected"
+    LIVE = "live"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class Category(enum.StrEnum):
+    CULTURE = "culture"
+    INNOVATION = "innovation"
+    SOLIDARITY = "solidarity"
+    HERITAGE = "heritage"
+    ENVIRONMENT = "environment"
+    SPORT = "sport"
+    BRETON_LANGUAGE = "breton_language"
+
+
+class Departement(enum.StrEnum):
+    """The five départements of historic Brittany, by their INSEE numbers."""
+
+    COTES_DARMOR = "22"
+    FINISTERE = "29"
+    ILLE_ET_VILAINE = "35"
+    LOIRE_ATLANTIQUE = "44"
+    MORBIHAN = "56"
+
+
+class FundingModel(enum.StrEnum):
+    ALL_OR_NOTHING = "all_or_nothing"
+    KEEP_IT_ALL = "keep_it_all"
+
+
+class PledgeStatus(enum.StrEnum):
+    PENDING = "pending"  # checkout session open, nothing paid yet
+    PROCESSING = "processing"  # paid by a delayed method (e.g. SEPA), awaiting settlement
+    PAID = "paid"
+    FAILED = "failed"
+    EXPIRED = "expired"
+    REFUND_PENDING = "refund_pending"
+    REFUNDED = "refunded"
+
+
+class Decision(enum.StrEnum):
+    APPROVE = "approve"
+    REQUEST_CHANGES = "request_changes"
+    REJECT = "reject"
+
+
+class OutboxStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    BLOCKED = "blocked"  # the recipient blocked the bot
+    FAILED = "failed"  # gave up after the retry cap
+
+
+def _enum(cls: type[enum.StrEnum]) -> Enum:
+    # Stored as plain strings: new members need no ALTER TYPE on PostgreSQL nor a table rebuild
+    # on SQLite.
+    return Enum(
+        cls,
+        native_enum=False,
+        create_constraint=False,
+        length=24,
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+class Base(DeclarativeBase):
+    # Deterministic constraint names so Alembic can alter them later (SQLite batch mode needs it).
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UtcDateTime(),
+        dict[str, Any]: JSON(),
+    }
+
+
+class Timestamped:
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class User(Timestamped, Base):
+    """A Telegram user who talked to the bot; the id is Telegram's user id (= private chat id)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    first_name: Mapped[str] = mapped_column(String(128))
+    last_name: Mapped[str | None] = mapped_column(String(128))
+    username: Mapped[str | None] = mapped_column(String(64))
+    telegram_language: Mapped[str | None] = mapped_column(String(16))
+    locale: Mapped[str] = mapped_column(String(8))
+    # False until the user picks a language: the first-contact prompt depends on it.
+    locale_chosen: Mapped[bool] = mapped_column(default=False)
+    home_departement: Mapped[Departement | None] = mapped_column(_enum(Departement))
+    # The deep-link payload of the user's very first /start: where they came from.
+    arrival_payload: Mapped[str | None] = mapped_column(String(64))
+    blocked: Mapped[bool] = mapped_column(default=False)
+    blocked_at: Mapped[datetime | None]
+    notifications_muted: Mapped[bool] = mapped_column(default=False)
+    reminders_muted: Mapped[bool] = mapped_column(default=False)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Project(Timestamped, Base):
+    __tablename__ = "projects"
+    __table_args__ = (
+        CheckConstraint("goal_cents > 0", name="goal_positive"),
+        CheckConstraint("raised_cents >= 0", name="raised_not_negative"),
+        Index("ix_projects_status_ends_at", "status", "ends_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    status: Mapped[ProjectStatus] = mapped_column(_enum(ProjectStatus), default=ProjectStatus.DRAFT)
+    # Natural key of the projects loaded by `kengo-bot demo-data`: reloading stays idempotent.
+    slug: Mapped[str | None] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(80), default="")
+    summary: Mapped[str] = mapped_column(String(280), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    breton_connection: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[Category | None] = mapped_column(_enum(Category))
+    departement: Mapped[Departement | None] = mapped_column(_enum(Departement))
+    commune: Mapped[str | None] = mapped_column(String(80))
+    # Accent-free, lower-case title + summary + commune: one portable column to search on.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    goal_cents: Mapped[int] = mapped_column(BigInteger, default=1)
+    funding_model: Mapped[FundingModel] = mapped_column(
+        _enum(FundingModel), default=FundingModel.ALL_OR_NOTHING
+    )
+    duration_days: Mapped[int | None]
+    starts_at: Mapped[datetime | None]
+    ends_at: Mapped[datetime | None]
+    photo_file_id: Mapped[str | None] = mapped_column(String(256))
+    # Cached from paid pledges, updated in the transaction that marks a pledge paid or refunded.
+    raised_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    contributors_count: Mapped[int] = mapped_column(default=0)
+    followers_count: Mapped[int] = mapped_column(default=0)
+    # Highest goal percentage (50, 100) already announced to followers, so each is sent once.
+    milestone_notified: Mapped[int] = mapped_column(default=0)
+    # Where the owner stopped in the submission wizard; None outside the wizard.
+    wizard_step: Mapped[str | None] = mapped_column(String(32))
+    submitted_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+
+    reward_tiers: Mapped[list[RewardTier]] = relationship(
+        back_populates="project", order_by="RewardTier.position", cascade="all, delete-orphan"
+    )
+
+
+class RewardTier(Base):
+    __tablename__ = "reward_tiers"
+    __table_args__ = (
+        CheckConstraint("min_amount_cents > 0", name="min_amount_positive"),
+        CheckConstraint(
+            "quantity_limit IS NULL OR claimed_count + reserved_count <= quantity_limit",
+            name="not_oversold",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0)
+    title: Mapped[str] = mapped_column(String(80))
+    description: Mapped[str] = mapped_column(Text, default="")
+    min_amount_cents: Mapped[int] = mapped_column(BigInteger)
+    quantity_limit: Mapped[int | None]  # None: unlimited
+    claimed_count: Mapped[int] = mapped_column(default=0)
+    # Units held by open checkout sessions, released when a session expires or fails.
+    reserved_count: Mapped[int] = mapped_column(default=0)
+    estimated_delivery: Mapped[date | None] = mapped_column(Date)
+
+    project: Mapped[Project] = relationship(back_populates="reward_tiers")
+
+
+class Pledge(Timestamped, Base):
+    __tablename__ = "pledges"
+    __table_args__ = (
+        CheckConstraint("amount_cents > 0", name="amount_positive"),
+        Index("ix_pledges_project_status", "project_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
+    reward_tier_id: Mapped[int | None] = mapped_column(ForeignKey("reward_tiers.id"))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[PledgeStatus] = mapped_column(_enum(PledgeStatus), default=PledgeStatus.PENDING)
+    # The share link that brought the contributor, if any (referral counts for owners).
+    referral_code: Mapped[str | None] = mapped_column(String(64))
+    stripe_checkout_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    stripe_payment_intent_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    stripe_refund_id: Mapped[str | None] = mapped_column(String(255))
+    paid_at: Mapped[datetime | None]
+    refunded_at: Mapped[datetime | None]
+
+
+class Follow(Base):
+    __tablename__ = "follows"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class NewsPost(Base):
+    __tablename__ = "news_posts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    text: Mapped[str] = mapped_column(Text)
+    photo_file_id: Mapped[str | None] = mapped_column(String(256))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class OutboxMessage(Base):
+    """One notification for one recipient, written in the transaction of the event behind it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("dedupe_key", name="uq_outbox_dedupe_key"),
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"))
+    news_post_id: Mapped[int | None] = mapped_column(
+        ForeignKey("news_posts.id", ondelete="SET NULL")
+    )
+    kind: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # e.g. "news:12:user:345": the same notification can never be queued twice.
+    dedupe_key: Mapped[str] = mapped_column(String(128))
+    status: Mapped[OutboxStatus] = mapped_column(_enum(OutboxStatus), default=OutboxStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Lease for concurrent senders: a row claimed by a worker until this time.
+    locked_until: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+
+class StripeEvent(Base):
+    """A Stripe webhook event already received: the primary key makes replays harmless."""
+
+    __tablename__ = "stripe_events"
+
+    id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    type: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    processed_at: Mapped[datetime | None]
+
+
+class ModerationDecision(Base):
+    __tablename__ = "moderation_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    moderator_id: Mapped[int] = mapped_column(BigInteger)
+    decision: Mapped[Decision] = mapped_column(_enum(Decision))
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,30 @@
+"""Queries on users. Repositories never commit: the calling service owns the transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.models import User
+
+
+class UserRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, user_id: int) -> User | None:
+        return await self.session.get(User, user_id)
+
+    async def insert_if_absent(self, **values: Any) -> None:
+        """Insert a user unless that id exists: two first updates of one user may race."""
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = insert(User).values(**values).on_conflict_do_nothing(index_elements=["id"])
+        await self.session.execute(statement)
+
+    async def locales(self, user_ids: list[int]) -> dict[int, str]:
+        rows = await self.session.execute(select(User.id, User.locale).where(User.id.in_(user_ids)))
+        return {user_id: locale for user_id, locale in rows.tuples()}

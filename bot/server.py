@@ -1,0 +1,84 @@
+"""`kengo-bot run`: migrate, start the HTTP server and the bot, stop cleanly on a signal."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from contextlib import suppress
+from typing import Any
+
+from aiohttp import web
+from telegram import Update
+from telegram.ext import Application
+
+from bot.app import Runtime, Services, build_application
+from bot.commands import publish_default_commands
+from bot.config import Settings
+from bot.db import create_engine, create_session_factory, upgrade_schema
+from bot.i18n import Catalogs
+from bot.web import create_web_app
+
+log = logging.getLogger(__name__)
+
+
+async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
+    """Run the bot until `stop` is set (or SIGINT / SIGTERM arrives)."""
+    stop = stop or _stop_on_signals()
+    engine = create_engine(settings.database_url)
+    try:
+        await upgrade_schema(engine)
+        runtime = Runtime(
+            settings=settings,
+            engine=engine,
+            catalogs=Catalogs.load(default=settings.default_locale),
+            services=Services.create(create_session_factory(engine), settings),
+        )
+        application = build_application(settings, runtime)
+        runner = web.AppRunner(create_web_app(runtime, application), handle_signals=False)
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, settings.http_host, settings.http_port).start()
+            log.info("HTTP server on %s:%s", settings.http_host, settings.http_port)
+            async with application:
+                await _start_receiving(application, settings)
+                await publish_default_commands(application.bot, runtime.catalogs)
+                await stop.wait()
+                log.info("stopping")
+                await _stop_receiving(application)
+        finally:
+            await runner.cleanup()
+    finally:
+        await engine.dispose()
+
+
+async def _start_receiving(
+    application: Application[Any, Any, Any, Any, Any, Any], settings: Settings
+) -> None:
+    await application.start()
+    webhook_url, secret = settings.telegram_webhook_url, settings.telegram_webhook_secret
+    if webhook_url is not None and secret is not None:
+        await application.bot.set_webhook(
+            webhook_url, secret_token=secret.get_secret_value(), allowed_updates=Update.ALL_TYPES
+        )
+        log.info("webhook mode: Telegram posts updates to %s", webhook_url)
+    elif application.updater is not None:
+        await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        log.info("polling mode: @%s is listening", application.bot.username)
+
+
+async def _stop_receiving(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    # Stop taking updates first, then let the handlers in progress finish (Application.stop).
+    if application.updater is not None and application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+
+
+def _stop_on_signals() -> asyncio.Event:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with suppress(NotImplementedError):  # not available on Windows event loops
+            loop.add_signal_handler(signum, stop.set)
+    return stop

@@ -1,0 +1,115 @@
+"""Who the users are: first contact, chosen language, whether they blocked the bot."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.i18n import SUPPORTED_LOCALES, locale_from_telegram
+from bot.models import User, utcnow
+from bot.repositories.users import UserRepository
+
+# Seeing a user again within this window does not rewrite their row: saves a write per update.
+_LAST_SEEN_GRANULARITY = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """What Telegram tells us about the person behind an update."""
+
+    id: int
+    first_name: str
+    last_name: str | None = None
+    username: str | None = None
+    language_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Profile:
+    id: int
+    first_name: str
+    locale: str
+    locale_chosen: bool
+    is_new: bool = False
+
+
+def _profile(user: User, *, is_new: bool = False) -> Profile:
+    return Profile(user.id, user.first_name, user.locale, user.locale_chosen, is_new)
+
+
+class UserService:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], default_locale: str) -> None:
+        self._sessions = sessions
+        self._default_locale = default_locale
+
+    async def greet(self, visitor: Visitor) -> Profile:
+        """Record a contact from `visitor`, creating the user on first contact."""
+        async with self._sessions.begin() as session:
+            users = UserRepository(session)
+            user = await users.get(visitor.id)
+            if user is None:
+                locale = locale_from_telegram(visitor.language_code, self._default_locale)
+                await users.insert_if_absent(
+                    id=visitor.id,
+                    first_name=visitor.first_name[:128],
+                    last_name=(visitor.last_name or None) and visitor.last_name[:128],
+                    username=visitor.username,
+                    telegram_language=visitor.language_code,
+                    locale=locale,
+                    locale_chosen=False,
+                    created_at=utcnow(),
+                    updated_at=utcnow(),
+                    last_seen_at=utcnow(),
+                )
+                user = await users.get(visitor.id)
+                if user is None:  # pragma: no cover - inserted just now or by a concurrent update
+                    raise LookupError(visitor.id)
+                return _profile(user, is_new=True)
+            _refresh(user, visitor)
+            return _profile(user)
+
+    async def choose_locale(self, user_id: int, locale: str) -> Profile:
+        if locale not in SUPPORTED_LOCALES:
+            raise ValueError(f"unsupported locale {locale!r}")
+        async with self._sessions.begin() as session:
+            user = await UserRepository(session).get(user_id)
+            if user is None:
+                raise LookupError(user_id)
+            user.locale = locale
+            user.locale_chosen = True
+            return _profile(user)
+
+    async def note_arrival(self, user_id: int, payload: str) -> None:
+        """Keep the deep-link payload that brought a user, the first time only."""
+        async with self._sessions.begin() as session:
+            user = await UserRepository(session).get(user_id)
+            if user is not None and user.arrival_payload is None:
+                user.arrival_payload = payload
+
+    async def mark_blocked(self, user_id: int, blocked: bool) -> None:
+        """Remember that the user blocked (or unblocked) the bot; unknown users are ignored."""
+        async with self._sessions.begin() as session:
+            user = await UserRepository(session).get(user_id)
+            if user is not None and user.blocked != blocked:
+                user.blocked = blocked
+                user.blocked_at = utcnow() if blocked else None
+
+    async def locale_of(self, user_id: int) -> str:
+        async with self._sessions() as session:
+            user = await UserRepository(session).get(user_id)
+            return user.locale if user else self._default_locale
+
+
+def _refresh(user: User, visitor: Visitor) -> None:
+    """Keep names current and note the visit; a user who writes has not blocked the bot."""
+    now = utcnow()
+    if user.first_name != visitor.first_name[:128]:
+        user.first_name = visitor.first_name[:128]
+    if user.username != visitor.username:
+        user.username = visitor.username
+    if user.blocked:
+        user.blocked, user.blocked_at = False, None
+    if now - user.last_seen_at > _LAST_SEEN_GRANULARITY:
+        user.last_seen_at = now

@@ -1,0 +1,22 @@
+"""Text helpers shared by features that compare what people type with what is stored."""
+
+from __future__ import annotations
+
+import unicodedata
+
+# Letters that NFKD does not split into a base letter and a mark, and apostrophes people type
+# in several ways ("C'hoari", "C’hoari"): all folded to what a plain keyboard produces.
+_FOLDS = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "’": "'", "ʼ": "'", "‘": "'"})
+
+
+def normalise(text: str) -> str:
+    """Lower-case `text` without accents, with single spaces: "Crêpes  à Guérande" -> "crepes a
+    guerande"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_FOLDS))
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(bare.split())
+
+
+def search_key(*parts: str) -> str:
+    """The accent-free, lower-case text to search on, e.g. a project's title, summary, commune."""
+    return normalise(" ".join(part for part in parts if part))

@@ -1,0 +1,95 @@
+"""The HTTP server: health check, Stripe webhooks and, in webhook mode, Telegram updates."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from typing import Any
+
+import stripe
+from aiohttp import web
+from telegram import Update
+from telegram.ext import Application
+
+from bot.app import Runtime
+from bot.db import ping
+
+log = logging.getLogger(__name__)
+
+RUNTIME = web.AppKey("runtime", Runtime)
+APPLICATION = web.AppKey("application", Application)
+# Stripe signs events of at most a few kB; Telegram updates stay far below this too.
+MAX_BODY_BYTES = 1024 * 1024
+TELEGRAM_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
+
+
+def create_web_app(
+    runtime: Runtime, application: Application[Any, Any, Any, Any, Any, Any]
+) -> web.Application:
+    app = web.Application(client_max_size=MAX_BODY_BYTES)
+    app[RUNTIME] = runtime
+    app[APPLICATION] = application
+    app.router.add_get("/healthz", healthz)
+    app.router.add_post("/stripe/webhook", stripe_webhook)
+    if runtime.settings.webhook_mode:
+        app.router.add_post("/telegram", telegram_webhook)
+    return app
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """200 once the bot runs and the database answers, 503 otherwise."""
+    runtime, application = request.app[RUNTIME], request.app[APPLICATION]
+    database_ok = await ping(runtime.engine)
+    updater = application.updater
+    receiving = runtime.settings.webhook_mode or (updater is not None and updater.running)
+    bot_ok = application.running and receiving
+    status = {
+        "status": "ok" if database_ok and bot_ok else "unavailable",
+        "database": "ok" if database_ok else "down",
+        "bot": "ok" if bot_ok else "starting",
+        "mode": "webhook" if runtime.settings.webhook_mode else "polling",
+    }
+    return web.json_response(status, status=200 if status["status"] == "ok" else 503)
+
+
+async def telegram_webhook(request: web.Request) -> web.Response:
+    """Accept an update from Telegram: check the secret, queue the update, answer at once."""
+    runtime, application = request.app[RUNTIME], request.app[APPLICATION]
+    expected = runtime.settings.telegram_webhook_secret
+    given = request.headers.get(TELEGRAM_SECRET_HEADER, "")
+    if expected is None or not hmac.compare_digest(
+        given.encode(), expected.get_secret_value().encode()
+    ):
+        log.warning("rejected a Telegram webhook call without the right secret token")
+        return web.json_response({"error": "forbidden"}, status=403)
+    try:
+        payload = await request.json(loads=json.loads)
+        if not isinstance(payload, dict) or not isinstance(payload.get("update_id"), int):
+            raise ValueError("not an update")
+        update = Update.de_json(payload, application.bot)
+    except (ValueError, TypeError, KeyError, AttributeError) as error:
+        log.warning("rejected a malformed Telegram update: %s", type(error).__name__)
+        return web.json_response({"error": "malformed update"}, status=400)
+    await application.update_queue.put(update)
+    return web.json_response({"ok": True})
+
+
+async def stripe_webhook(request: web.Request) -> web.Response:
+    """Verify a Stripe event on its raw body, and record it once whatever the redeliveries."""
+    settings = request.app[RUNTIME].settings
+    if settings.stripe_webhook_secret is None:
+        return web.json_response({"error": "stripe webhooks are not configured"}, status=503)
+    body = await request.read()
+    try:
+        event = stripe.Webhook.construct_event(
+            body.decode("utf-8"),
+            request.headers.get("Stripe-Signature", ""),
+            settings.stripe_webhook_secret.get_secret_value(),
+        )
+    except (ValueError, UnicodeDecodeError, stripe.SignatureVerificationError) as error:
+        log.warning("rejected a Stripe webhook call: %s", type(error).__name__)
+        return web.json_response({"error": "invalid signature or payload"}, status=400)
+    is_new = await request.app[RUNTIME].services.stripe_events.record(event.id, event.type)
+    log.info("stripe event %s (%s) %s", event.id, event.type, "recorded" if is_new else "replayed")
+    return web.json_response({"received": True, "duplicate": not is_new})

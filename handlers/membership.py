@@ -1,0 +1,17 @@
+"""Telegram tells us when a user blocks or unblocks the bot: remember it."""
+
+from __future__ import annotations
+
+from telegram import ChatMember, Update
+from telegram.constants import ChatType
+
+from bot.app import KengoContext
+
+
+async def private_membership_changed(update: Update, context: KengoContext) -> None:
+    """Mark the user blocked when they stop the bot, unblocked when they restart it."""
+    change = update.my_chat_member
+    if change is None or change.chat.type != ChatType.PRIVATE:
+        return
+    blocked = change.new_chat_member.status in (ChatMember.BANNED, ChatMember.LEFT)
+    await context.services.users.mark_blocked(change.from_user.id, blocked)

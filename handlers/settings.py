@@ -1,0 +1,57 @@
+"""Language choice: /langue, /yezh, /settings and the Français / Brezhoneg buttons."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot import callbacks
+from bot.app import KengoContext
+from bot.commands import sync_chat_commands
+from bot.i18n import N_, SUPPORTED_LOCALES
+from bot.keyboards import language_choice, main_menu
+from handlers.common import answer_stale_button, reply, show
+
+CHOOSE_LANGUAGE = N_("Choisissez votre langue :")
+
+
+async def offer_language_choice(
+    update: Update, context: KengoContext, *, first_contact: bool = False
+) -> None:
+    """Ask for the language; on first contact in both languages, since we may have guessed wrong."""
+    profile = await context.profile(update)
+    catalogs = context.runtime.catalogs
+    if first_contact:
+        text = "\n".join(
+            catalogs.translator(locale).gettext(CHOOSE_LANGUAGE) for locale in SUPPORTED_LOCALES
+        )
+    else:
+        text = catalogs.translator(profile.locale).gettext(CHOOSE_LANGUAGE)
+    await reply(update, text, language_choice(None if first_contact else profile.locale))
+
+
+async def language_command(update: Update, context: KengoContext) -> None:
+    """Show the language buttons."""
+    await offer_language_choice(update, context)
+
+
+async def language_button(update: Update, context: KengoContext) -> None:
+    """Store the chosen language and answer in it from now on."""
+    query = update.callback_query
+    locale = callbacks.parse_language(query.data if query else None, SUPPORTED_LOCALES)
+    if query is None or locale is None:
+        await answer_stale_button(update, await context.translator(update))
+        return
+    profile = await context.services.users.choose_locale(query.from_user.id, locale)
+    context.remember_profile(profile)
+    t = context.runtime.catalogs.translator(locale)
+    await query.answer()
+    # TRANSLATORS: shown in the language just chosen: each catalog names its own language.
+    confirmation = t.gettext("C'est noté : Kengo vous parlera désormais en français.")
+    await show(update, confirmation, main_menu(t))
+    await sync_chat_commands(
+        context.bot,
+        context.runtime.catalogs,
+        profile.id,
+        locale,
+        moderator=context.runtime.is_moderator(profile.id),
+    )

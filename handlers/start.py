@@ -1,0 +1,108 @@
+"""Welcome, main menu and help: /start [payload], /aide, /help and the menu buttons."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from telegram import Update
+
+from bot import callbacks
+from bot.app import KengoContext
+from bot.callbacks import MenuItem
+from bot.commands import sync_chat_commands
+from bot.i18n import Translator
+from bot.keyboards import language_choice, main_menu
+from handlers import settings, upcoming
+from handlers.common import answer_stale_button, reply, show
+
+# Telegram's rule for `t.me/<bot>?start=<payload>`: at most 64 characters of A-Za-z0-9_-.
+_START_PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def live_count_text(t: Translator, live: int) -> str:
+    if live == 0:
+        return t.gettext("Aucun projet n'est en campagne en ce moment : revenez bientôt !")
+    return t.ngettext(
+        "En ce moment, {count} projet est en campagne.",
+        "En ce moment, {count} projets sont en campagne.",
+        live,
+    ).format(count=t.number(live))
+
+
+def welcome_text(t: Translator, first_name: str, live: int) -> str:
+    return "\n\n".join(
+        (
+            t.gettext("<b>Bienvenue sur Kengo, {name} !</b>").format(name=html.escape(first_name)),
+            t.gettext(
+                "Kengo, c'est le financement participatif de la Bretagne : des projets bretons "
+                "de culture, d'innovation et de solidarité, portés par des associations, des "
+                "collectivités et des particuliers."
+            ),
+            t.gettext(
+                "Ici, vous découvrez les projets en campagne, vous les soutenez en quelques "
+                "secondes et vous suivez leurs nouvelles."
+            ),
+            live_count_text(t, live),
+        )
+    )
+
+
+async def start(update: Update, context: KengoContext) -> None:
+    """Greet the user by name, explain Kengo and show the main menu."""
+    profile = await context.profile(update)
+    payload = context.args[0] if context.args else None
+    if payload and _START_PAYLOAD.match(payload):
+        # Kept for the deep links of shared projects; an invalid payload is simply ignored.
+        await context.services.users.note_arrival(profile.id, payload)
+    t = context.runtime.catalogs.translator(profile.locale)
+    live = await context.services.projects.count_live()
+    await reply(update, welcome_text(t, profile.first_name, live), main_menu(t))
+    if not profile.locale_chosen:
+        await settings.offer_language_choice(update, context, first_contact=True)
+    if profile.is_new and context.runtime.is_moderator(profile.id):
+        await sync_chat_commands(
+            context.bot, context.runtime.catalogs, profile.id, profile.locale, moderator=True
+        )
+
+
+def help_text(t: Translator) -> str:
+    lines = [
+        t.gettext("<b>Ce que Kengo sait faire</b>"),
+        "",
+        t.gettext("/projets — découvrir les projets en campagne et les soutenir"),
+        t.gettext("/proposer — proposer votre projet, étape par étape"),
+        t.gettext("/mes_projets — suivre vos projets et donner des nouvelles"),
+        t.gettext("/mes_soutiens — retrouver vos contributions"),
+        t.gettext("/suivis — les projets que vous suivez"),
+        t.gettext("/langue — choisir entre le français et le breton"),
+        t.gettext("/annuler — abandonner l'action en cours"),
+        "",
+        t.gettext(
+            "Les paiements passent par Stripe, en toute sécurité : Kengo ne voit jamais "
+            "votre carte."
+        ),
+    ]
+    return "\n".join(lines)
+
+
+async def help_command(update: Update, context: KengoContext) -> None:
+    """List what the bot can do."""
+    t = await context.translator(update)
+    await reply(update, help_text(t), main_menu(t))
+
+
+async def menu_button(update: Update, context: KengoContext) -> None:
+    """Route a main-menu button to its journey."""
+    query = update.callback_query
+    t = await context.translator(update)
+    item = callbacks.parse_menu(query.data if query else None)
+    if query is None or item is None:
+        await answer_stale_button(update, t)
+        return
+    await query.answer()
+    if item is MenuItem.LANGUAGE:
+        profile = await context.profile(update)
+        await show(update, t.gettext("Choisissez votre langue :"), language_choice(profile.locale))
+    else:
+        await upcoming.announce(update, context, upcoming.MENU_FEATURES[item])

@@ -1,0 +1,78 @@
+"""Settings: one clear line naming the variable when something is missing or wrong."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import ConfigError, load_settings
+
+TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
+    for name in ("TELEGRAM_BOT_TOKEN", "WEBHOOK_URL", "TELEGRAM_WEBHOOK_SECRET", "MODERATOR_IDS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # type: ignore[arg-type]  # no stray .env
+
+
+def test_missing_token_names_the_variable() -> None:
+    with pytest.raises(ConfigError, match="^TELEGRAM_BOT_TOKEN is required"):
+        load_settings()
+
+
+@pytest.mark.parametrize("token", ["", "abc", "123456:short", "not a token at all:xxxxxxxxxxxxxxxxxxxxxx"])
+def test_malformed_token_names_the_variable(monkeypatch: pytest.MonkeyPatch, token: str) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", token)
+    with pytest.raises(ConfigError, match="^TELEGRAM_BOT_TOKEN "):
+        load_settings()
+
+
+def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    settings = load_settings()
+    assert settings.telegram_api_url == "https://api.telegram.org/bot"
+    assert settings.database_url == "sqlite+aiosqlite:///kengo.db"
+    assert (settings.http_host, settings.http_port) == ("0.0.0.0", 8080)
+    assert settings.stripe_api_base == "https://api.stripe.com"
+    assert settings.default_locale == "fr"
+    assert not settings.webhook_mode
+    assert settings.moderator_ids == frozenset()
+
+
+def test_moderator_ids_are_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("MODERATOR_IDS", " 11, 22,33 ")
+    assert load_settings().moderator_ids == {11, 22, 33}
+    monkeypatch.setenv("MODERATOR_IDS", "11,bob")
+    with pytest.raises(ConfigError, match="^MODERATOR_IDS "):
+        load_settings()
+
+
+def test_webhook_mode_needs_a_valid_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("WEBHOOK_URL", "https://kengo.example/")
+    with pytest.raises(ConfigError, match="TELEGRAM_WEBHOOK_SECRET is required"):
+        load_settings()
+    monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", "has spaces!")
+    with pytest.raises(ConfigError, match="TELEGRAM_WEBHOOK_SECRET must be"):
+        load_settings()
+    monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", "s3cret-token_OK")
+    settings = load_settings()
+    assert settings.webhook_mode
+    assert settings.telegram_webhook_url == "https://kengo.example/telegram"
+
+
+def test_secrets_do_not_show_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("STRIPE_SECRET_KEY", "sk_test_verysecret")
+    settings = load_settings()
+    assert TOKEN not in repr(settings)
+    assert "sk_test_verysecret" not in repr(settings)
+
+
+def test_dotenv_file_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
+    from pathlib import Path
+
+    Path(".env").write_text(f"TELEGRAM_BOT_TOKEN={TOKEN}\nDEFAULT_LOCALE=br\n", encoding="utf-8")
+    assert load_settings().default_locale == "br"

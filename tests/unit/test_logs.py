@@ -1,0 +1,34 @@
+"""Secrets never reach the logs, not even inside a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.logs import REDACTED, RedactingFormatter
+
+TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+
+
+def _format(record: logging.LogRecord) -> str:
+    return RedactingFormatter([TOKEN, "sk_test_kengo_secret"]).format(record)
+
+
+def test_token_in_message_and_arguments_is_redacted() -> None:
+    record = logging.LogRecord(
+        "httpx", logging.INFO, __file__, 1, "POST %s", (f"https://api/bot{TOKEN}/getMe",), None
+    )
+    text = _format(record)
+    assert TOKEN not in text
+    assert REDACTED in text
+
+
+def test_token_in_traceback_is_redacted() -> None:
+    try:
+        raise RuntimeError(f"cannot reach https://api.telegram.org/bot{TOKEN}/getUpdates")
+    except RuntimeError as error:
+        record = logging.LogRecord(
+            "bot", logging.ERROR, __file__, 1, "failed", None, (type(error), error, None)
+        )
+    text = _format(record)
+    assert TOKEN not in text
+    assert "RuntimeError" in text
