@@ -6,15 +6,24 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from telegram import Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, CallbackContext, ExtBot
+from telegram import LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackContext,
+    ContextTypes,
+    Defaults,
+)
+from telegram.request import HTTPXRequest
 
 from bot.config import Settings
 from bot.i18n import Catalogs, Translator
 from bot.services.projects import ProjectService
 from bot.services.stripe_events import StripeEventService
 from bot.services.users import Profile, UserService, Visitor
-from bot.updates import PerUserUpdateProcessor
+from bot.updates import KengoBot, PerUserUpdateProcessor
 
 RUNTIME_KEY = "runtime"
 
@@ -47,7 +56,7 @@ class Runtime:
         return user_id in self.settings.moderator_ids
 
 
-class KengoContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+class KengoContext(CallbackContext[KengoBot, dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     """The handlers' context: the runtime, and the current user's profile, read once per update."""
 
     def __init__(self, application: Application[Any, Any, Any, Any, Any, Any], **kwargs: Any):
@@ -88,13 +97,22 @@ def build_application(
     """The PTB application, pointed at `TELEGRAM_API_URL`; polling only when no webhook is set."""
     from handlers import register  # handlers import bot.app: keep the cycle out of import time
 
+    bot = KengoBot(
+        settings.telegram_bot_token.get_secret_value(),
+        base_url=settings.telegram_api_url,
+        base_file_url=_file_url(settings.telegram_api_url),
+        request=HTTPXRequest(connection_pool_size=64),
+        # Long polling holds its connection for up to `timeout` seconds: give it its own pool.
+        get_updates_request=HTTPXRequest(connection_pool_size=2),
+        defaults=Defaults(
+            parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
+        ),
+        rate_limiter=AIORateLimiter(max_retries=2),
+    )
     builder = (
         ApplicationBuilder()
-        .token(settings.telegram_bot_token.get_secret_value())
-        .base_url(settings.telegram_api_url)
-        .base_file_url(_file_url(settings.telegram_api_url))
-        .context_types(_context_types())
-        .rate_limiter(AIORateLimiter(max_retries=2))
+        .bot(bot)
+        .context_types(ContextTypes(context=KengoContext))
         # Different users are served concurrently (each update opens its own session).
         .concurrent_updates(PerUserUpdateProcessor(64))
     )
@@ -110,9 +128,3 @@ def _file_url(api_url: str) -> str:
     # https://api.telegram.org/bot -> https://api.telegram.org/file/bot (same for self-hosted).
     head, _, tail = api_url.rstrip("/").rpartition("/")
     return f"{head}/file/{tail}" if head else api_url
-
-
-def _context_types() -> Any:
-    from telegram.ext import ContextTypes
-
-    return ContextTypes(context=KengoContext)

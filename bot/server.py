@@ -41,8 +41,8 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
             await web.TCPSite(runner, settings.http_host, settings.http_port).start()
             log.info("HTTP server on %s:%s", settings.http_host, settings.http_port)
             async with application:
-                await _start_receiving(application, settings)
                 await publish_default_commands(application.bot, runtime.catalogs)
+                await _start_receiving(application, settings)
                 await stop.wait()
                 log.info("stopping")
                 await _stop_receiving(application)

@@ -1,13 +1,16 @@
-"""Update processing order: different users run concurrently, one user's updates run in order."""
+"""Receiving updates: unreadable ones are skipped; one user's updates run in order."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseUpdateProcessor
+from telegram.ext import BaseUpdateProcessor, ExtBot
+
+log = logging.getLogger(__name__)
 
 
 class PerUserUpdateProcessor(BaseUpdateProcessor):
@@ -47,3 +50,39 @@ def _ordering_key(update: object) -> int | None:
     if update.effective_chat is not None:
         return update.effective_chat.id
     return update.effective_user.id if update.effective_user is not None else None
+
+
+class KengoBot(ExtBot[int]):
+    """The bot's API client; hardened against updates that cannot be read.
+
+    python-telegram-bot parses a whole `getUpdates` batch at once: one update it cannot read
+    (say, from a newer Bot API server) fails the batch, the offset never moves, and polling spins
+    on it forever. Each update is checked here first; an unreadable one is logged and reduced to
+    its bare `update_id`, which no handler claims but which moves the offset on.
+    """
+
+    async def _post(self, endpoint: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        result = await super()._post(endpoint, data, **kwargs)
+        if endpoint == "getUpdates" and isinstance(result, list):
+            result = [readable for raw in result if (readable := _readable(raw, self)) is not None]
+        return result
+
+
+def read_update(raw: object, bot: ExtBot[Any]) -> Update | None:
+    """Parse one raw update, or None (logged) when python-telegram-bot cannot read it."""
+    try:
+        if not isinstance(raw, dict) or not isinstance(raw.get("update_id"), int):
+            raise ValueError("no update_id")
+        return Update.de_json(raw, bot)
+    except Exception as error:
+        update_id = raw.get("update_id") if isinstance(raw, dict) else None
+        log.error("skipping unreadable update %s: %s: %s", update_id, type(error).__name__, error)
+        return None
+
+
+def _readable(raw: object, bot: ExtBot[Any]) -> object | None:
+    if read_update(raw, bot) is not None:
+        return raw
+    if isinstance(raw, dict) and isinstance(raw.get("update_id"), int):
+        return {"update_id": raw["update_id"]}
+    return None

@@ -26,10 +26,14 @@ async def reset_database(url: str) -> None:
         await engine.dispose()
 
 
-@pytest.fixture
-async def database_url(tmp_path: Path) -> str:
-    url = os.environ.get("TEST_DATABASE_URL")
-    if url:
+# Every database test runs on SQLite, and also on PostgreSQL when TEST_DATABASE_URL names one.
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+@pytest.fixture(params=BACKENDS)
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "postgresql":
+        url = os.environ["TEST_DATABASE_URL"]
         await reset_database(url)
         return url
     return f"sqlite+aiosqlite:///{tmp_path / 'kengo.db'}"

@@ -17,8 +17,19 @@ def test_every_menu_item_round_trips_within_telegram_limit() -> None:
 
 @pytest.mark.parametrize(
     "data",
-    [None, "", "menu", "menu:", "menu:nope", "menu:discover:extra", "lang:fr", "x" * 65,
-     "menu:DISCOVER", "menu:discover\n", "other:discover"],
+    [
+        None,
+        "",
+        "menu",
+        "menu:",
+        "menu:nope",
+        "menu:discover:extra",
+        "lang:fr",
+        "x" * 65,
+        "menu:DISCOVER",
+        "menu:discover\n",
+        "other:discover",
+    ],
 )
 def test_forged_menu_data_is_refused(data: str | None) -> None:
     assert callbacks.parse_menu(data) is None

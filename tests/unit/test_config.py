@@ -21,7 +21,9 @@ def test_missing_token_names_the_variable() -> None:
         load_settings()
 
 
-@pytest.mark.parametrize("token", ["", "abc", "123456:short", "not a token at all:xxxxxxxxxxxxxxxxxxxxxx"])
+@pytest.mark.parametrize(
+    "token", ["", "abc", "123456:short", "not a token at all:xxxxxxxxxxxxxxxxxxxxxx"]
+)
 def test_malformed_token_names_the_variable(monkeypatch: pytest.MonkeyPatch, token: str) -> None:
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", token)
     with pytest.raises(ConfigError, match="^TELEGRAM_BOT_TOKEN "):

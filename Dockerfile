@@ -1,0 +1,32 @@
+# syntax=docker/dockerfile:1
+# Build stage: compile the catalogs and build the wheel with its dependencies.
+FROM python:3.11-slim AS build
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
+WORKDIR /src
+COPY pyproject.toml README.md alembic.ini ./
+COPY bot ./bot
+COPY handlers ./handlers
+COPY locales ./locales
+RUN python -m venv /opt/kengo \
+    && /opt/kengo/bin/pip install --quiet "babel>=2.16,<3" \
+    && /opt/kengo/bin/pybabel compile -d locales -D messages --statistics \
+    && /opt/kengo/bin/pip install --quiet . \
+    && /opt/kengo/bin/python -c "import bot.i18n as i; assert (i.default_locales_dir() / 'br/LC_MESSAGES/messages.mo').exists()"
+
+# Run stage: the virtualenv only, as an unprivileged user.
+FROM python:3.11-slim
+ENV PATH=/opt/kengo/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    DATABASE_URL=sqlite+aiosqlite:////data/kengo.db \
+    HTTP_PORT=8080
+RUN groupadd --system kengo && useradd --system --gid kengo --home-dir /data kengo \
+    && mkdir /data && chown kengo:kengo /data
+COPY --from=build /opt/kengo /opt/kengo
+USER kengo
+WORKDIR /data
+VOLUME ["/data"]
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen(f\"http://127.0.0.1:{os.environ.get('HTTP_PORT', '8080')}/healthz\", timeout=4)"]
+STOPSIGNAL SIGTERM
+CMD ["kengo-bot", "run"]

@@ -1,0 +1,275 @@
+"""First contact through the real entry point: welcome, language, help, bad input, errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import MODERATION_CHAT, MODERATOR_ID
+from tests.e2e.harness import KengoProcess
+from tests.fakes.bot_api import ApiCall, BotApiEmulator
+
+pytestmark = pytest.mark.e2e
+WAIT = 10.0
+
+
+def text_of(call: ApiCall) -> str:
+    return str(call.params.get("text", ""))
+
+
+def button_texts(call: ApiCall) -> list[str]:
+    markup = call.params.get("reply_markup") or {}
+    return [button["text"] for row in markup.get("inline_keyboard", []) for button in row]
+
+
+async def test_french_user_is_welcomed_by_name_with_menu_and_language_choice(
+    running: KengoProcess, emulator: BotApiEmulator
+) -> None:
+    anna = emulator.user(101, "Anna", language_code="fr")
+    mark = emulator.mark()
+    await anna.send("/start")
+    welcome = await emulator.wait_for("sendMessage", chat_id=101, since=mark, timeout=WAIT)
+    assert "Bienvenue sur Kengo, Anna !" in text_of(welcome)
+    assert "financement participatif de la Bretagne" in text_of(welcome)
+    assert "Aucun projet n'est en campagne" in text_of(welcome)
+    assert button_texts(welcome) == [
+        "🔎 Découvrir les projets",
+        "💡 Proposer un projet",
+        "💶 Mes soutiens",
+        "⭐ Mes suivis",
+        "🌐 Langue",
+    ]
+    choice = await emulator.wait_for(
+        "sendMessage", lambda c: "Dibabit ho yezh" in text_of(c), chat_id=101, since=mark
+    )
+    assert "Choisissez votre langue :" in text_of(choice)
+    assert button_texts(choice) == ["Français", "Brezhoneg"]
+
+
+async def test_breton_user_is_welcomed_in_breton(
+    running: KengoProcess, emulator: BotApiEmulator
+) -> None:
+    maiwenn = emulator.user(102, "Maïwenn", language_code="br")
+    mark = emulator.mark()
+    await maiwenn.send("/start")
+    welcome = await emulator.wait_for("sendMessage", chat_id=102, since=mark, timeout=WAIT)
+    assert "Donemat war Kengo, Maïwenn !" in text_of(welcome)
+    assert "🔎 Dizoleiñ ar raktresoù" in button_texts(welcome)
+
+
+async def test_language_switch_sticks_across_a_restart(
+    kengo: KengoProcess, emulator: BotApiEmulator
+) -> None:
+    yann = emulator.user(103, "Yann", language_code="fr")
+    await kengo.start()
+    mark = emulator.mark()
+    await yann.send("/start")
+    await emulator.wait_for(
+        "sendMessage", lambda c: "Dibabit" in text_of(c), since=mark, timeout=WAIT
+    )
+    mark = emulator.mark()
+    await yann.press("lang:br")
+    edited = await emulator.wait_for("editMessageText", chat_id=103, since=mark, timeout=WAIT)
+    assert "Kengo a gomzo brezhoneg ouzhoc'h" in text_of(edited)
+    assert "🌐 Yezh" in button_texts(edited)
+    scoped = await emulator.wait_for(
+        "setMyCommands", lambda c: c.params.get("scope", {}).get("chat_id") == 103, since=mark
+    )
+    descriptions = {c["command"]: c["description"] for c in scoped.params["commands"]}
+    assert descriptions["proposer"] == "Kinnig ur raktres"
+    assert await kengo.stop() == 0
+
+    await kengo.start()
+    mark = emulator.mark()
+    await yann.send("/aide")
+    help_text = await emulator.wait_for("sendMessage", chat_id=103, since=mark, timeout=WAIT)
+    assert "Ar pezh a c'hall Kengo ober" in text_of(help_text)
+    mark = emulator.mark()
+    await yann.press("lang:fr")
+    back = await emulator.wait_for("editMessageText", chat_id=103, since=mark, timeout=WAIT)
+    assert "Kengo vous parlera désormais en français" in text_of(back)
+    await emulator.wait_for("deleteMyCommands", since=mark)
+    assert await kengo.stop() == 0
+
+
+async def test_command_menus_are_published_in_french_and_breton(
+    running: KengoProcess, emulator: BotApiEmulator
+) -> None:
+    default = emulator.commands_for(None)
+    breton = emulator.commands_for(None, "br")
+    assert [c["command"] for c in default][:3] == ["start", "projets", "proposer"]
+    assert {c["command"]: c["description"] for c in default}["langue"] == "Changer de langue"
+    assert {c["command"]: c["description"] for c in breton}["langue"] == "Kemmañ ar yezh"
+    assert "moderation" not in {c["command"] for c in default}
+
+
+async def test_help_upcoming_features_and_cancel_answer_in_the_users_language(
+    running: KengoProcess, emulator: BotApiEmulator
+) -> None:
+    erwan = emulator.user(104, "Erwan", language_code="br")
+    for command, expected in [
+        ("/help", "/proposer — kinnig ho raktres"),
+        ("/projets", "<b>Dizoleiñ ar raktresoù</b> : a-benn nebeut e vo er bot"),
+        ("/annuler", "N'eus netra da nullañ"),
+        ("/moderation", "evit ar skipailh a wir ar raktresoù hepken"),
+    ]:
+        mark = emulator.mark()
+        await erwan.send(command)
+        reply = await emulator.wait_for("sendMessage", chat_id=104, since=mark, timeout=WAIT)
+        assert expected in text_of(reply), command
+    mark = emulator.mark()
+    await erwan.press("menu:pledges")
+    edited = await emulator.wait_for("editMessageText", chat_id=104, since=mark, timeout=WAIT)
+    assert "Roll ho tonezonoù" in text_of(edited)
+
+
+async def test_moderators_get_their_command_and_the_queue_answer(
+    running: KengoProcess, emulator: BotApiEmulator
+) -> None:
+    moderator = emulator.user(MODERATOR_ID, "Soazig", language_code="fr")
+    mark = emulator.mark()
+    await moderator.send("/start")
+    scoped = await emulator.wait_for(
+        "setMyCommands",
+        lambda c: c.params.get("scope", {}).get("chat_id") == MODERATOR_ID,
+        since=mark,
+        timeout=WAIT,
+    )
+    assert "moderation" in {c["command"] for c in scoped.params["commands"]}
+    mark = emulator.mark()
+    await moderator.send("/moderation")
+    reply = await emulator.wait_for("sendMessage", chat_id=MODERATOR_ID, since=mark, timeout=WAIT)
+    assert "La modération" in text_of(reply)
+
+
+async def test_malformed_updates_and_forged_buttons_leave_the_bot_working(
+    running: KengoProcess, emulator: BotApiEmulator
+) -> None:
+    gwen = emulator.user(105, "Gwen", language_code="fr")
+    # Unreadable for python-telegram-bot (no date, no chat): must be skipped, not spun on.
+    await emulator.inject_raw({"message": {"text": "no chat, no date, no sender"}})
+    await emulator.inject_raw({"unknown_update_kind": {"x": 1}})
+    # Readable but unusual: a sticker, a channel post, a button of an inline message.
+    chat = {"id": 105, "type": "private", "first_name": "Gwen"}
+    sender = {"id": 105, "is_bot": False, "first_name": "Gwen"}
+    await emulator.inject_raw(
+        {
+            "message": {
+                "message_id": 900,
+                "date": 0,
+                "chat": chat,
+                "from": sender,
+                "sticker": {
+                    "file_id": "s",
+                    "file_unique_id": "s",
+                    "width": 1,
+                    "height": 1,
+                    "is_animated": False,
+                    "is_video": False,
+                    "type": "regular",
+                },
+            }
+        }
+    )
+    await emulator.inject_raw(
+        {
+            "channel_post": {
+                "message_id": 1,
+                "date": 0,
+                "chat": {"id": -100, "type": "channel"},
+                "text": "/start",
+            }
+        }
+    )
+    await emulator.inject_raw(
+        {
+            "callback_query": {
+                "id": "q1",
+                "from": sender,
+                "chat_instance": "c",
+                "inline_message_id": "i1",
+                "data": "menu:discover",
+            }
+        }
+    )
+    mark = emulator.mark()
+    await gwen.press("menu:../../etc/passwd")
+    answer = await emulator.wait_for("answerCallbackQuery", since=mark, timeout=WAIT)
+    assert "Ce bouton n'est plus valable" in str(answer.params.get("text"))
+    mark = emulator.mark()
+    await gwen.press("lang:en")
+    answer = await emulator.wait_for("answerCallbackQuery", since=mark, timeout=WAIT)
+    assert "plus valable" in str(answer.params.get("text"))
+    mark = emulator.mark()
+    await gwen.send("/start")
+    welcome = await emulator.wait_for("sendMessage", chat_id=105, since=mark, timeout=WAIT)
+    assert "Bienvenue sur Kengo, Gwen !" in text_of(welcome)
+
+
+async def test_very_long_messages_and_html_in_names_are_handled(
+    running: KengoProcess, emulator: BotApiEmulator
+) -> None:
+    tricky = emulator.user(106, "<b>Ann & Co</b>", language_code="fr")
+    mark = emulator.mark()
+    await tricky.send("a" * 4096)
+    reply = await emulator.wait_for("sendMessage", chat_id=106, since=mark, timeout=WAIT)
+    assert "Je n'ai pas compris" in text_of(reply)
+    mark = emulator.mark()
+    await tricky.send("/start")
+    welcome = await emulator.wait_for("sendMessage", chat_id=106, since=mark, timeout=WAIT)
+    assert "Bienvenue sur Kengo, &lt;b&gt;Ann &amp; Co&lt;/b&gt; !" in text_of(welcome)
+
+
+async def test_a_failure_is_logged_reported_and_apologised_for(
+    running: KengoProcess, emulator: BotApiEmulator
+) -> None:
+    emulator.user(MODERATION_CHAT, "Soazig")
+    klervi = emulator.user(107, "Klervi", language_code="br")
+    await klervi.send("/aide")
+    await emulator.wait_for("sendMessage", chat_id=107, timeout=WAIT)
+    emulator.fail_next("sendMessage", error_code=400, description="Bad Request: boom", chat_id=107)
+    mark = emulator.mark()
+    await klervi.send("/aide")
+    report = await emulator.wait_for(
+        "sendMessage", chat_id=MODERATION_CHAT, since=mark, timeout=WAIT
+    )
+    assert "BadRequest" in text_of(report)
+    apology = await emulator.wait_for("sendMessage", chat_id=107, since=mark, timeout=WAIT)
+    assert "Digarezit" in text_of(apology)
+    assert "BadRequest: Boom" in running.log
+    assert "Traceback" in running.log
+
+
+async def test_blocking_the_bot_is_remembered_and_writing_again_undoes_it(
+    running: KengoProcess, emulator: BotApiEmulator, database_url: str
+) -> None:
+    from sqlalchemy import select
+
+    from bot.db import create_engine
+    from bot.models import User
+
+    tanguy = emulator.user(108, "Tanguy")
+    await tanguy.send("/start")
+    await emulator.wait_for("sendMessage", chat_id=108, timeout=WAIT)
+    engine = create_engine(database_url)
+
+    async def blocked() -> bool | None:
+        async with engine.connect() as connection:
+            return (await connection.execute(select(User.blocked).where(User.id == 108))).scalar()
+
+    try:
+        await tanguy.block()
+        await _eventually(blocked, True)
+        await tanguy.unblock()
+        await _eventually(blocked, False)
+    finally:
+        await engine.dispose()
+
+
+async def _eventually(probe: object, expected: object, attempts: int = 100) -> None:
+    import asyncio
+
+    for _ in range(attempts):
+        if await probe() == expected:  # type: ignore[operator]
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"never became {expected!r}")

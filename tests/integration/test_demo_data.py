@@ -1,0 +1,225 @@
+"""`kengo-bot demo-data`: a varied, consistent catalogue that loads once, however often it runs.
+
+The `sessions` fixture (tests/conftest.py) gives a fresh, migrated database per test: a temporary
+SQLite file, and also the PostgreSQL database named by TEST_DATABASE_URL when it is set.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import String, func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.demo import (
+    DEMO_PROJECTS,
+    DEMO_USER_ID_BASE,
+    DemoReport,
+    load_demo_data,
+    plan_backing,
+)
+from bot.models import (
+    Base,
+    Category,
+    Departement,
+    Follow,
+    FundingModel,
+    Pledge,
+    PledgeStatus,
+    Project,
+    ProjectStatus,
+    RewardTier,
+    User,
+    utcnow,
+)
+from bot.text import search_key
+
+NOW = utcnow().replace(microsecond=0)
+Sessions = async_sessionmaker[AsyncSession]
+
+
+@pytest.fixture
+async def report(sessions: Sessions) -> DemoReport:
+    return await load_demo_data(sessions, now=NOW)
+
+
+async def _all(sessions: Sessions, model: type[Base]) -> list[Any]:
+    async with sessions() as session:
+        return list(await session.scalars(select(model)))
+
+
+async def _counts(sessions: Sessions) -> dict[str, int]:
+    async with sessions() as session:
+        return {
+            model.__tablename__: (
+                await session.execute(select(func.count()).select_from(model))
+            ).scalar_one()
+            for model in (Project, RewardTier, Pledge, User, Follow)
+        }
+
+
+async def test_catalogue_covers_brittany_and_every_category(
+    report: DemoReport, sessions: Sessions
+) -> None:
+    projects = await _all(sessions, Project)
+    assert len(projects) >= 12
+    assert report == DemoReport(len(DEMO_PROJECTS), 0, (await _counts(sessions))["pledges"])
+    assert {project.departement for project in projects} == set(Departement)
+    assert {project.category for project in projects} == set(Category)
+    statuses = Counter(project.status for project in projects)
+    assert statuses[ProjectStatus.SUCCEEDED] >= 1
+    assert statuses[ProjectStatus.FAILED] >= 1
+    assert statuses[ProjectStatus.LIVE] > len(projects) / 2
+    assert {project.funding_model for project in projects} == set(FundingModel)
+    assert len({project.owner_id for project in projects}) >= len(projects) - 3
+
+
+async def test_cached_figures_match_the_pledges(report: DemoReport, sessions: Sessions) -> None:
+    pledges = await _all(sessions, Pledge)
+    follows = {(follow.user_id, follow.project_id) for follow in await _all(sessions, Follow)}
+    paid: dict[int, list[Pledge]] = defaultdict(list)
+    for pledge in pledges:
+        if pledge.status is PledgeStatus.PAID:
+            paid[pledge.project_id].append(pledge)
+    for project in await _all(sessions, Project):
+        mine = paid[project.id]
+        assert project.raised_cents == sum(pledge.amount_cents for pledge in mine), project.slug
+        assert project.contributors_count == len({pledge.user_id for pledge in mine})
+        assert project.followers_count == sum(1 for _, pid in follows if pid == project.id)
+        assert project.followers_count > project.contributors_count
+        assert all((pledge.user_id, project.id) in follows for pledge in mine)
+        percent = project.raised_cents * 100 / project.goal_cents
+        assert project.milestone_notified <= percent
+
+
+async def test_funding_levels_and_amounts_look_real(report: DemoReport, sessions: Sessions) -> None:
+    projects = await _all(sessions, Project)
+    live = [project for project in projects if project.status is ProjectStatus.LIVE]
+    levels = [project.raised_cents * 100 / project.goal_cents for project in live]
+    assert min(levels) <= 10
+    assert max(levels) >= 120
+    assert all(2_000 * 100 <= project.goal_cents <= 60_000 * 100 for project in projects)
+    pledges = await _all(sessions, Pledge)
+    assert all(pledge.amount_cents % 500 == 0 for pledge in pledges)  # whole 5 € steps
+    per_project = Counter(pledge.project_id for pledge in pledges)
+    assert max(per_project.values()) <= 300
+    repeat_backers = Counter((pledge.user_id, pledge.project_id) for pledge in pledges)
+    several_projects = Counter(user_id for user_id, _ in repeat_backers)
+    assert max(several_projects.values()) > 1  # some contributors back several projects
+
+
+async def test_rewards_are_consistent_and_never_oversold(
+    report: DemoReport, sessions: Sessions
+) -> None:
+    tiers = {tier.id: tier for tier in await _all(sessions, RewardTier)}
+    claimed = Counter(
+        pledge.reward_tier_id
+        for pledge in await _all(sessions, Pledge)
+        if pledge.reward_tier_id is not None and pledge.status is PledgeStatus.PAID
+    )
+    for pledge in await _all(sessions, Pledge):
+        if pledge.reward_tier_id is not None:
+            tier = tiers[pledge.reward_tier_id]
+            assert pledge.project_id == tier.project_id
+            assert pledge.amount_cents >= tier.min_amount_cents
+    for tier in tiers.values():
+        assert tier.claimed_count == claimed[tier.id], tier.title
+        assert tier.quantity_limit is None or tier.claimed_count <= tier.quantity_limit
+        assert tier.reserved_count == 0
+    limited = [tier for tier in tiers.values() if tier.quantity_limit is not None]
+    assert any(tier.claimed_count == tier.quantity_limit for tier in limited)  # sold out
+    assert any(tier.claimed_count < tier.quantity_limit for tier in limited)  # units left
+    tiers_per_project = Counter(tier.project_id for tier in tiers.values())
+    projects = await _all(sessions, Project)
+    assert len(tiers_per_project) >= len(projects) / 2
+    assert all(2 <= count <= 4 for count in tiers_per_project.values())
+    assert any(project.id not in tiers_per_project for project in projects)  # free gifts only
+
+
+async def test_failed_all_or_nothing_project_refunded_everyone(
+    report: DemoReport, sessions: Sessions
+) -> None:
+    failed = [p for p in await _all(sessions, Project) if p.status is ProjectStatus.FAILED]
+    pledges = await _all(sessions, Pledge)
+    for project in failed:
+        assert project.funding_model is FundingModel.ALL_OR_NOTHING
+        assert (project.raised_cents, project.contributors_count) == (0, 0)
+        refunded = [pledge for pledge in pledges if pledge.project_id == project.id]
+        assert refunded
+        assert {pledge.status for pledge in refunded} == {PledgeStatus.REFUNDED}
+        assert all(pledge.refunded_at > project.closed_at for pledge in refunded)
+
+
+async def test_dates_follow_each_stage(report: DemoReport, sessions: Sessions) -> None:
+    for project in await _all(sessions, Project):
+        assert project.starts_at.tzinfo is not None
+        assert project.ends_at.utcoffset() == timedelta(0)
+        assert project.ends_at - project.starts_at == timedelta(days=project.duration_days)
+        assert 30 <= project.duration_days <= 60
+        if project.status is ProjectStatus.LIVE:
+            assert project.closed_at is None
+            assert timedelta(days=2) <= project.ends_at - NOW <= timedelta(days=55)
+            assert project.starts_at < NOW
+        else:
+            assert project.ends_at < project.closed_at < NOW
+    for pledge in await _all(sessions, Pledge):
+        assert pledge.paid_at is not None
+        assert pledge.paid_at < NOW
+
+
+async def test_loading_twice_adds_nothing(report: DemoReport, sessions: Sessions) -> None:
+    before = await _counts(sessions)
+    again = await load_demo_data(sessions, now=NOW + timedelta(days=3))
+    assert again == DemoReport(created=0, already_present=len(DEMO_PROJECTS), pledges=0)
+    assert await _counts(sessions) == before
+
+
+async def test_texts_fit_their_columns(report: DemoReport, sessions: Sessions) -> None:
+    for model in (Project, RewardTier, User):
+        for row in await _all(sessions, model):
+            for column in model.__table__.columns:
+                value = getattr(row, column.key)
+                if isinstance(column.type, String) and column.type.length and value:
+                    assert len(value) <= column.type.length, (model.__name__, column.key, value)
+    for project in await _all(sessions, Project):
+        assert len(project.title) <= 80
+        assert 20 <= len(project.summary) <= 280
+        assert 300 <= len(project.description) <= 1500
+        assert "\n\n" in project.description
+        assert project.breton_connection
+        assert project.commune
+        assert project.search_text == search_key(project.title, project.summary, project.commune)
+    for tier in await _all(sessions, RewardTier):
+        assert tier.title
+        assert tier.description
+
+
+async def test_demo_users_are_never_messaged(report: DemoReport, sessions: Sessions) -> None:
+    users = await _all(sessions, User)
+    assert users
+    for user in users:
+        assert user.id > max(DEMO_USER_ID_BASE, 2**52)  # above any id Telegram can assign
+        assert user.blocked
+        assert user.locale in {"fr", "br"}
+        assert user.locale_chosen
+    assert {user.locale for user in users} == {"fr", "br"}
+
+
+def test_figures_do_not_depend_on_the_day_of_loading() -> None:
+    assert len({project.slug for project in DEMO_PROJECTS}) == len(DEMO_PROJECTS)
+    later = datetime(2031, 5, 17, 9, 30, tzinfo=UTC)
+    for project in DEMO_PROJECTS:
+        today, then = plan_backing(project, NOW), plan_backing(project, later)
+        assert [(p.user_id, p.amount_cents, p.tier_position) for p in today.pledges] == [
+            (p.user_id, p.amount_cents, p.tier_position) for p in then.pledges
+        ]
+        assert sum(p.amount_cents for p in today.pledges) == project.raised_target_cents
+
+
+def test_search_key_folds_accents_case_and_apostrophes() -> None:
+    assert search_key("Crêpes à Guérande", "", "Côtes-d'Armor") == "crepes a guerande cotes-d'armor"
+    assert search_key("  Skol  DIWAN\nGwened ") == "skol diwan gwened"
+    assert search_key("Cœur de Maïwenn", "C’hoari") == "coeur de maiwenn c'hoari"
