@@ -60,7 +60,8 @@ async def start(update: Update, context: KengoContext) -> None:
     await reply(update, welcome_text(t, profile.first_name, live), main_menu(t))
     if not profile.locale_chosen:
         await settings.offer_language_choice(update, context, first_contact=True)
-    if profile.is_new and context.runtime.is_moderator(profile.id):
+    if context.runtime.is_moderator(profile.id):
+        # Moderators may be appointed after their first visit: refresh their menu on /start.
         await sync_chat_commands(
             context.bot, context.runtime.catalogs, profile.id, profile.locale, moderator=True
         )

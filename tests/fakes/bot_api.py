@@ -224,7 +224,7 @@ class BotApiEmulator(BotApiUpdates):
         self,
         method: str,
         predicate: Callable[[ApiCall], bool] | None = None,
-        timeout: float = 5.0,  # noqa: ASYNC109 - the emulator's documented API
+        timeout: float = 5.0,
         *,
         since: int = 0,
         chat_id: int | None = None,

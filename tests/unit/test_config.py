@@ -17,7 +17,7 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> Non
 
 
 def test_missing_token_names_the_variable() -> None:
-    with pytest.raises(ConfigError, match="^TELEGRAM_BOT_TOKEN is required"):
+    with pytest.raises(ConfigError, match=r"^TELEGRAM_BOT_TOKEN is required"):
         load_settings()
 
 
@@ -26,7 +26,7 @@ def test_missing_token_names_the_variable() -> None:
 )
 def test_malformed_token_names_the_variable(monkeypatch: pytest.MonkeyPatch, token: str) -> None:
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", token)
-    with pytest.raises(ConfigError, match="^TELEGRAM_BOT_TOKEN "):
+    with pytest.raises(ConfigError, match=r"^TELEGRAM_BOT_TOKEN "):
         load_settings()
 
 
@@ -47,7 +47,7 @@ def test_moderator_ids_are_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MODERATOR_IDS", " 11, 22,33 ")
     assert load_settings().moderator_ids == {11, 22, 33}
     monkeypatch.setenv("MODERATOR_IDS", "11,bob")
-    with pytest.raises(ConfigError, match="^MODERATOR_IDS "):
+    with pytest.raises(ConfigError, match=r"^MODERATOR_IDS "):
         load_settings()
 
 
