@@ -1,0 +1,117 @@
+"""What an operator does: configure, migrate, load demo data, check health, stop, use webhooks."""
+
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from tests.conftest import TEST_TOKEN
+from tests.e2e.harness import KengoProcess
+from tests.fakes.bot_api import BotApiEmulator
+
+pytestmark = pytest.mark.e2e
+WAIT = 10.0
+
+
+async def test_missing_or_malformed_token_fails_with_one_clear_line(kengo: KengoProcess) -> None:
+    del kengo.env["TELEGRAM_BOT_TOKEN"]
+    code, output = await kengo.run_command("run")
+    assert code == 2
+    assert output.strip().splitlines() == [
+        "kengo-bot: TELEGRAM_BOT_TOKEN is required (set it in the environment or .env)"
+    ]
+    kengo.env["TELEGRAM_BOT_TOKEN"] = "12345"
+    code, output = await kengo.run_command("run")
+    assert code == 2
+    assert len(output.strip().splitlines()) == 1
+    assert output.startswith("kengo-bot: TELEGRAM_BOT_TOKEN ")
+
+
+async def test_a_token_telegram_refuses_is_reported(
+    kengo: KengoProcess, emulator: BotApiEmulator
+) -> None:
+    kengo.env["TELEGRAM_BOT_TOKEN"] = "999999:ThisTokenWasRevokedByBotFather00"
+    code, output = await kengo.run_command("run")
+    assert code == 2
+    assert "Telegram refused TELEGRAM_BOT_TOKEN" in output
+    assert "ThisTokenWasRevokedByBotFather00" not in output
+
+
+async def test_demo_data_loads_once_and_the_welcome_counts_live_projects(
+    kengo: KengoProcess, emulator: BotApiEmulator
+) -> None:
+    code, output = await kengo.run_command("db", "upgrade")
+    assert code == 0, output
+    code, first = await kengo.run_command("demo-data")
+    assert code == 0, first
+    assert "16 projects added, 0 already present" in first
+    code, second = await kengo.run_command("demo-data")
+    assert "0 projects added, 16 already present, 0 pledges added" in second
+
+    await kengo.start()
+    try:
+        anna = emulator.user(201, "Anna")
+        mark = emulator.mark()
+        await anna.send("/start")
+        welcome = await emulator.wait_for("sendMessage", chat_id=201, since=mark, timeout=WAIT)
+        assert "En ce moment, 14 projets sont en campagne." in welcome.params["text"]
+    finally:
+        assert await kengo.stop() == 0
+
+
+async def test_health_check_and_clean_stop_without_secrets_in_logs(
+    kengo: KengoProcess, emulator: BotApiEmulator
+) -> None:
+    await kengo.start()
+    async with aiohttp.ClientSession() as http, http.get(kengo.url("/healthz")) as response:
+        assert response.status == 200
+        assert await response.json() == {
+            "status": "ok",
+            "database": "ok",
+            "bot": "ok",
+            "mode": "polling",
+        }
+    assert await kengo.stop(signal.SIGINT) == 0
+    assert "stopping" in kengo.log
+    assert TEST_TOKEN not in kengo.log
+    assert "whsec_test_kengo" not in kengo.log
+
+
+async def test_webhook_mode_registers_its_url_and_serves_updates(
+    tmp_path: Path, emulator: BotApiEmulator, database_url: str
+) -> None:
+    kengo = KengoProcess.configure(
+        tmp_path, emulator.base_url, database_url, TELEGRAM_WEBHOOK_SECRET="kengo-hook_secret"
+    )
+    kengo.env["WEBHOOK_URL"] = f"http://127.0.0.1:{kengo.port}"
+    await kengo.start()
+    try:
+        registered = await emulator.wait_for("setWebhook", timeout=WAIT)
+        assert registered.params["url"] == f"http://127.0.0.1:{kengo.port}/telegram"
+        assert registered.params["secret_token"] == "kengo-hook_secret"
+        async with aiohttp.ClientSession() as http, http.get(kengo.url("/healthz")) as response:
+            assert (await response.json())["mode"] == "webhook"
+
+        nolwenn = emulator.user(202, "Nolwenn", language_code="br")
+        mark = emulator.mark()
+        await nolwenn.send("/start")
+        welcome = await emulator.wait_for("sendMessage", chat_id=202, since=mark, timeout=WAIT)
+        assert "Donemat war Kengo, Nolwenn !" in welcome.params["text"]
+        assert all(d.status == 200 for d in emulator.webhook_deliveries)
+
+        forged = {
+            "update_id": 999,
+            "message": {
+                "message_id": 1,
+                "date": 0,
+                "text": "/start",
+                "chat": {"id": 202, "type": "private"},
+            },
+        }
+        assert await emulator.post_to_webhook(forged, secret="wrong") == 403
+        assert await emulator.post_to_webhook(forged, secret=None) == 403
+    finally:
+        assert await kengo.stop() == 0
