@@ -19,10 +19,11 @@ ENV PATH=/opt/kengo/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     DATABASE_URL=sqlite+aiosqlite:////data/kengo.db \
     HTTP_PORT=8080
-RUN groupadd --system kengo && useradd --system --gid kengo --home-dir /data kengo \
+RUN groupadd --system --gid 10001 kengo \
+    && useradd --system --uid 10001 --gid kengo --home-dir /data kengo \
     && mkdir /data && chown kengo:kengo /data
 COPY --from=build /opt/kengo /opt/kengo
-USER kengo
+USER 10001:10001
 WORKDIR /data
 VOLUME ["/data"]
 EXPOSE 8080
