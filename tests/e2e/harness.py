@@ -13,6 +13,7 @@ from pathlib import Path
 import aiohttp
 
 from tests.conftest import TEST_TOKEN
+from tests.fakes.bot_api import ApiCall, BotApiEmulator, FakeUser
 
 
 def free_port() -> int:
@@ -100,3 +101,34 @@ class KengoProcess:
             self.process.kill()
             await self.process.wait()
             raise AssertionError(f"kengo-bot ignored signal {signum}:\n{self.log}") from None
+
+
+WAIT = 10.0
+
+
+async def answer_to(
+    emulator: BotApiEmulator, user: FakeUser, text: str, method: str = "sendMessage"
+) -> ApiCall:
+    """Send `text` as `user` and return the bot's first `method` call to that chat after it."""
+    mark = emulator.mark()
+    await user.send(text)
+    return await emulator.wait_for(method, chat_id=user.chat_id, since=mark, timeout=WAIT)
+
+
+async def answer_to_press(
+    emulator: BotApiEmulator, user: FakeUser, data: str, method: str = "editMessageText"
+) -> ApiCall:
+    """Press the button with callback `data` as `user` and return the bot's `method` call."""
+    mark = emulator.mark()
+    await user.press(data)
+    chat_id = None if method == "answerCallbackQuery" else user.chat_id
+    return await emulator.wait_for(method, chat_id=chat_id, since=mark, timeout=WAIT)
+
+
+def text_of(call: ApiCall) -> str:
+    return str(call.params.get("text", ""))
+
+
+def button_texts(call: ApiCall) -> list[str]:
+    markup = call.params.get("reply_markup") or {}
+    return [button["text"] for row in markup.get("inline_keyboard", []) for button in row]

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
-import pytest
+import asyncio
+from collections.abc import Awaitable, Callable
 
+import pytest
+from sqlalchemy import select
+
+from bot.db import create_engine
+from bot.models import User
 from tests.e2e.conftest import MODERATION_CHAT, MODERATOR_ID
-from tests.e2e.harness import KengoProcess
-from tests.fakes.bot_api import ApiCall, BotApiEmulator
+from tests.e2e.harness import (
+    WAIT,
+    KengoProcess,
+    answer_to,
+    answer_to_press,
+    button_texts,
+    text_of,
+)
+from tests.fakes.bot_api import BotApiEmulator
 
 pytestmark = pytest.mark.e2e
-WAIT = 10.0
-
-
-def text_of(call: ApiCall) -> str:
-    return str(call.params.get("text", ""))
-
-
-def button_texts(call: ApiCall) -> list[str]:
-    markup = call.params.get("reply_markup") or {}
-    return [button["text"] for row in markup.get("inline_keyboard", []) for button in row]
 
 
 async def test_french_user_is_welcomed_by_name_with_menu_and_language_choice(
@@ -26,8 +29,7 @@ async def test_french_user_is_welcomed_by_name_with_menu_and_language_choice(
 ) -> None:
     anna = emulator.user(101, "Anna", language_code="fr")
     mark = emulator.mark()
-    await anna.send("/start")
-    welcome = await emulator.wait_for("sendMessage", chat_id=101, since=mark, timeout=WAIT)
+    welcome = await answer_to(emulator, anna, "/start")
     assert "Bienvenue sur Kengo, Anna !" in text_of(welcome)
     assert "financement participatif de la Bretagne" in text_of(welcome)
     assert "Aucun projet n'est en campagne" in text_of(welcome)
@@ -48,10 +50,7 @@ async def test_french_user_is_welcomed_by_name_with_menu_and_language_choice(
 async def test_breton_user_is_welcomed_in_breton(
     running: KengoProcess, emulator: BotApiEmulator
 ) -> None:
-    maiwenn = emulator.user(102, "Maïwenn", language_code="br")
-    mark = emulator.mark()
-    await maiwenn.send("/start")
-    welcome = await emulator.wait_for("sendMessage", chat_id=102, since=mark, timeout=WAIT)
+    welcome = await answer_to(emulator, emulator.user(102, "Maïwenn", language_code="br"), "/start")
     assert "Donemat war Kengo, Maïwenn !" in text_of(welcome)
     assert "🔎 Dizoleiñ ar raktresoù" in button_texts(welcome)
 
@@ -61,14 +60,9 @@ async def test_language_switch_sticks_across_a_restart(
 ) -> None:
     yann = emulator.user(103, "Yann", language_code="fr")
     await kengo.start()
+    await answer_to(emulator, yann, "/start")
     mark = emulator.mark()
-    await yann.send("/start")
-    await emulator.wait_for(
-        "sendMessage", lambda c: "Dibabit" in text_of(c), since=mark, timeout=WAIT
-    )
-    mark = emulator.mark()
-    await yann.press("lang:br")
-    edited = await emulator.wait_for("editMessageText", chat_id=103, since=mark, timeout=WAIT)
+    edited = await answer_to_press(emulator, yann, "lang:br")
     assert "Kengo a gomzo brezhoneg ouzhoc'h" in text_of(edited)
     assert "🌐 Yezh" in button_texts(edited)
     scoped = await emulator.wait_for(
@@ -79,13 +73,9 @@ async def test_language_switch_sticks_across_a_restart(
     assert await kengo.stop() == 0
 
     await kengo.start()
+    assert "Ar pezh a c'hall Kengo ober" in text_of(await answer_to(emulator, yann, "/aide"))
     mark = emulator.mark()
-    await yann.send("/aide")
-    help_text = await emulator.wait_for("sendMessage", chat_id=103, since=mark, timeout=WAIT)
-    assert "Ar pezh a c'hall Kengo ober" in text_of(help_text)
-    mark = emulator.mark()
-    await yann.press("lang:fr")
-    back = await emulator.wait_for("editMessageText", chat_id=103, since=mark, timeout=WAIT)
+    back = await answer_to_press(emulator, yann, "lang:fr")
     assert "Kengo vous parlera désormais en français" in text_of(back)
     await emulator.wait_for("deleteMyCommands", since=mark)
     assert await kengo.stop() == 0
@@ -112,13 +102,8 @@ async def test_help_upcoming_features_and_cancel_answer_in_the_users_language(
         ("/annuler", "N'eus netra da nullañ"),
         ("/moderation", "evit ar skipailh a wir ar raktresoù hepken"),
     ]:
-        mark = emulator.mark()
-        await erwan.send(command)
-        reply = await emulator.wait_for("sendMessage", chat_id=104, since=mark, timeout=WAIT)
-        assert expected in text_of(reply), command
-    mark = emulator.mark()
-    await erwan.press("menu:pledges")
-    edited = await emulator.wait_for("editMessageText", chat_id=104, since=mark, timeout=WAIT)
+        assert expected in text_of(await answer_to(emulator, erwan, command)), command
+    edited = await answer_to_press(emulator, erwan, "menu:pledges")
     assert "Roll ho tonezonoù" in text_of(edited)
 
 
@@ -135,10 +120,7 @@ async def test_moderators_get_their_command_and_the_queue_answer(
         timeout=WAIT,
     )
     assert "moderation" in {c["command"] for c in scoped.params["commands"]}
-    mark = emulator.mark()
-    await moderator.send("/moderation")
-    reply = await emulator.wait_for("sendMessage", chat_id=MODERATOR_ID, since=mark, timeout=WAIT)
-    assert "La modération" in text_of(reply)
+    assert "La modération" in text_of(await answer_to(emulator, moderator, "/moderation"))
 
 
 async def test_malformed_updates_and_forged_buttons_leave_the_bot_working(
@@ -151,6 +133,8 @@ async def test_malformed_updates_and_forged_buttons_leave_the_bot_working(
     # Readable but unusual: a sticker, a channel post, a button of an inline message.
     chat = {"id": 105, "type": "private", "first_name": "Gwen"}
     sender = {"id": 105, "is_bot": False, "first_name": "Gwen"}
+    sticker = {"file_id": "s", "file_unique_id": "s", "width": 1, "height": 1,
+               "is_animated": False, "is_video": False, "type": "regular"}  # fmt: skip
     await emulator.inject_raw(
         {
             "message": {
@@ -158,64 +142,29 @@ async def test_malformed_updates_and_forged_buttons_leave_the_bot_working(
                 "date": 0,
                 "chat": chat,
                 "from": sender,
-                "sticker": {
-                    "file_id": "s",
-                    "file_unique_id": "s",
-                    "width": 1,
-                    "height": 1,
-                    "is_animated": False,
-                    "is_video": False,
-                    "type": "regular",
-                },
+                "sticker": sticker,
             }
         }
     )
+    channel = {"id": -100, "type": "channel"}
     await emulator.inject_raw(
-        {
-            "channel_post": {
-                "message_id": 1,
-                "date": 0,
-                "chat": {"id": -100, "type": "channel"},
-                "text": "/start",
-            }
-        }
+        {"channel_post": {"message_id": 1, "date": 0, "chat": channel, "text": "/start"}}
     )
-    await emulator.inject_raw(
-        {
-            "callback_query": {
-                "id": "q1",
-                "from": sender,
-                "chat_instance": "c",
-                "inline_message_id": "i1",
-                "data": "menu:discover",
-            }
-        }
-    )
-    mark = emulator.mark()
-    await gwen.press("menu:../../etc/passwd")
-    answer = await emulator.wait_for("answerCallbackQuery", since=mark, timeout=WAIT)
-    assert "Ce bouton n'est plus valable" in str(answer.params.get("text"))
-    mark = emulator.mark()
-    await gwen.press("lang:en")
-    answer = await emulator.wait_for("answerCallbackQuery", since=mark, timeout=WAIT)
-    assert "plus valable" in str(answer.params.get("text"))
-    mark = emulator.mark()
-    await gwen.send("/start")
-    welcome = await emulator.wait_for("sendMessage", chat_id=105, since=mark, timeout=WAIT)
-    assert "Bienvenue sur Kengo, Gwen !" in text_of(welcome)
+    inline_button = {"id": "q1", "from": sender, "chat_instance": "c", "inline_message_id": "i1",
+                     "data": "menu:discover"}  # fmt: skip
+    await emulator.inject_raw({"callback_query": inline_button})
+    for forged in ("menu:../../etc/passwd", "lang:en"):
+        answer = await answer_to_press(emulator, gwen, forged, method="answerCallbackQuery")
+        assert "Ce bouton n'est plus valable" in str(answer.params.get("text"))
+    assert "Bienvenue sur Kengo, Gwen !" in text_of(await answer_to(emulator, gwen, "/start"))
 
 
 async def test_very_long_messages_and_html_in_names_are_handled(
     running: KengoProcess, emulator: BotApiEmulator
 ) -> None:
     tricky = emulator.user(106, "<b>Ann & Co</b>", language_code="fr")
-    mark = emulator.mark()
-    await tricky.send("a" * 4096)
-    reply = await emulator.wait_for("sendMessage", chat_id=106, since=mark, timeout=WAIT)
-    assert "Je n'ai pas compris" in text_of(reply)
-    mark = emulator.mark()
-    await tricky.send("/start")
-    welcome = await emulator.wait_for("sendMessage", chat_id=106, since=mark, timeout=WAIT)
+    assert "Je n'ai pas compris" in text_of(await answer_to(emulator, tricky, "a" * 4096))
+    welcome = await answer_to(emulator, tricky, "/start")
     assert "Bienvenue sur Kengo, &lt;b&gt;Ann &amp; Co&lt;/b&gt; !" in text_of(welcome)
 
 
@@ -224,8 +173,7 @@ async def test_a_failure_is_logged_reported_and_apologised_for(
 ) -> None:
     emulator.user(MODERATION_CHAT, "Soazig")
     klervi = emulator.user(107, "Klervi", language_code="br")
-    await klervi.send("/aide")
-    await emulator.wait_for("sendMessage", chat_id=107, timeout=WAIT)
+    await answer_to(emulator, klervi, "/aide")
     emulator.fail_next("sendMessage", error_code=400, description="Bad Request: boom", chat_id=107)
     mark = emulator.mark()
     await klervi.send("/aide")
@@ -242,14 +190,8 @@ async def test_a_failure_is_logged_reported_and_apologised_for(
 async def test_blocking_the_bot_is_remembered_and_writing_again_undoes_it(
     running: KengoProcess, emulator: BotApiEmulator, database_url: str
 ) -> None:
-    from sqlalchemy import select
-
-    from bot.db import create_engine
-    from bot.models import User
-
     tanguy = emulator.user(108, "Tanguy")
-    await tanguy.send("/start")
-    await emulator.wait_for("sendMessage", chat_id=108, timeout=WAIT)
+    await answer_to(emulator, tanguy, "/start")
     engine = create_engine(database_url)
 
     async def blocked() -> bool | None:
@@ -265,11 +207,9 @@ async def test_blocking_the_bot_is_remembered_and_writing_again_undoes_it(
         await engine.dispose()
 
 
-async def _eventually(probe: object, expected: object, attempts: int = 100) -> None:
-    import asyncio
-
-    for _ in range(attempts):
-        if await probe() == expected:  # type: ignore[operator]
+async def _eventually(probe: Callable[[], Awaitable[object]], expected: object) -> None:
+    for _ in range(100):
+        if await probe() == expected:
             return
         await asyncio.sleep(0.1)
     raise AssertionError(f"never became {expected!r}")

@@ -9,11 +9,10 @@ import aiohttp
 import pytest
 
 from tests.conftest import TEST_TOKEN
-from tests.e2e.harness import KengoProcess
+from tests.e2e.harness import WAIT, KengoProcess, answer_to, text_of
 from tests.fakes.bot_api import BotApiEmulator
 
 pytestmark = pytest.mark.e2e
-WAIT = 10.0
 
 
 async def test_missing_or_malformed_token_fails_with_one_clear_line(kengo: KengoProcess) -> None:
@@ -53,11 +52,8 @@ async def test_demo_data_loads_once_and_the_welcome_counts_live_projects(
 
     await kengo.start()
     try:
-        anna = emulator.user(201, "Anna")
-        mark = emulator.mark()
-        await anna.send("/start")
-        welcome = await emulator.wait_for("sendMessage", chat_id=201, since=mark, timeout=WAIT)
-        assert "En ce moment, 14 projets sont en campagne." in welcome.params["text"]
+        welcome = await answer_to(emulator, emulator.user(201, "Anna"), "/start")
+        assert "En ce moment, 14 projets sont en campagne." in text_of(welcome)
     finally:
         assert await kengo.stop() == 0
 
@@ -96,10 +92,8 @@ async def test_webhook_mode_registers_its_url_and_serves_updates(
             assert (await response.json())["mode"] == "webhook"
 
         nolwenn = emulator.user(202, "Nolwenn", language_code="br")
-        mark = emulator.mark()
-        await nolwenn.send("/start")
-        welcome = await emulator.wait_for("sendMessage", chat_id=202, since=mark, timeout=WAIT)
-        assert "Donemat war Kengo, Nolwenn !" in welcome.params["text"]
+        welcome = await answer_to(emulator, nolwenn, "/start")
+        assert "Donemat war Kengo, Nolwenn !" in text_of(welcome)
         assert all(d.status == 200 for d in emulator.webhook_deliveries)
 
         forged = {
