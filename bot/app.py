@@ -20,7 +20,10 @@ from telegram.request import HTTPXRequest
 
 from bot.config import Settings
 from bot.i18n import Catalogs, Translator
+from bot.services.catalogue import CatalogueService
+from bot.services.follows import FollowService
 from bot.services.projects import ProjectService
+from bot.services.sharing import SharingService
 from bot.services.stripe_events import StripeEventService
 from bot.services.users import Profile, UserService, Visitor
 from bot.updates import KengoBot, PerUserUpdateProcessor
@@ -32,6 +35,9 @@ RUNTIME_KEY = "runtime"
 class Services:
     users: UserService
     projects: ProjectService
+    catalogue: CatalogueService
+    follows: FollowService
+    sharing: SharingService
     stripe_events: StripeEventService
 
     @classmethod
@@ -39,6 +45,9 @@ class Services:
         return cls(
             users=UserService(sessions, settings.default_locale),
             projects=ProjectService(sessions),
+            catalogue=CatalogueService(sessions),
+            follows=FollowService(sessions),
+            sharing=SharingService(sessions),
             stripe_events=StripeEventService(sessions),
         )
 

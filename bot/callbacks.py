@@ -2,6 +2,17 @@
 
 Format: `<namespace>:<part>[:<part>...]`, at most 64 bytes (Telegram's limit). Anything that does
 not parse is treated as a stale or forged button, never trusted.
+
+| data                        | button                                             |
+|-----------------------------|----------------------------------------------------|
+| `menu:<item>`               | main menu                                          |
+| `lang:<locale>`             | language choice                                    |
+| `ls:<view>`                 | a page of the catalogue                            |
+| `lf:<c/d/s>:<view>`         | the category / département / sort choices          |
+| `nm:<view>`                 | "near me": the user's own département              |
+| `hd:<dep>:<view>`           | remember the user's département, then "near me"    |
+| `pj:<id>:<view>`            | a project's card (`<view>`: the list to go back to) |
+| `pa:<action>:<id>:<view>`   | a card's buttons (follow, news, more, share, back)  |
 """
 
 from __future__ import annotations
@@ -9,13 +20,23 @@ from __future__ import annotations
 import enum
 import re
 
+from bot.models import Category, Departement
+from bot.repositories.projects import Order
+from bot.services.catalogue import MAX_PAGE, ListView
+
 MAX_BYTES = 64
-_PART = re.compile(r"^[a-z0-9_-]{1,24}$")
+_PART = re.compile(r"^[a-z0-9_.-]{1,32}$")
 
 
 class Namespace(enum.StrEnum):
     MENU = "menu"
     LANGUAGE = "lang"
+    LIST = "ls"
+    LIST_FILTER = "lf"
+    NEAR_ME = "nm"
+    HOME = "hd"
+    PROJECT = "pj"
+    PROJECT_ACTION = "pa"
 
 
 class MenuItem(enum.StrEnum):
@@ -24,6 +45,80 @@ class MenuItem(enum.StrEnum):
     PLEDGES = "pledges"
     FOLLOWS = "follows"
     LANGUAGE = "language"
+
+
+# One letter per sort order in callback data.
+_SORT_CODES = {
+    Order.ENDING_SOON: "e",
+    Order.NEWEST: "n",
+    Order.ALMOST_FUNDED: "f",
+    Order.MOST_BACKED: "b",
+}
+_SORTS_BY_CODE = {code: sort for sort, code in _SORT_CODES.items()}
+
+
+class FilterKind(enum.StrEnum):
+    CATEGORY = "c"
+    DEPARTEMENT = "d"
+    SORT = "s"
+
+
+class CardAction(enum.StrEnum):
+    FOLLOW = "f"
+    NEWS = "n"
+    READ_MORE = "m"
+    SHARE = "s"
+    PLEDGE = "p"
+    BACK = "b"
+
+
+# Two letters per category keep list views far below Telegram's 64 bytes.
+_CATEGORY_CODES = {
+    Category.CULTURE: "cu",
+    Category.INNOVATION: "in",
+    Category.SOLIDARITY: "so",
+    Category.HERITAGE: "he",
+    Category.ENVIRONMENT: "en",
+    Category.SPORT: "sp",
+    Category.BRETON_LANGUAGE: "bz",
+}
+_CATEGORIES_BY_CODE = {code: category for category, code in _CATEGORY_CODES.items()}
+
+
+def encode_view(view: ListView) -> str:
+    category = _CATEGORY_CODES[view.category] if view.category else "-"
+    departement = view.departement.value if view.departement else "-"
+    sort = _SORT_CODES[view.sort]
+    return f"{category}.{departement}.{sort}.{view.page}.{view.query_hash or '-'}"
+
+
+def decode_view(text: str) -> ListView | None:
+    parts = text.split(".")
+    if len(parts) != 5:
+        return None
+    category, departement, sort, page, query_hash = parts
+    try:
+        return ListView(
+            category=None if category == "-" else _CATEGORIES_BY_CODE[category],
+            departement=None if departement == "-" else Departement(departement),
+            sort=_SORTS_BY_CODE[sort],
+            page=_page(page),
+            query_hash=None if query_hash == "-" else _hash(query_hash),
+        )
+    except (KeyError, ValueError):
+        return None
+
+
+def _page(text: str) -> int:
+    if not text.isdigit() or int(text) > MAX_PAGE:
+        raise ValueError(text)
+    return int(text)
+
+
+def _hash(text: str) -> str:
+    if not re.fullmatch(r"[0-9a-f]{6}", text):
+        raise ValueError(text)
+    return text
 
 
 def build(namespace: Namespace, *parts: str) -> str:
@@ -43,16 +138,21 @@ def parse(data: str | None) -> tuple[Namespace, list[str]] | None:
     return Namespace(namespace), parts
 
 
+def _parts(data: str | None, namespace: Namespace, count: int) -> list[str] | None:
+    parsed = parse(data)
+    if parsed is None or parsed[0] is not namespace or len(parsed[1]) != count:
+        return None
+    return parsed[1]
+
+
 def menu(item: MenuItem) -> str:
     return build(Namespace.MENU, item.value)
 
 
 def parse_menu(data: str | None) -> MenuItem | None:
-    parsed = parse(data)
-    if parsed is None or parsed[0] is not Namespace.MENU or len(parsed[1]) != 1:
-        return None
+    parts = _parts(data, Namespace.MENU, 1)
     try:
-        return MenuItem(parsed[1][0])
+        return MenuItem(parts[0]) if parts else None
     except ValueError:
         return None
 
@@ -62,10 +162,79 @@ def language(locale: str) -> str:
 
 
 def parse_language(data: str | None, supported: tuple[str, ...]) -> str | None:
-    parsed = parse(data)
-    if parsed is None or parsed[0] is not Namespace.LANGUAGE or len(parsed[1]) != 1:
+    parts = _parts(data, Namespace.LANGUAGE, 1)
+    return parts[0] if parts and parts[0] in supported else None
+
+
+def list_page(view: ListView) -> str:
+    return build(Namespace.LIST, encode_view(view))
+
+
+def parse_list_page(data: str | None) -> ListView | None:
+    parts = _parts(data, Namespace.LIST, 1)
+    return decode_view(parts[0]) if parts else None
+
+
+def list_filter(kind: FilterKind, view: ListView) -> str:
+    return build(Namespace.LIST_FILTER, kind.value, encode_view(view))
+
+
+def parse_list_filter(data: str | None) -> tuple[FilterKind, ListView] | None:
+    parts = _parts(data, Namespace.LIST_FILTER, 2)
+    if not parts or parts[0] not in FilterKind.__members__.values():
         return None
-    return parsed[1][0] if parsed[1][0] in supported else None
+    view = decode_view(parts[1])
+    return (FilterKind(parts[0]), view) if view else None
+
+
+def near_me(view: ListView) -> str:
+    return build(Namespace.NEAR_ME, encode_view(view))
+
+
+def parse_near_me(data: str | None) -> ListView | None:
+    parts = _parts(data, Namespace.NEAR_ME, 1)
+    return decode_view(parts[0]) if parts else None
+
+
+def home(departement: Departement, view: ListView) -> str:
+    return build(Namespace.HOME, departement.value, encode_view(view))
+
+
+def parse_home(data: str | None) -> tuple[Departement, ListView] | None:
+    parts = _parts(data, Namespace.HOME, 2)
+    if not parts or parts[0] not in Departement.__members__.values():
+        return None
+    view = decode_view(parts[1])
+    return (Departement(parts[0]), view) if view else None
+
+
+def project(project_id: int, view: ListView | None) -> str:
+    return build(Namespace.PROJECT, str(project_id), encode_view(view) if view else "-")
+
+
+def parse_project(data: str | None) -> tuple[int, ListView | None] | None:
+    parts = _parts(data, Namespace.PROJECT, 2)
+    if not parts or not parts[0].isdigit():
+        return None
+    view = None if parts[1] == "-" else decode_view(parts[1])
+    if parts[1] != "-" and view is None:
+        return None
+    return int(parts[0]), view
+
+
+def project_action(action: CardAction, project_id: int, view: ListView | None) -> str:
+    encoded = encode_view(view) if view else "-"
+    return build(Namespace.PROJECT_ACTION, action.value, str(project_id), encoded)
+
+
+def parse_project_action(data: str | None) -> tuple[CardAction, int, ListView | None] | None:
+    parts = _parts(data, Namespace.PROJECT_ACTION, 3)
+    if not parts or parts[0] not in CardAction.__members__.values() or not parts[1].isdigit():
+        return None
+    view = None if parts[2] == "-" else decode_view(parts[2])
+    if parts[2] != "-" and view is None:
+        return None
+    return CardAction(parts[0]), int(parts[1]), view
 
 
 def pattern(namespace: Namespace) -> str:

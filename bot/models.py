@@ -20,9 +20,12 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column, relationship
+
+from bot.search import project_search_fields
 
 
 def utcnow() -> datetime:
@@ -156,6 +159,10 @@ class User(Timestamped, Base):
     home_departement: Mapped[Departement | None] = mapped_column(_enum(Departement))
     # The deep-link payload of the user's very first /start: where they came from.
     arrival_payload: Mapped[str | None] = mapped_column(String(64))
+    # What a free text from this user means right now ("search" while browsing), and the
+    # catalogue search they typed last (list buttons refer to it by a hash).
+    input_mode: Mapped[str | None] = mapped_column(String(24))
+    catalogue_query: Mapped[str | None] = mapped_column(String(64))
     blocked: Mapped[bool] = mapped_column(default=False)
     blocked_at: Mapped[datetime | None]
     notifications_muted: Mapped[bool] = mapped_column(default=False)
@@ -169,6 +176,10 @@ class Project(Timestamped, Base):
         CheckConstraint("goal_cents > 0", name="goal_positive"),
         CheckConstraint("raised_cents >= 0", name="raised_not_negative"),
         Index("ix_projects_status_ends_at", "status", "ends_at"),
+        Index("ix_projects_status_starts_at", "status", "starts_at"),
+        Index("ix_projects_status_contributors", "status", "contributors_count"),
+        Index("ix_projects_status_category_ends_at", "status", "category", "ends_at"),
+        Index("ix_projects_status_departement_ends_at", "status", "departement", "ends_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -183,7 +194,9 @@ class Project(Timestamped, Base):
     category: Mapped[Category | None] = mapped_column(_enum(Category))
     departement: Mapped[Departement | None] = mapped_column(_enum(Departement))
     commune: Mapped[str | None] = mapped_column(String(80))
-    # Accent-free, lower-case title + summary + commune: one portable column to search on.
+    # Accent-free, lower-case forms to search on portably (see bot/search.py): the title alone
+    # (ranks first), and title + summary + the commune's French and Breton names.
+    search_title: Mapped[str] = mapped_column(Text, default="", server_default="")
     search_text: Mapped[str] = mapped_column(Text, default="")
     goal_cents: Mapped[int] = mapped_column(BigInteger, default=1)
     funding_model: Mapped[FundingModel] = mapped_column(
@@ -206,6 +219,15 @@ class Project(Timestamped, Base):
 
     reward_tiers: Mapped[list[RewardTier]] = relationship(
         back_populates="project", order_by="RewardTier.position", cascade="all, delete-orphan"
+    )
+
+
+@event.listens_for(Project, "before_insert")
+@event.listens_for(Project, "before_update")
+def _index_for_search(_mapper: Mapper[Project], _connection: object, project: Project) -> None:
+    # Every path that writes a project (wizard, demo data, moderation) keeps search current.
+    project.search_title, project.search_text = project_search_fields(
+        project.title or "", project.summary or "", project.commune
     )
 
 
@@ -315,6 +337,22 @@ class StripeEvent(Base):
     type: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     processed_at: Mapped[datetime | None]
+
+
+class ReferralVisit(Base):
+    """Someone opened a project through a share link: counted once per visitor and link."""
+
+    __tablename__ = "referral_visits"
+    __table_args__ = (
+        UniqueConstraint("project_id", "referrer_id", "visitor_id", name="uq_referral_visit"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    # The user who shared the link (no foreign key: a link outlives its sharer's account).
+    referrer_id: Mapped[int] = mapped_column(BigInteger)
+    visitor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ModerationDecision(Base):

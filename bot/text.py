@@ -15,8 +15,3 @@ def normalise(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_FOLDS))
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(bare.split())
-
-
-def search_key(*parts: str) -> str:
-    """The accent-free, lower-case text to search on, e.g. a project's title, summary, commune."""
-    return normalise(" ".join(part for part in parts if part))

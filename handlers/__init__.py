@@ -9,12 +9,23 @@ from telegram.ext import (
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
+    InlineQueryHandler,
     MessageHandler,
     filters,
 )
 
 from bot.callbacks import Namespace, pattern
-from handlers import errors, fallback, membership, settings, start, upcoming
+from handlers import (
+    browse,
+    errors,
+    fallback,
+    inline,
+    membership,
+    project,
+    settings,
+    start,
+    upcoming,
+)
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -24,13 +35,22 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CommandHandler("start", start.start, filters=private),
         CommandHandler(["aide", "help"], start.help_command, filters=private),
         CommandHandler(["langue", "yezh", "settings"], settings.language_command, filters=private),
+        CommandHandler("projets", browse.catalogue_command, filters=private),
         CommandHandler(list(upcoming.COMMAND_FEATURES), upcoming.upcoming_command, filters=private),
         CommandHandler("annuler", upcoming.cancel_command, filters=private),
         CallbackQueryHandler(start.menu_button, pattern=pattern(Namespace.MENU)),
         CallbackQueryHandler(settings.language_button, pattern=pattern(Namespace.LANGUAGE)),
+        CallbackQueryHandler(browse.list_page, pattern=pattern(Namespace.LIST)),
+        CallbackQueryHandler(browse.list_filter, pattern=pattern(Namespace.LIST_FILTER)),
+        CallbackQueryHandler(browse.near_me, pattern=pattern(Namespace.NEAR_ME)),
+        CallbackQueryHandler(browse.choose_home, pattern=pattern(Namespace.HOME)),
+        CallbackQueryHandler(project.open_card, pattern=pattern(Namespace.PROJECT)),
+        CallbackQueryHandler(project.card_button, pattern=pattern(Namespace.PROJECT_ACTION)),
+        InlineQueryHandler(inline.inline_query),
         ChatMemberHandler(membership.private_membership_changed, ChatMemberHandler.MY_CHAT_MEMBER),
         # Last: whatever nothing above claimed.
         CallbackQueryHandler(fallback.unknown_button),
+        MessageHandler(private & filters.TEXT & ~filters.COMMAND, browse.free_text),
         MessageHandler(private & ~filters.StatusUpdate.ALL, fallback.unknown_message),
     ]
     application.add_handlers(handlers)

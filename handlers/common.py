@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
 
-from bot.app import KengoContext
 from bot.i18n import Translator
 
 
@@ -16,12 +16,22 @@ async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None =
 
 
 async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-    """Edit the message whose button was pressed, or send a new one for a typed command."""
+    """Edit the text message whose button was pressed, or send a new message.
+
+    A new message is sent for a typed command, and when the pressed message is a photo (its
+    caption cannot become a text message).
+    """
     query = update.callback_query
-    if query is not None and query.message is not None and query.message.is_accessible:
-        await query.edit_message_text(text, reply_markup=markup)
-    else:
+    message = query.message if query is not None else None
+    if query is None or not isinstance(message, Message) or message.text is None:
         await reply(update, text, markup)
+        return
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as error:
+        # Pressing the button of what is already shown: nothing to change, nothing wrong.
+        if "not modified" not in str(error).lower():
+            raise
 
 
 async def answer_stale_button(update: Update, t: Translator) -> None:
@@ -31,7 +41,3 @@ async def answer_stale_button(update: Update, t: Translator) -> None:
             t.gettext("Ce bouton n'est plus valable. Tapez /start pour retrouver le menu."),
             show_alert=True,
         )
-
-
-async def translator(update: Update, context: KengoContext) -> Translator:
-    return await context.translator(update)

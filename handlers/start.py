@@ -11,9 +11,11 @@ from bot import callbacks
 from bot.app import KengoContext
 from bot.callbacks import MenuItem
 from bot.commands import sync_chat_commands
+from bot.deeplinks import parse_payload
 from bot.i18n import Translator
 from bot.keyboards import language_choice, main_menu
-from handlers import settings, upcoming
+from bot.services.catalogue import SEARCH_MODE, ListView
+from handlers import browse, project, settings, upcoming
 from handlers.common import answer_stale_button, reply, show
 
 # Telegram's rule for `t.me/<bot>?start=<payload>`: at most 64 characters of A-Za-z0-9_-.
@@ -51,13 +53,16 @@ def welcome_text(t: Translator, first_name: str, live: int) -> str:
 async def start(update: Update, context: KengoContext) -> None:
     """Greet the user by name, explain Kengo and show the main menu."""
     profile = await context.profile(update)
+    if profile.input_mode == SEARCH_MODE:
+        await context.services.catalogue.stop_browsing(profile.id)
     payload = context.args[0] if context.args else None
     if payload and _START_PAYLOAD.match(payload):
-        # Kept for the deep links of shared projects; an invalid payload is simply ignored.
+        # Kept as where the user came from; an invalid payload is simply ignored.
         await context.services.users.note_arrival(profile.id, payload)
     t = context.runtime.catalogs.translator(profile.locale)
-    live = await context.services.projects.count_live()
-    await reply(update, welcome_text(t, profile.first_name, live), main_menu(t))
+    if not await _open_shared_project(update, context, t, payload):
+        live = await context.services.projects.count_live()
+        await reply(update, welcome_text(t, profile.first_name, live), main_menu(t))
     if not profile.locale_chosen:
         await settings.offer_language_choice(update, context, first_contact=True)
     if context.runtime.is_moderator(profile.id):
@@ -65,6 +70,28 @@ async def start(update: Update, context: KengoContext) -> None:
         await sync_chat_commands(
             context.bot, context.runtime.catalogs, profile.id, profile.locale, moderator=True
         )
+
+
+async def _open_shared_project(
+    update: Update, context: KengoContext, t: Translator, payload: str | None
+) -> bool:
+    """Show the project of a share link (counting the visit); False when it is not one."""
+    link = parse_payload(payload)
+    if link is None:
+        return False
+    profile = await context.profile(update)
+    card = await context.services.catalogue.card(link.project_id, profile.id)
+    if card is None:
+        return False
+    if link.referrer_id is not None:
+        await context.services.sharing.record_visit(link.project_id, link.referrer_id, profile.id)
+    if profile.is_new:
+        greeting = t.gettext(
+            "<b>Bienvenue sur Kengo, {name} !</b> Voici le projet que l'on vous a partagé :"
+        )
+        await reply(update, greeting.format(name=html.escape(profile.first_name)))
+    await project.send_card(update, context, card, None)
+    return True
 
 
 def help_text(t: Translator) -> str:
@@ -105,5 +132,7 @@ async def menu_button(update: Update, context: KengoContext) -> None:
     if item is MenuItem.LANGUAGE:
         profile = await context.profile(update)
         await show(update, t.gettext("Choisissez votre langue :"), language_choice(profile.locale))
+    elif item is MenuItem.DISCOVER:
+        await browse.open_catalogue(update, context, ListView(), new=False)
     else:
         await upcoming.announce(update, context, upcoming.MENU_FEATURES[item])

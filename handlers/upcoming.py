@@ -9,12 +9,12 @@ from telegram import Update
 
 from bot.app import KengoContext
 from bot.callbacks import MenuItem
-from bot.i18n import N_
+from bot.i18n import N_, Translator
 from bot.keyboards import main_menu
 from handlers.common import reply, show
 
+PLEDGE_FEATURE = N_("Le soutien en ligne")
 COMMAND_FEATURES: dict[str, str] = {
-    "projets": N_("La découverte des projets"),
     "proposer": N_("La proposition de projet"),
     "mes_projets": N_("Le suivi de vos projets"),
     "mes_soutiens": N_("La liste de vos soutiens"),
@@ -22,21 +22,23 @@ COMMAND_FEATURES: dict[str, str] = {
     "moderation": N_("La modération"),
 }
 MENU_FEATURES: dict[MenuItem, str] = {
-    MenuItem.DISCOVER: COMMAND_FEATURES["projets"],
     MenuItem.PROPOSE: COMMAND_FEATURES["proposer"],
     MenuItem.PLEDGES: COMMAND_FEATURES["mes_soutiens"],
     MenuItem.FOLLOWS: COMMAND_FEATURES["suivis"],
 }
 
 
-async def announce(update: Update, context: KengoContext, feature: str) -> None:
-    """Say that `feature` is on its way and offer the menu."""
-    t = await context.translator(update)
-    text = t.gettext(
+def announcement(t: Translator, feature: str) -> str:
+    return t.gettext(
         "<b>{feature}</b> arrive très bientôt dans le bot. En attendant, tapez /aide pour voir "
         "ce que Kengo sait déjà faire."
     ).format(feature=t.gettext(feature))
-    await show(update, text, main_menu(t))
+
+
+async def announce(update: Update, context: KengoContext, feature: str) -> None:
+    """Say that `feature` is on its way and offer the menu."""
+    t = await context.translator(update)
+    await show(update, announcement(t, feature), main_menu(t))
 
 
 async def upcoming_command(update: Update, context: KengoContext) -> None:

@@ -31,7 +31,6 @@ from bot.models import (
     User,
     utcnow,
 )
-from bot.text import search_key
 
 
 @dataclass(frozen=True)
@@ -127,7 +126,6 @@ def _new_project(demo: DemoProject, now: datetime) -> Project:
         category=demo.category,
         departement=demo.departement,
         commune=demo.commune,
-        search_text=search_key(demo.title, demo.summary, demo.commune),
         goal_cents=demo.goal_cents,
         funding_model=demo.funding_model,
         duration_days=demo.duration_days,

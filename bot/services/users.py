@@ -33,10 +33,13 @@ class Profile:
     locale: str
     locale_chosen: bool
     is_new: bool = False
+    input_mode: str | None = None
 
 
 def _profile(user: User, *, is_new: bool = False) -> Profile:
-    return Profile(user.id, user.first_name, user.locale, user.locale_chosen, is_new)
+    return Profile(
+        user.id, user.first_name, user.locale, user.locale_chosen, is_new, user.input_mode
+    )
 
 
 class UserService:
@@ -95,6 +98,14 @@ class UserService:
             if user is not None and user.blocked != blocked:
                 user.blocked = blocked
                 user.blocked_at = utcnow() if blocked else None
+
+    async def locale_for(self, user_id: int, language_code: str | None) -> str:
+        """A user's language without registering them (inline queries come from anyone)."""
+        async with self._sessions() as session:
+            user = await UserRepository(session).get(user_id)
+        if user is not None:
+            return user.locale
+        return locale_from_telegram(language_code, self._default_locale)
 
     async def locale_of(self, user_id: int) -> str:
         async with self._sessions() as session:

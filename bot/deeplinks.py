@@ -1,0 +1,42 @@
+"""Deep links: `https://t.me/<bot>?start=<payload>`, built and parsed only here.
+
+Telegram allows 1-64 characters of A-Za-z0-9_- in a start payload. A project link is
+`p<project id>`, and `p<project id>-<referrer id>` when a user shared it, so that visits and
+pledges can be counted per share link.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode
+
+_PROJECT_PAYLOAD = re.compile(r"^p([1-9][0-9]{0,11})(?:-([1-9][0-9]{0,17}))?$")
+
+
+@dataclass(frozen=True)
+class ProjectLink:
+    project_id: int
+    referrer_id: int | None = None
+
+
+def project_payload(project_id: int, referrer_id: int | None = None) -> str:
+    return f"p{project_id}" + (f"-{referrer_id}" if referrer_id else "")
+
+
+def parse_payload(payload: str | None) -> ProjectLink | None:
+    """A project link from a /start payload, or None for anything else."""
+    match = _PROJECT_PAYLOAD.match(payload or "")
+    if match is None:
+        return None
+    referrer = int(match.group(2)) if match.group(2) else None
+    return ProjectLink(int(match.group(1)), referrer)
+
+
+def start_url(bot_username: str, payload: str) -> str:
+    return f"https://t.me/{bot_username}?start={payload}"
+
+
+def share_url(link: str, text: str) -> str:
+    """Telegram's share sheet, pre-filled with the link and a short text."""
+    return "https://t.me/share/url?" + urlencode({"url": link, "text": text}, quote_via=quote)

@@ -1,0 +1,241 @@
+"""The catalogue as contributors see it: pages of live projects, search, and project cards."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.models import (
+    Category,
+    Departement,
+    FundingModel,
+    Project,
+    ProjectStatus,
+    User,
+    utcnow,
+)
+from bot.repositories.projects import PUBLIC_STATUSES, LiveFilter, Order, ProjectRepository
+from bot.search import MAX_QUERY_LENGTH, search_terms
+
+PAGE_SIZE = 5
+MAX_PAGE = 9999
+NEWS_SHOWN = 5
+INLINE_RESULTS = 50  # Telegram's maximum per answer
+SEARCH_MODE = "search"
+
+
+@dataclass(frozen=True)
+class ListView:
+    """One page of the catalogue: filters, order, page and (by its hash) the search typed."""
+
+    category: Category | None = None
+    departement: Departement | None = None
+    sort: Order = Order.ENDING_SOON
+    page: int = 0
+    query_hash: str | None = None
+
+
+@dataclass(frozen=True)
+class ProjectSummary:
+    id: int
+    title: str
+    commune: str | None
+    departement: Departement | None
+    category: Category | None
+    status: ProjectStatus
+    raised_cents: int
+    goal_cents: int
+    contributors_count: int
+    ends_at: datetime | None
+    photo_file_id: str | None
+
+    @property
+    def ratio(self) -> float:
+        return self.raised_cents / self.goal_cents if self.goal_cents else 0.0
+
+
+@dataclass(frozen=True)
+class CataloguePage:
+    view: ListView
+    items: list[ProjectSummary]
+    total: int
+    query: str | None = None
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / PAGE_SIZE))
+
+
+@dataclass(frozen=True)
+class TierView:
+    title: str
+    description: str
+    min_amount_cents: int
+    remaining: int | None  # None: unlimited
+    estimated_delivery: date | None
+
+
+@dataclass(frozen=True)
+class ProjectCard:
+    summary: ProjectSummary
+    owner_id: int
+    summary_text: str
+    description: str
+    funding_model: FundingModel
+    tiers: list[TierView] = field(default_factory=list)
+    following: bool = False
+    news_count: int = 0
+
+
+@dataclass(frozen=True)
+class NewsItem:
+    text: str
+    created_at: datetime
+    photo_file_id: str | None
+
+
+class StaleList(Exception):
+    """The buttons refer to a search the user has since replaced."""
+
+
+def query_hash(query: str) -> str:
+    return hashlib.sha256(query.encode()).hexdigest()[:6]
+
+
+class CatalogueService:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def browse(self, user_id: int, view: ListView) -> CataloguePage:
+        """A page of live projects; the user's free text becomes a search from now on."""
+        async with self._sessions.begin() as session:
+            user = await session.get(User, user_id)
+            query = None
+            if user is not None:
+                user.input_mode = SEARCH_MODE
+                query = user.catalogue_query if view.query_hash else None
+            if view.query_hash and (query is None or query_hash(query) != view.query_hash):
+                raise StaleList
+            return await _page(ProjectRepository(session), view, query)
+
+    async def search(self, user_id: int, text: str, view: ListView) -> CataloguePage:
+        """Search the live projects for `text`, keeping the filters and order of `view`."""
+        query = " ".join(text.split())[:MAX_QUERY_LENGTH]
+        async with self._sessions.begin() as session:
+            user = await session.get(User, user_id)
+            if user is not None:
+                user.catalogue_query, user.input_mode = query, SEARCH_MODE
+            view = ListView(view.category, view.departement, view.sort, 0, query_hash(query))
+            return await _page(ProjectRepository(session), view, query)
+
+    async def card(self, project_id: int, viewer_id: int) -> ProjectCard | None:
+        """A project's card, or None when it does not exist or is not public (owners see theirs)."""
+        async with self._sessions() as session:
+            projects = ProjectRepository(session)
+            project = await projects.with_tiers(project_id)
+            if project is None or not _visible(project, viewer_id):
+                return None
+            return _card(
+                project,
+                following=await projects.is_followed(project_id, viewer_id),
+                news_count=await projects.count_news(project_id),
+            )
+
+    async def inline(self, text: str) -> list[ProjectSummary]:
+        """Projects for inline mode: matches of `text`, or those ending soonest."""
+        live = LiveFilter(now=utcnow(), terms=search_terms(text))
+        async with self._sessions() as session:
+            rows = await ProjectRepository(session).live_page(live, 0, INLINE_RESULTS)
+            return [_summary(p) for p in rows]
+
+    async def news(self, project_id: int) -> list[NewsItem]:
+        async with self._sessions() as session:
+            posts = await ProjectRepository(session).news(project_id, NEWS_SHOWN)
+            return [NewsItem(p.text, p.created_at, p.photo_file_id) for p in posts]
+
+    async def set_home(self, user_id: int, departement: Departement) -> None:
+        async with self._sessions.begin() as session:
+            user = await session.get(User, user_id)
+            if user is not None:
+                user.home_departement = departement
+
+    async def home_of(self, user_id: int) -> Departement | None:
+        async with self._sessions() as session:
+            user = await session.get(User, user_id)
+            return user.home_departement if user else None
+
+    async def input_mode(self, user_id: int) -> str | None:
+        async with self._sessions() as session:
+            user = await session.get(User, user_id)
+            return user.input_mode if user else None
+
+    async def stop_browsing(self, user_id: int) -> None:
+        async with self._sessions.begin() as session:
+            user = await session.get(User, user_id)
+            if user is not None and user.input_mode == SEARCH_MODE:
+                user.input_mode = None
+
+
+async def _page(projects: ProjectRepository, view: ListView, query: str | None) -> CataloguePage:
+    live = LiveFilter(
+        now=utcnow(),
+        category=view.category,
+        departement=view.departement,
+        terms=search_terms(query) if query else (),
+        order=view.sort,
+    )
+    total = await projects.count(live)
+    last_page = max(0, math.ceil(total / PAGE_SIZE) - 1)
+    view = ListView(view.category, view.departement, view.sort, min(view.page, last_page),
+                    view.query_hash)  # fmt: skip
+    rows = await projects.live_page(live, view.page * PAGE_SIZE, PAGE_SIZE)
+    return CataloguePage(view, [_summary(p) for p in rows], total, query)
+
+
+def _visible(project: Project, viewer_id: int) -> bool:
+    return project.status in PUBLIC_STATUSES or project.owner_id == viewer_id
+
+
+def _summary(project: Project) -> ProjectSummary:
+    return ProjectSummary(
+        id=project.id,
+        title=project.title,
+        commune=project.commune,
+        departement=project.departement,
+        category=project.category,
+        status=project.status,
+        raised_cents=project.raised_cents,
+        goal_cents=project.goal_cents,
+        contributors_count=project.contributors_count,
+        ends_at=project.ends_at,
+        photo_file_id=project.photo_file_id,
+    )
+
+
+def _card(project: Project, *, following: bool, news_count: int) -> ProjectCard:
+    tiers = [
+        TierView(
+            tier.title,
+            tier.description,
+            tier.min_amount_cents,
+            None
+            if tier.quantity_limit is None
+            else max(0, tier.quantity_limit - tier.claimed_count - tier.reserved_count),
+            tier.estimated_delivery,
+        )
+        for tier in project.reward_tiers
+    ]
+    return ProjectCard(
+        summary=_summary(project),
+        owner_id=project.owner_id,
+        summary_text=project.summary,
+        description=project.description,
+        funding_model=project.funding_model,
+        tiers=tiers,
+        following=following,
+        news_count=news_count,
+    )

@@ -1,0 +1,35 @@
+"""Following projects: a follower gets the project's news (delivered by the outbox)."""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.models import Follow, Project
+from bot.repositories.projects import PUBLIC_STATUSES
+
+
+class FollowService:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def toggle(self, user_id: int, project_id: int) -> bool | None:
+        """Follow or unfollow; True when now following, None when the project is not public."""
+        async with self._sessions.begin() as session:
+            project = await session.get(Project, project_id)
+            if project is None or project.status not in PUBLIC_STATUSES:
+                return None
+            follow = await session.get(Follow, (user_id, project_id))
+            if follow is None:
+                session.add(Follow(user_id=user_id, project_id=project_id))
+                delta = 1
+            else:
+                await session.delete(follow)
+                delta = -1
+            # An UPDATE relative to the stored value: concurrent toggles of others never collide.
+            await session.execute(
+                update(Project)
+                .where(Project.id == project_id)
+                .values(followers_count=Project.followers_count + delta)
+            )
+            return delta > 0

@@ -1,0 +1,131 @@
+"""A project's card: what it is, how far it got, its rewards, and what one can do with it."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import callbacks
+from bot.callbacks import CardAction
+from bot.i18n import Translator
+from bot.models import FundingModel, ProjectStatus
+from bot.services.catalogue import ListView, ProjectCard, TierView
+from bot.views import labels
+from bot.views.progress import contributors, progress_bar, time_left
+
+TEXT_LIMIT = 4096  # Telegram's limit for a message text
+CAPTION_LIMIT = 1024  # and for a photo caption
+
+
+@dataclass(frozen=True)
+class RenderedCard:
+    text: str
+    truncated: bool  # part of the description is left for "Lire la suite"
+
+
+def render_card(t: Translator, card: ProjectCard, *, as_caption: bool) -> RenderedCard:
+    """The card's text, with as much of the description as the message allows."""
+    head = "\n".join(_head(t, card))
+    limit = CAPTION_LIMIT if as_caption else TEXT_LIMIT
+    description = html.escape(card.description.strip())
+    room = limit - len(head) - 2
+    if len(description) <= room:
+        return RenderedCard(f"{head}\n\n{description}" if description else head, truncated=False)
+    if room < 80:  # not worth a stub of a sentence: all of it goes behind the button
+        return RenderedCard(head[:limit], truncated=bool(description))
+    cut = description[: room - 1].rsplit(" ", 1)[0]
+    # Never cut inside an HTML entity (&amp; ...), which Telegram would refuse.
+    if "&" in cut[-6:]:
+        cut = cut[: cut.rfind("&")]
+    return RenderedCard(f"{head}\n\n{cut}…", truncated=True)
+
+
+def _head(t: Translator, card: ProjectCard) -> list[str]:
+    project = card.summary
+    lines = [f"<b>{html.escape(project.title)}</b>"]
+    where = [html.escape(project.commune or ""), labels.departement(t, project.departement)]
+    place = " · ".join(part for part in where if part)
+    category = labels.category(t, project.category)
+    tags = [f"📍 {place}" if place else "", f"🏷 {category}" if category else ""]
+    lines.append(" · ".join(tag for tag in tags if tag))
+    lines += ["", html.escape(card.summary_text), ""]
+    lines.append(progress_bar(t, project.raised_cents, project.goal_cents))
+    lines.append(
+        t.gettext("<b>{raised}</b> collectés sur {goal}").format(
+            raised=t.money(project.raised_cents), goal=t.money(project.goal_cents)
+        )
+    )
+    people = f"👥 {contributors(t, project.contributors_count)}"
+    if project.status is ProjectStatus.LIVE:
+        lines.append(f"{people} · ⏳ {time_left(t, project.ends_at)}")
+        lines.append(_funding_model(t, card.funding_model))
+    else:
+        lines += [people, _outcome(t, project.status)]
+    if card.tiers:
+        lines += ["", t.gettext("🎁 <b>Contreparties</b>")]
+        lines += [_tier(t, tier) for tier in card.tiers]
+    return lines
+
+
+def _funding_model(t: Translator, model: FundingModel) -> str:
+    if model is FundingModel.ALL_OR_NOTHING:
+        return t.gettext(
+            "Tout ou rien : si l'objectif n'est pas atteint, chaque contribution est remboursée."
+        )
+    return t.gettext(
+        "Garder tout : le projet reçoit tout ce qui est collecté, objectif atteint ou non."
+    )
+
+
+def _outcome(t: Translator, status: ProjectStatus) -> str:
+    if status is ProjectStatus.SUCCEEDED:
+        return t.gettext("✅ Campagne réussie : merci à tous les contributeurs !")
+    if status is ProjectStatus.FAILED:
+        return t.gettext(
+            "Campagne terminée sans atteindre son objectif : les contributions ont été remboursées."
+        )
+    return t.gettext("Ce projet n'est pas encore en campagne.")
+
+
+def _tier(t: Translator, tier: TierView) -> str:
+    line = t.gettext("• <b>{title}</b> — dès {amount}").format(
+        title=html.escape(tier.title), amount=t.money(tier.min_amount_cents)
+    )
+    if tier.remaining == 0:
+        line += " · " + t.gettext("épuisé")
+    elif tier.remaining is not None:
+        line += " · " + t.ngettext("{count} restant", "{count} restants", tier.remaining).format(
+            count=t.number(tier.remaining)
+        )
+    return line
+
+
+def card_keyboard(
+    t: Translator, card: ProjectCard, view: ListView | None, *, truncated: bool
+) -> InlineKeyboardMarkup:
+    project_id = card.summary.id
+
+    def button(text: str, action: CardAction) -> InlineKeyboardButton:
+        return InlineKeyboardButton(
+            text, callback_data=callbacks.project_action(action, project_id, view)
+        )
+
+    rows: list[list[InlineKeyboardButton]] = []
+    if card.summary.status is ProjectStatus.LIVE:
+        rows.append([button(t.gettext("💶 Soutenir"), CardAction.PLEDGE)])
+    follow = t.gettext("✓ Suivi · Ne plus suivre") if card.following else t.gettext("⭐ Suivre")
+    rows.append(
+        [button(follow, CardAction.FOLLOW), button(t.gettext("📤 Partager"), CardAction.SHARE)]
+    )
+    news = t.gettext("📰 Actualités")
+    if card.news_count:
+        news = f"{news} ({t.number(card.news_count)})"
+    row = [button(news, CardAction.NEWS)]
+    if truncated:
+        row.append(button(t.gettext("📖 Lire la suite"), CardAction.READ_MORE))
+    rows.append(row)
+    back = t.gettext("↩ Retour à la liste") if view else t.gettext("🔎 Tous les projets")
+    rows.append([button(back, CardAction.BACK)])
+    return InlineKeyboardMarkup(rows)

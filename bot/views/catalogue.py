@@ -1,0 +1,154 @@
+"""The catalogue message: one page of projects, its filters, and the choice menus."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import replace
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import callbacks
+from bot.callbacks import FilterKind
+from bot.i18n import Translator
+from bot.models import Category, Departement
+from bot.repositories.projects import Order
+from bot.services.catalogue import PAGE_SIZE, CataloguePage, ListView, ProjectSummary
+from bot.views import labels
+from bot.views.progress import progress_bar, time_left
+
+TITLE_IN_BUTTON = 40
+
+Keyboard = list[list[InlineKeyboardButton]]
+
+
+def catalogue_text(t: Translator, page: CataloguePage) -> str:
+    lines = [t.gettext("<b>🔎 Projets en campagne</b>"), _criteria(t, page)]
+    if not page.items:
+        lines += ["", _nothing_found(t, page)]
+        return "\n".join(lines)
+    lines.append(
+        t.ngettext(
+            "{count} projet — page {page}/{pages}",
+            "{count} projets — page {page}/{pages}",
+            page.total,
+        ).format(count=t.number(page.total), page=page.view.page + 1, pages=page.pages)
+    )
+    first = page.view.page * PAGE_SIZE + 1
+    for number, item in enumerate(page.items, start=first):
+        lines += ["", f"{number}. <b>{html.escape(item.title)}</b> — {_place(t, item)}"]
+        lines.append(f"{progress_bar(t, item.raised_cents, item.goal_cents)} · "
+                     f"{time_left(t, item.ends_at)}")  # fmt: skip
+    lines += ["", t.gettext("💬 Tapez un mot pour chercher un projet, une commune…")]
+    return "\n".join(lines)
+
+
+def _place(t: Translator, item: ProjectSummary) -> str:
+    place = html.escape(item.commune or "")
+    departement = labels.departement(t, item.departement)
+    return f"{place} ({departement})" if place and departement else place or departement
+
+
+def _criteria(t: Translator, page: CataloguePage) -> str:
+    view = page.view
+    parts = [labels.category(t, view.category), labels.departement(t, view.departement)]
+    parts = [part for part in parts if part] or [t.gettext("Tous les projets")]
+    parts.append(t.gettext("tri : {order}").format(order=labels.sort(t, view.sort).lower()))
+    criteria = " · ".join(parts)
+    if page.query:
+        search = t.gettext("Recherche : « {query} »").format(query=html.escape(page.query))
+        criteria = f"{search}\n{criteria}"
+    return f"<i>{criteria}</i>"
+
+
+def _nothing_found(t: Translator, page: CataloguePage) -> str:
+    if page.query:
+        return t.gettext(
+            "Aucun projet ne correspond à « {query} ». Essayez un autre mot, le nom d'une "
+            "commune, ou retirez les filtres."
+        ).format(query=html.escape(page.query))
+    return t.gettext(
+        "Aucun projet en campagne ne correspond à ces critères pour le moment. Essayez une autre "
+        "catégorie ou un autre département."
+    )
+
+
+def catalogue_keyboard(t: Translator, page: CataloguePage) -> InlineKeyboardMarkup:
+    view = page.view
+    rows: Keyboard = []
+    first = view.page * PAGE_SIZE + 1
+    for number, item in enumerate(page.items, start=first):
+        label = f"{number}. {_shorten(item.title)}"
+        rows.append([InlineKeyboardButton(label, callback_data=callbacks.project(item.id, view))])
+    navigation = []
+    if view.page > 0:
+        target = callbacks.list_page(_at(view, -1))
+        navigation.append(InlineKeyboardButton(t.gettext("◀ Précédent"), callback_data=target))
+    if view.page + 1 < page.pages:
+        target = callbacks.list_page(_at(view, +1))
+        navigation.append(InlineKeyboardButton(t.gettext("Suivant ▶"), callback_data=target))
+    if navigation:
+        rows.append(navigation)
+    rows.append(
+        [
+            _button(t.gettext("🏷 Catégorie"), callbacks.list_filter(FilterKind.CATEGORY, view)),
+            _button(
+                t.gettext("🗺 Département"), callbacks.list_filter(FilterKind.DEPARTEMENT, view)
+            ),
+            _button(t.gettext("↕ Tri"), callbacks.list_filter(FilterKind.SORT, view)),
+        ]
+    )
+    rows.append([_button(t.gettext("📍 Près de chez moi"), callbacks.near_me(view))])
+    if view.category or view.departement or view.query_hash:
+        everything = callbacks.list_page(ListView(sort=view.sort))
+        rows.append([_button(t.gettext("✖ Tout afficher"), everything)])
+    return InlineKeyboardMarkup(rows)
+
+
+def _at(view: ListView, step: int) -> ListView:
+    return replace(view, page=max(0, view.page + step))
+
+
+def _shorten(title: str) -> str:
+    return title if len(title) <= TITLE_IN_BUTTON else title[: TITLE_IN_BUTTON - 1] + "…"
+
+
+def _button(text: str, data: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=data)
+
+
+def filter_text(t: Translator, kind: FilterKind) -> str:
+    prompts = {
+        FilterKind.CATEGORY: t.gettext("Quelle catégorie de projets ?"),
+        FilterKind.DEPARTEMENT: t.gettext("Quel département ?"),
+        FilterKind.SORT: t.gettext("Dans quel ordre ?"),
+    }
+    return prompts[kind]
+
+
+def filter_keyboard(t: Translator, kind: FilterKind, view: ListView) -> InlineKeyboardMarkup:
+    """The choices of one filter; each leads back to the first page of the filtered list."""
+    if kind is FilterKind.CATEGORY:
+        options = [(labels.category(t, c), replace(view, category=c, page=0)) for c in Category]
+        options.append((t.gettext("Toutes les catégories"), replace(view, category=None, page=0)))
+        current = view.category and labels.category(t, view.category)
+    elif kind is FilterKind.DEPARTEMENT:
+        options = [
+            (labels.departement(t, d), replace(view, departement=d, page=0)) for d in Departement
+        ]
+        options.append((t.gettext("Toute la Bretagne"), replace(view, departement=None, page=0)))
+        current = view.departement and labels.departement(t, view.departement)
+    else:
+        options = [(labels.sort(t, o), replace(view, sort=o, page=0)) for o in Order]
+        current = labels.sort(t, view.sort)
+    rows = [
+        [_button(f"✓ {label}" if label == current else label, callbacks.list_page(target))]
+        for label, target in options
+    ]
+    rows.append([_button(t.gettext("↩ Retour"), callbacks.list_page(view))])
+    return InlineKeyboardMarkup(rows)
+
+
+def home_keyboard(t: Translator, view: ListView) -> InlineKeyboardMarkup:
+    rows = [[_button(labels.departement(t, d), callbacks.home(d, view))] for d in Departement]
+    rows.append([_button(t.gettext("↩ Retour"), callbacks.list_page(view))])
+    return InlineKeyboardMarkup(rows)

@@ -1,0 +1,45 @@
+"""How far a campaign is: progress bar, amounts, contributors and time left, in words."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.i18n import Translator
+from bot.models import utcnow
+
+BAR_LENGTH = 10
+
+
+def progress_bar(t: Translator, raised_cents: int, goal_cents: int) -> str:
+    """e.g. "▰▰▰▰▱▱▱▱▱▱ 42 %" (the bar stops at full; the percentage does not)."""
+    ratio = raised_cents / goal_cents if goal_cents else 0.0
+    filled = min(BAR_LENGTH, int(ratio * BAR_LENGTH))
+    return "▰" * filled + "▱" * (BAR_LENGTH - filled) + " " + t.percent(_floor_percent(ratio))
+
+
+def _floor_percent(ratio: float) -> float:
+    # 99.6 % must not read "100 %" before the goal is reached.
+    return int(ratio * 100) / 100
+
+
+def contributors(t: Translator, count: int) -> str:
+    if count == 0:
+        return t.gettext("Aucun contributeur pour l'instant")
+    return t.ngettext("{count} contributeur", "{count} contributeurs", count).format(
+        count=t.number(count)
+    )
+
+
+def time_left(t: Translator, ends_at: datetime | None, now: datetime | None = None) -> str:
+    """Days left, or the last hours; empty when the project has no end date yet."""
+    if ends_at is None:
+        return ""
+    remaining = ends_at - (now or utcnow())
+    if remaining.total_seconds() <= 0:
+        return t.gettext("Campagne terminée")
+    days = remaining.days
+    if days == 0:
+        return t.gettext("Dernières heures !")
+    return t.ngettext("{count} jour restant", "{count} jours restants", days).format(
+        count=t.number(days)
+    )

@@ -1,0 +1,79 @@
+"""Inline mode: `@<bot> words` in any chat lists live projects to post as a compact card."""
+
+from __future__ import annotations
+
+import html
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InlineQueryResultCachedPhoto,
+    InputTextMessageContent,
+    Update,
+)
+
+from bot.app import KengoContext
+from bot.deeplinks import project_payload, start_url
+from bot.i18n import Translator
+from bot.services.catalogue import ProjectSummary
+from bot.views import labels
+from bot.views.progress import progress_bar, time_left
+
+# Results depend on the user's language: Telegram must not serve them to others from its cache.
+CACHE_SECONDS = 60
+
+
+async def inline_query(update: Update, context: KengoContext) -> None:
+    """Answer with up to 50 matching live projects (those ending soonest for an empty query)."""
+    query = update.inline_query
+    if query is None:
+        return
+    locale = await context.services.users.locale_for(
+        query.from_user.id, query.from_user.language_code
+    )
+    t = context.runtime.catalogs.translator(locale)
+    projects = await context.services.catalogue.inline(query.query)
+    results = [_result(t, context.bot.username, p, query.from_user.id) for p in projects]
+    await query.answer(results, cache_time=CACHE_SECONDS, is_personal=True)
+
+
+def compact_card(t: Translator, project: ProjectSummary) -> str:
+    place = ", ".join(
+        part for part in (project.commune or "", labels.departement(t, project.departement)) if part
+    )
+    lines = [f"<b>{html.escape(project.title)}</b>", f"📍 {html.escape(place)}"]
+    lines.append(progress_bar(t, project.raised_cents, project.goal_cents))
+    lines.append(
+        t.gettext("<b>{raised}</b> collectés sur {goal}").format(
+            raised=t.money(project.raised_cents), goal=t.money(project.goal_cents)
+        )
+        + f" · ⏳ {time_left(t, project.ends_at)}"
+    )
+    return "\n".join(lines)
+
+
+def _result(
+    t: Translator, bot_username: str, project: ProjectSummary, sharer_id: int
+) -> InlineQueryResultArticle | InlineQueryResultCachedPhoto:
+    link = start_url(bot_username, project_payload(project.id, sharer_id))
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(t.gettext("Voir le projet"), url=link)]])
+    text = compact_card(t, project)
+    if project.photo_file_id:
+        return InlineQueryResultCachedPhoto(
+            id=str(project.id),
+            photo_file_id=project.photo_file_id,
+            title=project.title,
+            caption=text,
+            reply_markup=keyboard,
+        )
+    description = (
+        f"{progress_bar(t, project.raised_cents, project.goal_cents)} · {project.commune or ''}"
+    )
+    return InlineQueryResultArticle(
+        id=str(project.id),
+        title=project.title,
+        description=description,
+        input_message_content=InputTextMessageContent(text),
+        reply_markup=keyboard,
+    )

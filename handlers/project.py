@@ -1,0 +1,156 @@
+"""A project's card and its buttons: follow, news, read more, share, back to the list."""
+
+from __future__ import annotations
+
+import html
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+
+from bot import callbacks
+from bot.app import KengoContext
+from bot.callbacks import CardAction
+from bot.deeplinks import project_payload, share_url, start_url
+from bot.i18n import Translator
+from bot.services.catalogue import ListView, ProjectCard
+from bot.views.card import TEXT_LIMIT, card_keyboard, render_card
+from handlers import browse, upcoming
+from handlers.common import answer_stale_button, reply, show
+
+
+async def send_card(
+    update: Update, context: KengoContext, card: ProjectCard, view: ListView | None
+) -> None:
+    """Show a card: a photo with its caption when there is one, else a text (edited in place)."""
+    t = await context.translator(update)
+    photo = card.summary.photo_file_id
+    rendered = render_card(t, card, as_caption=photo is not None)
+    keyboard = card_keyboard(t, card, view, truncated=rendered.truncated)
+    chat = update.effective_chat
+    if photo is not None and chat is not None:
+        await chat.send_photo(photo, caption=rendered.text, reply_markup=keyboard)
+    else:
+        await show(update, rendered.text, keyboard)
+
+
+async def open_card(update: Update, context: KengoContext) -> None:
+    """A project chosen in a list."""
+    query = update.callback_query
+    t = await context.translator(update)
+    parsed = callbacks.parse_project(query.data if query else None)
+    if query is None or parsed is None:
+        await answer_stale_button(update, t)
+        return
+    project_id, view = parsed
+    card = await context.services.catalogue.card(project_id, query.from_user.id)
+    if card is None:
+        await query.answer(t.gettext("Ce projet n'est plus disponible."), show_alert=True)
+        return
+    await query.answer()
+    await send_card(update, context, card, view)
+
+
+async def card_button(update: Update, context: KengoContext) -> None:
+    """Follow, news, read more, share, support or back, from a card."""
+    query = update.callback_query
+    t = await context.translator(update)
+    parsed = callbacks.parse_project_action(query.data if query else None)
+    if query is None or parsed is None:
+        await answer_stale_button(update, t)
+        return
+    action, project_id, view = parsed
+    if action is CardAction.BACK:
+        await _back_to_list(update, context, view)
+        await query.answer()
+        return
+    card = await context.services.catalogue.card(project_id, query.from_user.id)
+    if card is None:
+        await query.answer(t.gettext("Ce projet n'est plus disponible."), show_alert=True)
+        return
+    if action is CardAction.FOLLOW:
+        await _toggle_follow(update, context, t, card, view)
+        return
+    await query.answer()
+    if action is CardAction.NEWS:
+        await _news(update, context, t, card, view)
+    elif action is CardAction.READ_MORE:
+        await reply(update, _full_description(t, card))
+    elif action is CardAction.SHARE:
+        await _share(update, context, t, card, query.from_user.id)
+    else:
+        await reply(update, upcoming.announcement(t, upcoming.PLEDGE_FEATURE))
+
+
+async def _back_to_list(update: Update, context: KengoContext, view: ListView | None) -> None:
+    message = update.callback_query.message if update.callback_query else None
+    if isinstance(message, Message) and message.photo:
+        # A photo card cannot become the list: the list comes as a new message below it.
+        await browse.open_catalogue(update, context, view or ListView(), new=True)
+    else:
+        await browse.open_catalogue(update, context, view or ListView(), new=False)
+
+
+async def _toggle_follow(
+    update: Update, context: KengoContext, t: Translator, card: ProjectCard, view: ListView | None
+) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    following = await context.services.follows.toggle(query.from_user.id, card.summary.id)
+    if following is None:
+        await query.answer(t.gettext("Ce projet n'est plus disponible."), show_alert=True)
+        return
+    await query.answer(
+        t.gettext("Vous suivez ce projet : vous recevrez ses nouvelles.")
+        if following
+        else t.gettext("Vous ne suivez plus ce projet.")
+    )
+    updated = await context.services.catalogue.card(card.summary.id, query.from_user.id)
+    if updated is not None:
+        rendered = render_card(t, updated, as_caption=updated.summary.photo_file_id is not None)
+        await query.edit_message_reply_markup(
+            card_keyboard(t, updated, view, truncated=rendered.truncated)
+        )
+
+
+async def _news(
+    update: Update, context: KengoContext, t: Translator, card: ProjectCard, view: ListView | None
+) -> None:
+    items = await context.services.catalogue.news(card.summary.id)
+    title = html.escape(card.summary.title)
+    lines = [t.gettext("📰 <b>Actualités de « {title} »</b>").format(title=title)]
+    if not items:
+        lines += [
+            "",
+            t.gettext(
+                "Pas encore d'actualité pour ce projet. Suivez-le pour être prévenu de la "
+                "prochaine !"
+            ),
+        ]
+    for item in items:
+        lines += ["", f"<i>{t.date(item.created_at)}</i>", html.escape(item.text)]
+    text = "\n".join(lines)[:TEXT_LIMIT]
+    back = InlineKeyboardButton(
+        t.gettext("↩ Retour au projet"), callback_data=callbacks.project(card.summary.id, view)
+    )
+    await show(update, text, InlineKeyboardMarkup([[back]]))
+
+
+def _full_description(t: Translator, card: ProjectCard) -> str:
+    title = html.escape(card.summary.title)
+    text = f"<b>{title}</b>\n\n{html.escape(card.description)}"
+    return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 1] + "…"
+
+
+async def _share(
+    update: Update, context: KengoContext, t: Translator, card: ProjectCard, sharer_id: int
+) -> None:
+    link = start_url(context.bot.username, project_payload(card.summary.id, sharer_id))
+    invitation = t.gettext("Soutenez « {title} » sur Kengo !").format(title=card.summary.title)
+    text = t.gettext(
+        "Voici votre lien de partage pour « {title} » :\n{link}\n\nLes visites et les soutiens "
+        "qui passent par ce lien sont comptés pour le projet."
+    ).format(title=html.escape(card.summary.title), link=link)
+    button = InlineKeyboardButton(
+        t.gettext("📤 Partager dans Telegram"), url=share_url(link, invitation)
+    )
+    await reply(update, text, InlineKeyboardMarkup([[button]]))
