@@ -1,7 +1,8 @@
-"""Text helpers shared by features that compare what people type with what is stored."""
+"""Text helpers: folding what people type for comparison, and escaping it for Telegram."""
 
 from __future__ import annotations
 
+import html
 import unicodedata
 
 # Letters that NFKD does not split into a base letter and a mark, and apostrophes people type
@@ -15,3 +16,8 @@ def normalise(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_FOLDS))
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(bare.split())
+
+
+def escape_html(text: str) -> str:
+    """Escape user-written text for Telegram's HTML mode (quotes stay readable: no attribute)."""
+    return html.escape(text, quote=False)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import html
 import logging
 
 from telegram import Update
 from telegram.error import Forbidden, NetworkError, TelegramError
 
 from bot.app import KengoContext
+from bot.text import escape_html
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ async def _tell_moderation_chat(
     t = context.runtime.catalogs.translator(None)
     # Only the exception's type: its message may carry personal or payment details.
     text = t.gettext("⚠️ Erreur du bot ({error}) pendant la mise à jour {update_id}.").format(
-        error=html.escape(type(error).__name__),
+        error=escape_html(type(error).__name__),
         update_id=update_id if update_id is not None else "-",
     )
     try:

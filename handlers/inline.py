@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -17,6 +15,7 @@ from bot.app import KengoContext
 from bot.deeplinks import project_payload, start_url
 from bot.i18n import Translator
 from bot.services.catalogue import ProjectSummary
+from bot.text import escape_html
 from bot.views import labels
 from bot.views.progress import progress_bar, time_left
 
@@ -42,7 +41,7 @@ def compact_card(t: Translator, project: ProjectSummary) -> str:
     place = ", ".join(
         part for part in (project.commune or "", labels.departement(t, project.departement)) if part
     )
-    lines = [f"<b>{html.escape(project.title)}</b>", f"📍 {html.escape(place)}"]
+    lines = [f"<b>{escape_html(project.title)}</b>", f"📍 {escape_html(place)}"]
     lines.append(progress_bar(t, project.raised_cents, project.goal_cents))
     lines.append(
         t.gettext("<b>{raised}</b> collectés sur {goal}").format(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot import callbacks
@@ -12,6 +10,7 @@ from bot.callbacks import CardAction
 from bot.deeplinks import project_payload, share_url, start_url
 from bot.i18n import Translator
 from bot.services.catalogue import ListView, ProjectCard
+from bot.text import escape_html
 from bot.views.card import TEXT_LIMIT, card_keyboard, render_card
 from handlers import browse, upcoming
 from handlers.common import answer_stale_button, reply, show
@@ -116,7 +115,7 @@ async def _news(
     update: Update, context: KengoContext, t: Translator, card: ProjectCard, view: ListView | None
 ) -> None:
     items = await context.services.catalogue.news(card.summary.id)
-    title = html.escape(card.summary.title)
+    title = escape_html(card.summary.title)
     lines = [t.gettext("📰 <b>Actualités de « {title} »</b>").format(title=title)]
     if not items:
         lines += [
@@ -127,7 +126,7 @@ async def _news(
             ),
         ]
     for item in items:
-        lines += ["", f"<i>{t.date(item.created_at)}</i>", html.escape(item.text)]
+        lines += ["", f"<i>{t.date(item.created_at)}</i>", escape_html(item.text)]
     text = "\n".join(lines)[:TEXT_LIMIT]
     back = InlineKeyboardButton(
         t.gettext("↩ Retour au projet"), callback_data=callbacks.project(card.summary.id, view)
@@ -136,8 +135,8 @@ async def _news(
 
 
 def _full_description(t: Translator, card: ProjectCard) -> str:
-    title = html.escape(card.summary.title)
-    text = f"<b>{title}</b>\n\n{html.escape(card.description)}"
+    title = escape_html(card.summary.title)
+    text = f"<b>{title}</b>\n\n{escape_html(card.description)}"
     return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 1] + "…"
 
 
@@ -149,7 +148,7 @@ async def _share(
     text = t.gettext(
         "Voici votre lien de partage pour « {title} » :\n{link}\n\nLes visites et les soutiens "
         "qui passent par ce lien sont comptés pour le projet."
-    ).format(title=html.escape(card.summary.title), link=link)
+    ).format(title=escape_html(card.summary.title), link=link)
     button = InlineKeyboardButton(
         t.gettext("📤 Partager dans Telegram"), url=share_url(link, invitation)
     )

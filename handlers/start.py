@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 
 from telegram import Update
@@ -15,6 +14,7 @@ from bot.deeplinks import parse_payload
 from bot.i18n import Translator
 from bot.keyboards import language_choice, main_menu
 from bot.services.catalogue import SEARCH_MODE, ListView
+from bot.text import escape_html
 from handlers import browse, project, settings, upcoming
 from handlers.common import answer_stale_button, reply, show
 
@@ -35,7 +35,7 @@ def live_count_text(t: Translator, live: int) -> str:
 def welcome_text(t: Translator, first_name: str, live: int) -> str:
     return "\n\n".join(
         (
-            t.gettext("<b>Bienvenue sur Kengo, {name} !</b>").format(name=html.escape(first_name)),
+            t.gettext("<b>Bienvenue sur Kengo, {name} !</b>").format(name=escape_html(first_name)),
             t.gettext(
                 "Kengo, c'est le financement participatif de la Bretagne : des projets bretons "
                 "de culture, d'innovation et de solidarité, portés par des associations, des "
@@ -89,7 +89,7 @@ async def _open_shared_project(
         greeting = t.gettext(
             "<b>Bienvenue sur Kengo, {name} !</b> Voici le projet que l'on vous a partagé :"
         )
-        await reply(update, greeting.format(name=html.escape(profile.first_name)))
+        await reply(update, greeting.format(name=escape_html(profile.first_name)))
     await project.send_card(update, context, card, None)
     return True
 

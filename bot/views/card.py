@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -12,6 +11,7 @@ from bot.callbacks import CardAction
 from bot.i18n import Translator
 from bot.models import FundingModel, ProjectStatus
 from bot.services.catalogue import ListView, ProjectCard, TierView
+from bot.text import escape_html
 from bot.views import labels
 from bot.views.progress import contributors, progress_bar, time_left
 
@@ -29,7 +29,7 @@ def render_card(t: Translator, card: ProjectCard, *, as_caption: bool) -> Render
     """The card's text, with as much of the description as the message allows."""
     head = "\n".join(_head(t, card))
     limit = CAPTION_LIMIT if as_caption else TEXT_LIMIT
-    description = html.escape(card.description.strip())
+    description = escape_html(card.description.strip())
     room = limit - len(head) - 2
     if len(description) <= room:
         return RenderedCard(f"{head}\n\n{description}" if description else head, truncated=False)
@@ -44,13 +44,13 @@ def render_card(t: Translator, card: ProjectCard, *, as_caption: bool) -> Render
 
 def _head(t: Translator, card: ProjectCard) -> list[str]:
     project = card.summary
-    lines = [f"<b>{html.escape(project.title)}</b>"]
-    where = [html.escape(project.commune or ""), labels.departement(t, project.departement)]
+    lines = [f"<b>{escape_html(project.title)}</b>"]
+    where = [escape_html(project.commune or ""), labels.departement(t, project.departement)]
     place = " · ".join(part for part in where if part)
     category = labels.category(t, project.category)
     tags = [f"📍 {place}" if place else "", f"🏷 {category}" if category else ""]
     lines.append(" · ".join(tag for tag in tags if tag))
-    lines += ["", html.escape(card.summary_text), ""]
+    lines += ["", escape_html(card.summary_text), ""]
     lines.append(progress_bar(t, project.raised_cents, project.goal_cents))
     lines.append(
         t.gettext("<b>{raised}</b> collectés sur {goal}").format(
@@ -91,7 +91,7 @@ def _outcome(t: Translator, status: ProjectStatus) -> str:
 
 def _tier(t: Translator, tier: TierView) -> str:
     line = t.gettext("• <b>{title}</b> — dès {amount}").format(
-        title=html.escape(tier.title), amount=t.money(tier.min_amount_cents)
+        title=escape_html(tier.title), amount=t.money(tier.min_amount_cents)
     )
     if tier.remaining == 0:
         line += " · " + t.gettext("épuisé")

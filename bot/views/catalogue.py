@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import replace
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -13,6 +12,7 @@ from bot.i18n import Translator
 from bot.models import Category, Departement
 from bot.repositories.projects import Order
 from bot.services.catalogue import PAGE_SIZE, CataloguePage, ListView, ProjectSummary
+from bot.text import escape_html
 from bot.views import labels
 from bot.views.progress import progress_bar, time_left
 
@@ -35,7 +35,7 @@ def catalogue_text(t: Translator, page: CataloguePage) -> str:
     )
     first = page.view.page * PAGE_SIZE + 1
     for number, item in enumerate(page.items, start=first):
-        lines += ["", f"{number}. <b>{html.escape(item.title)}</b> — {_place(t, item)}"]
+        lines += ["", f"{number}. <b>{escape_html(item.title)}</b> — {_place(t, item)}"]
         lines.append(f"{progress_bar(t, item.raised_cents, item.goal_cents)} · "
                      f"{time_left(t, item.ends_at)}")  # fmt: skip
     lines += ["", t.gettext("💬 Tapez un mot pour chercher un projet, une commune…")]
@@ -43,7 +43,7 @@ def catalogue_text(t: Translator, page: CataloguePage) -> str:
 
 
 def _place(t: Translator, item: ProjectSummary) -> str:
-    place = html.escape(item.commune or "")
+    place = escape_html(item.commune or "")
     departement = labels.departement(t, item.departement)
     return f"{place} ({departement})" if place and departement else place or departement
 
@@ -55,7 +55,7 @@ def _criteria(t: Translator, page: CataloguePage) -> str:
     parts.append(t.gettext("tri : {order}").format(order=labels.sort(t, view.sort).lower()))
     criteria = " · ".join(parts)
     if page.query:
-        search = t.gettext("Recherche : « {query} »").format(query=html.escape(page.query))
+        search = t.gettext("Recherche : « {query} »").format(query=escape_html(page.query))
         criteria = f"{search}\n{criteria}"
     return f"<i>{criteria}</i>"
 
@@ -65,7 +65,7 @@ def _nothing_found(t: Translator, page: CataloguePage) -> str:
         return t.gettext(
             "Aucun projet ne correspond à « {query} ». Essayez un autre mot, le nom d'une "
             "commune, ou retirez les filtres."
-        ).format(query=html.escape(page.query))
+        ).format(query=escape_html(page.query))
     return t.gettext(
         "Aucun projet en campagne ne correspond à ces critères pour le moment. Essayez une autre "
         "catégorie ou un autre département."

@@ -98,7 +98,8 @@ async def test_help_upcoming_features_and_cancel_answer_in_the_users_language(
     erwan = emulator.user(104, "Erwan", language_code="br")
     for command, expected in [
         ("/help", "/proposer — kinnig ho raktres"),
-        ("/projets", "<b>Dizoleiñ ar raktresoù</b> : a-benn nebeut e vo er bot"),
+        ("/projets", "<b>🔎 Raktresoù o tastum arc'hant</b>"),
+        ("/mes_soutiens", "<b>Roll ho tonezonoù</b> : a-benn nebeut e vo er bot"),
         ("/annuler", "N'eus netra da nullañ"),
         ("/moderation", "evit ar skipailh a wir ar raktresoù hepken"),
     ]:

@@ -1,0 +1,232 @@
+"""The catalogue: live projects only, filters, sorts, pages, search, cards, follows, visits."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.models import (
+    Category,
+    Departement,
+    Follow,
+    NewsPost,
+    Project,
+    ProjectStatus,
+    ReferralVisit,
+    User,
+    utcnow,
+)
+from bot.repositories.projects import Order
+from bot.services.catalogue import (
+    PAGE_SIZE,
+    CatalogueService,
+    ListView,
+    StaleList,
+    query_hash,
+)
+from bot.services.follows import FollowService
+from bot.services.sharing import SharingService
+from tests.factories import add_project, add_user
+
+Sessions = async_sessionmaker[AsyncSession]
+
+
+@pytest.fixture
+def catalogue(sessions: Sessions) -> CatalogueService:
+    return CatalogueService(sessions)
+
+
+@pytest.fixture
+async def viewer(sessions: Sessions) -> User:
+    return await add_user(sessions, first_name="Yann")
+
+
+async def _titles(catalogue: CatalogueService, viewer: User, view: ListView) -> list[str]:
+    return [item.title for item in (await catalogue.browse(viewer.id, view)).items]
+
+
+async def test_only_live_campaigns_are_listed(
+    sessions: Sessions, catalogue: CatalogueService, viewer: User
+) -> None:
+    owner = await add_user(sessions)
+    await add_project(sessions, owner, title="En campagne")
+    await add_project(sessions, owner, title="Brouillon", status=ProjectStatus.DRAFT)
+    await add_project(sessions, owner, title="Réussi", status=ProjectStatus.SUCCEEDED)
+    await add_project(sessions, owner, title="Échu", ends_at=utcnow() - timedelta(hours=1))
+    assert await _titles(catalogue, viewer, ListView()) == ["En campagne"]
+
+
+async def test_filters_and_sorts(
+    sessions: Sessions, catalogue: CatalogueService, viewer: User
+) -> None:
+    owner = await add_user(sessions)
+    now = utcnow()
+    await add_project(sessions, owner, title="A", category=Category.SPORT,
+                      departement=Departement.MORBIHAN, ends_at=now + timedelta(days=3),
+                      starts_at=now - timedelta(days=20), raised_cents=450_000,
+                      contributors_count=10)  # fmt: skip
+    await add_project(sessions, owner, title="B", category=Category.CULTURE,
+                      departement=Departement.MORBIHAN, ends_at=now + timedelta(days=9),
+                      starts_at=now - timedelta(days=1), raised_cents=100_000,
+                      contributors_count=90)  # fmt: skip
+    await add_project(sessions, owner, title="C", category=Category.CULTURE,
+                      departement=Departement.FINISTERE, ends_at=now + timedelta(days=6),
+                      starts_at=now - timedelta(days=9), raised_cents=600_000,
+                      contributors_count=50)  # fmt: skip
+    assert await _titles(catalogue, viewer, ListView()) == ["A", "C", "B"]
+    assert await _titles(catalogue, viewer, ListView(sort=Order.NEWEST)) == ["B", "C", "A"]
+    # Already funded projects are not "almost funded".
+    assert await _titles(catalogue, viewer, ListView(sort=Order.ALMOST_FUNDED)) == ["A", "B"]
+    assert await _titles(catalogue, viewer, ListView(sort=Order.MOST_BACKED)) == ["B", "C", "A"]
+    assert await _titles(catalogue, viewer, ListView(category=Category.CULTURE)) == ["C", "B"]
+    morbihan = ListView(departement=Departement.MORBIHAN)
+    assert await _titles(catalogue, viewer, morbihan) == ["A", "B"]
+    both = ListView(category=Category.CULTURE, departement=Departement.MORBIHAN)
+    assert await _titles(catalogue, viewer, both) == ["B"]
+    assert await _titles(catalogue, viewer, ListView(category=Category.HERITAGE)) == []
+
+
+async def test_pages_and_out_of_range_pages(
+    sessions: Sessions, catalogue: CatalogueService, viewer: User
+) -> None:
+    owner = await add_user(sessions)
+    for number in range(12):
+        await add_project(sessions, owner, title=f"P{number:02d}",
+                          ends_at=utcnow() + timedelta(days=number + 1))  # fmt: skip
+    first = await catalogue.browse(viewer.id, ListView())
+    assert (first.total, first.pages, len(first.items)) == (12, 3, PAGE_SIZE)
+    last = await catalogue.browse(viewer.id, ListView(page=2))
+    assert [item.title for item in last.items] == ["P10", "P11"]
+    beyond = await catalogue.browse(viewer.id, ListView(page=40))
+    assert (beyond.view.page, [item.title for item in beyond.items]) == (2, ["P10", "P11"])
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("crepes", ["Crêpes pour tous"]),
+        ("CRÊPES", ["Crêpes pour tous"]),
+        ("fest noz", ["Fest-noz de Kemper", "Un été de danse"]),
+        ("kemper", ["Fest-noz de Kemper", "Crêpes pour tous"]),
+        ("quimper", ["Crêpes pour tous", "Fest-noz de Kemper"]),
+        ("naoned", ["Un été de danse"]),
+        ("zzz introuvable", []),
+    ],
+)
+async def test_search_is_accent_and_case_insensitive_and_knows_breton_names(
+    sessions: Sessions, catalogue: CatalogueService, viewer: User, query: str,
+    expected: list[str],
+) -> None:  # fmt: skip
+    owner = await add_user(sessions)
+    now = utcnow()
+    await add_project(sessions, owner, title="Crêpes pour tous", commune="Quimper",
+                      summary="Une crêperie.", ends_at=now + timedelta(days=5))  # fmt: skip
+    await add_project(sessions, owner, title="Fest-noz de Kemper", commune="Quimper",
+                      summary="Danser ensemble.", ends_at=now + timedelta(days=9))  # fmt: skip
+    await add_project(sessions, owner, title="Un été de danse", commune="Nantes",
+                      summary="Un grand fest-noz au bord de l'eau.",
+                      ends_at=now + timedelta(days=2))  # fmt: skip
+    page = await catalogue.search(viewer.id, query, ListView())
+    assert [item.title for item in page.items] == expected
+    assert page.view.query_hash == query_hash(" ".join(query.split()))
+
+
+async def test_list_buttons_of_an_older_search_are_stale(
+    sessions: Sessions, catalogue: CatalogueService, viewer: User
+) -> None:
+    first = await catalogue.search(viewer.id, "crepes", ListView())
+    await catalogue.search(viewer.id, "fest noz", ListView())
+    with pytest.raises(StaleList):
+        await catalogue.browse(viewer.id, first.view)
+    with pytest.raises(StaleList):
+        await catalogue.browse(viewer.id, ListView(query_hash="abcdef"))
+
+
+async def test_card_of_a_public_project(
+    sessions: Sessions, catalogue: CatalogueService, viewer: User
+) -> None:
+    owner = await add_user(sessions)
+    tiers = [
+        {"title": "Carte postale", "min_amount_cents": 1000},
+        {"title": "Affiche", "min_amount_cents": 3000, "quantity_limit": 10, "claimed_count": 7,
+         "reserved_count": 1},
+        {"title": "Concert privé", "min_amount_cents": 50000, "quantity_limit": 2,
+         "claimed_count": 2},
+    ]  # fmt: skip
+    project = await add_project(sessions, owner, tiers=tiers)
+    async with sessions.begin() as session:
+        session.add(NewsPost(project_id=project.id, author_id=owner.id, text="Merci !"))
+    card = await catalogue.card(project.id, viewer.id)
+    assert card is not None
+    assert [(t.title, t.remaining) for t in card.tiers] == [
+        ("Carte postale", None),
+        ("Affiche", 2),
+        ("Concert privé", 0),
+    ]
+    assert (card.following, card.news_count) == (False, 1)
+    assert [item.text for item in await catalogue.news(project.id)] == ["Merci !"]
+
+
+async def test_unpublished_projects_are_shown_to_their_owner_only(
+    sessions: Sessions, catalogue: CatalogueService, viewer: User
+) -> None:
+    owner = await add_user(sessions)
+    draft = await add_project(sessions, owner, status=ProjectStatus.IN_REVIEW)
+    assert await catalogue.card(draft.id, viewer.id) is None
+    assert await catalogue.card(draft.id, owner.id) is not None
+    assert await catalogue.card(999_999, viewer.id) is None
+
+
+async def test_follow_toggles_and_counts(
+    sessions: Sessions, catalogue: CatalogueService, viewer: User
+) -> None:
+    follows = FollowService(sessions)
+    owner = await add_user(sessions)
+    project = await add_project(sessions, owner)
+    assert await follows.toggle(viewer.id, project.id) is True
+    card = await catalogue.card(project.id, viewer.id)
+    assert card is not None
+    assert card.following
+    assert await follows.toggle(viewer.id, project.id) is False
+    async with sessions() as session:
+        assert (await session.get(Project, project.id)).followers_count == 0  # type: ignore[union-attr]
+        assert (await session.scalars(select(Follow))).all() == []
+    draft = await add_project(sessions, owner, status=ProjectStatus.DRAFT)
+    assert await follows.toggle(viewer.id, draft.id) is None
+
+
+async def test_share_visits_are_counted_once_per_visitor(sessions: Sessions, viewer: User) -> None:
+    sharing = SharingService(sessions)
+    owner = await add_user(sessions)
+    project = await add_project(sessions, owner)
+    assert await sharing.record_visit(project.id, owner.id, viewer.id) is True
+    assert await sharing.record_visit(project.id, owner.id, viewer.id) is False
+    assert await sharing.record_visit(project.id, viewer.id, viewer.id) is False
+    assert await sharing.record_visit(123_456, owner.id, viewer.id) is False
+    async with sessions() as session:
+        assert len((await session.scalars(select(ReferralVisit))).all()) == 1
+
+
+async def test_home_departement_is_remembered(
+    sessions: Sessions, catalogue: CatalogueService, viewer: User
+) -> None:
+    assert await catalogue.home_of(viewer.id) is None
+    await catalogue.set_home(viewer.id, Departement.LOIRE_ATLANTIQUE)
+    assert await catalogue.home_of(viewer.id) is Departement.LOIRE_ATLANTIQUE
+
+
+async def test_inline_results_match_or_end_soonest(
+    sessions: Sessions, catalogue: CatalogueService
+) -> None:
+    owner = await add_user(sessions)
+    for number in range(60):
+        await add_project(sessions, owner, title=f"Projet {number}",
+                          ends_at=utcnow() + timedelta(days=number + 1))  # fmt: skip
+    await add_project(
+        sessions, owner, title="Chapelle de Baud", ends_at=utcnow() + timedelta(days=90)
+    )
+    assert len(await catalogue.inline("")) == 50
+    assert [p.title for p in await catalogue.inline("chapelle")] == ["Chapelle de Baud"]
