@@ -266,3 +266,35 @@ async def test_forged_and_stale_buttons_get_a_polite_answer(
         answer = await emulator.wait_for("answerCallbackQuery", since=mark, timeout=WAIT)
         assert answer.params.get("text"), forged
     assert "Donemat" in text_of(await answer_to(emulator, nolwenn, "/start"))
+
+
+async def test_photo_card_keeps_the_caption_short_and_the_rest_behind_read_more(
+    catalogue_bot: KengoProcess, emulator: BotApiEmulator, database_url: str
+) -> None:
+    from sqlalchemy import update
+
+    chaloupe = await project_id(database_url, "chaloupe-santez-anna-douarnenez")
+    emulator.register_file("AgADchaloupe")
+    engine = create_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                update(Project).where(Project.id == chaloupe).values(photo_file_id="AgADchaloupe")
+            )
+    finally:
+        await engine.dispose()
+    tanguy = emulator.user(309, "Tanguy")
+    await answer_to(emulator, tanguy, "/langue")
+    await answer_to_press(emulator, tanguy, "lang:fr")  # no language prompt after the card
+    photo = await answer_to(emulator, tanguy, f"/start p{chaloupe}", method="sendPhoto")
+    caption = str(photo.params["caption"])
+    assert "Santez Anna" in caption
+    assert len(caption) <= 1024
+    assert caption.endswith("…")
+    more = await press_label(emulator, tanguy, photo, "Lire la suite", method="sendMessage")
+    shown_end = caption.rstrip("…").rsplit("\n", 1)[-1][-40:]
+    full = text_of(more)
+    assert shown_end in full
+    assert len(full.split(shown_end, 1)[1]) > 20  # the rest of the description is there
+    listing = await press_label(emulator, tanguy, photo, "Tous les projets", method="sendMessage")
+    assert "14 projets" in text_of(listing)

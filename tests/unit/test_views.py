@@ -1,0 +1,124 @@
+"""What cards and lists say: progress, plurals in both languages, limits of Telegram."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.i18n import Catalogs, Translator
+from bot.models import Category, Departement, FundingModel, ProjectStatus, utcnow
+from bot.services.catalogue import ProjectCard, ProjectSummary, TierView
+from bot.views.card import CAPTION_LIMIT, TEXT_LIMIT, card_keyboard, render_card
+from bot.views.progress import contributors, progress_bar, time_left
+
+
+@pytest.fixture(scope="module")
+def catalogs() -> Catalogs:
+    return Catalogs.load()
+
+
+def tr(catalogs: Catalogs, locale: str) -> Translator:
+    return catalogs.translator(locale)
+
+
+def test_progress_bar_never_rounds_up_to_the_goal(catalogs: Catalogs) -> None:
+    fr = tr(catalogs, "fr")
+    assert progress_bar(fr, 42_000, 100_000) == "▰▰▰▰▱▱▱▱▱▱ 42\u00a0%"
+    assert progress_bar(fr, 99_600, 100_000).endswith("99\u00a0%")
+    assert progress_bar(fr, 250_000, 100_000).startswith("▰" * 10 + " 250")
+
+
+@pytest.mark.parametrize(
+    ("days", "french", "breton"),
+    [
+        (1, "1 jour restant", "1 devezh a chom"),
+        (2, "2 jours restants", "2 zevezh a chom"),
+        (3, "3 jours restants", "3 devezh a chom"),
+        (5, "5 jours restants", "5 devezh a chom"),
+        (22, "22 jours restants", "22 zevezh a chom"),
+    ],
+)
+def test_days_left_in_both_languages(
+    catalogs: Catalogs, days: int, french: str, breton: str
+) -> None:
+    now = utcnow()
+    ends = now + timedelta(days=days, hours=3)
+    assert time_left(tr(catalogs, "fr"), ends, now) == french
+    assert time_left(tr(catalogs, "br"), ends, now) == breton
+
+
+def test_last_hours_and_ended(catalogs: Catalogs) -> None:
+    now = utcnow()
+    assert time_left(tr(catalogs, "br"), now + timedelta(hours=5), now) == "An eurioù diwezhañ !"
+    assert time_left(tr(catalogs, "fr"), now - timedelta(hours=5), now) == "Campagne terminée"
+
+
+@pytest.mark.parametrize(
+    ("count", "french", "breton"),
+    [(0, "Aucun contributeur pour l'instant", "Roer ebet c'hoazh"),
+     (1, "1 contributeur", "1 roer"), (2, "2 contributeurs", "2 roer"),
+     (1_000_000, "1\u202f000\u202f000 contributeurs", "1\u00a0000\u00a0000 a roerien")],
+)  # fmt: skip
+def test_contributors_in_both_languages(
+    catalogs: Catalogs, count: int, french: str, breton: str
+) -> None:
+    assert contributors(tr(catalogs, "fr"), count) == french
+    assert contributors(tr(catalogs, "br"), count) == breton
+
+
+def _card(description: str, *, photo: str | None = None) -> ProjectCard:
+    summary = ProjectSummary(
+        id=7, title="Fest-noz <de> l'été & co", commune="Lannion",
+        departement=Departement.COTES_DARMOR, category=Category.CULTURE,
+        status=ProjectStatus.LIVE, raised_cents=72_000, goal_cents=100_000,
+        contributors_count=3, ends_at=utcnow() + timedelta(days=12, hours=1),
+        photo_file_id=photo,
+    )  # fmt: skip
+    tiers = [
+        TierView("Badge", "", 1_000, None, None),
+        TierView("Stage", "", 4_500, 0, None),
+        TierView("Tee-shirt", "", 2_500, 3, None),
+    ]
+    return ProjectCard(summary, 1, "Deux nuits de danse.", description, FundingModel.KEEP_IT_ALL,
+                       tiers, following=False, news_count=2)  # fmt: skip
+
+
+def test_card_says_everything_a_contributor_needs(catalogs: Catalogs) -> None:
+    rendered = render_card(tr(catalogs, "fr"), _card("Tout le programme."), as_caption=False)
+    assert not rendered.truncated
+    expectations = [
+        "<b>Fest-noz &lt;de&gt; l'été &amp; co</b>",
+        "📍 Lannion · Côtes-d'Armor",
+        "🏷 Culture",
+        "▰▰▰▰▰▰▰▱▱▱ 72",
+        "<b>720\u00a0€</b> collectés sur 1\u202f000\u00a0€",
+        "3 contributeurs",
+        "12 jours restants",
+        "Garder tout",
+        "• <b>Stage</b> — dès 45\u00a0€ · épuisé",
+        "3 restants",
+        "Tout le programme.",
+    ]
+    for expected in expectations:
+        assert expected in rendered.text, expected
+
+
+def test_long_descriptions_go_behind_read_more(catalogs: Catalogs) -> None:
+    t = tr(catalogs, "br")
+    long_text = "Kan ha diskan & fest-noz. " * 400
+    caption = render_card(t, _card(long_text, photo="photo-id"), as_caption=True)
+    text = render_card(t, _card(long_text), as_caption=False)
+    assert caption.truncated
+    assert text.truncated
+    assert len(caption.text) <= CAPTION_LIMIT
+    assert len(text.text) <= TEXT_LIMIT
+    assert not caption.text.rstrip("…").endswith("&")
+    keyboard = card_keyboard(t, _card(long_text), None, truncated=True)
+    labels = [button.text for row in keyboard.inline_keyboard for button in row]
+    assert "📖 Lenn ar peurrest" in labels
+    assert "📰 Keleier (2)" in labels
+    for row in keyboard.inline_keyboard:
+        for button in row:
+            assert button.callback_data is not None
+            assert len(str(button.callback_data).encode()) <= 64
