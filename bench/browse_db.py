@@ -74,23 +74,34 @@ SUBJECTS = {
                                "Podcast en breton", "Théâtre en breton", "Chorale en breton",
                                "Classe bilingue"],
 }  # fmt: skip
-COMPLEMENTS = ["", "", "", "", "pour tous", "des enfants", "du bourg", "de la Saint-Jean",
-               "au bord de mer", "d'hiver", "intergénérationnel", "pour l'école Diwan",
-               "avec crêpes et cidre", "en fest-noz", "de l'île", "des quais", "du dimanche",
-               "des anciens", "de printemps", "pour la rentrée"]  # fmt: skip
+# Each special word (fest-noz, crêpes, Diwan, chapelle, algues) sits in a few entries among many
+# neutral ones, so that a search finds a few percent of the catalogue, as on the real platform.
+COMPLEMENTS = ["", "", "", "", "", "", "", "", "pour tous", "des enfants", "du bourg",
+               "de la Saint-Jean", "au bord de mer", "d'hiver", "intergénérationnel",
+               "pour l'école Diwan", "de l'île", "des quais", "du dimanche", "des anciens",
+               "de printemps", "pour la rentrée", "du pays", "en plein air", "des familles",
+               "de la vallée", "du port", "pour les aînés", "de l'été", "de quartier"]  # fmt: skip
 VERBS = ["financer", "organiser", "rénover", "lancer", "équiper", "faire vivre", "ouvrir"]
 OBJECTS = ["un fest-noz gratuit", "une crêperie associative", "la chapelle du bourg",
            "une classe Diwan", "un atelier autour des algues", "la salle des fêtes",
            "un bateau pour l'école", "le lavoir", "un festival", "une bibliothèque en breton",
            "des ruches", "un terrain de palets", "un local", "une scène mobile",
-           "un four à pain", "une cuisine partagée"]  # fmt: skip
+           "un four à pain", "une cuisine partagée", "un jardin", "une exposition",
+           "un atelier vélo", "une salle de répétition", "un verger", "un sentier côtier",
+           "une radio locale", "un minibus", "une ludothèque", "un spectacle", "un chantier",
+           "une fresque", "un site internet", "un concours", "une résidence d'artistes",
+           "un potager", "des costumes", "une sonorisation", "un bar associatif"]  # fmt: skip
 WHO = ["les bénévoles de l'association", "les parents d'élèves", "les habitants",
        "les anciens du club", "les jeunes du quartier", "les sonneurs du bagad"]  # fmt: skip
 EXTRAS = ["Crêpes et cidre offerts aux contributeurs.", "Soirée fest-noz pour fêter la réussite.",
           "Tout se fera en breton et en français.", "Chaque euro compte !",
           "Les travaux commencent au printemps.", "Trugarez bras !", "Rendez-vous sur la place.",
           "Le programme complet est en ligne.", "Les enfants de l'école y participent.",
-          "Le chantier est ouvert aux visiteurs.", "Entrée libre pour tous."]  # fmt: skip
+          "Le chantier est ouvert aux visiteurs.", "Entrée libre pour tous.",
+          "Merci à nos partenaires.", "Ouverture prévue à l'automne.", "Tout le monde est invité.",
+          "Nous comptons sur vous.", "Le projet est soutenu par la commune.",
+          "Les dons financent aussi l'assurance.", "Un reportage suivra les travaux.",
+          "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", ""]  # fmt: skip
 SENTENCES = [
     "Depuis dix ans, notre association rassemble les habitants autour de ce projet.",
     "L'an dernier, plus de 2 000 personnes sont venues, des enfants aux anciens du bourg.",
@@ -332,7 +343,7 @@ def project_texts(rng: Random, plan: Plan) -> tuple[str, str, str]:
     summary = (
         f"Aidez {rng.choice(WHO)} à {rng.choice(VERBS)} {rng.choice(OBJECTS)} à {where}. "
         f"{rng.choice(EXTRAS)}"
-    )
+    ).strip()
     paragraphs = (" ".join(rng.sample(SENTENCES, rng.randint(2, 4))) for _ in range(3))
     return title, summary, "\n\n".join(paragraphs)
 
@@ -603,22 +614,25 @@ def explain(path: Path, statement: str, parameters: Any) -> list[str]:
 
 
 def verdict(plan: list[str]) -> str:
-    """How the plan reaches its rows: index seeks, ordered index scans, full scans, sorts."""
+    """How the plan reaches its rows, in words that say what it costs."""
     notes = []
     for line in (step.strip() for step in plan):
-        used = re.search(
-            r"USING (?:COVERING |INTEGER PRIMARY KEY|PRIMARY KEY)?(?:INDEX )?(\S*)", line
-        )
+        index = re.search(r"USING (?:COVERING )?INDEX (\S+)", line)
         table = line.split()[1] if line.startswith(("SCAN", "SEARCH")) else ""
-        if line.startswith("SCAN") and "USING" not in line:
-            notes.append(f"FULL SCAN {table}")
-        elif line.startswith("SCAN") and used:
-            notes.append(f"index scan {table} ({used.group(1) or 'rowid'})")
-        elif line.startswith("SEARCH") and used:
-            covering = "covering " if "COVERING" in line else ""
-            notes.append(f"{covering}index seek {table} ({used.group(1) or 'rowid'})")
-        elif "TEMP B-TREE" in line:
-            notes.append("temp b-tree sort")
+        if line.startswith("SCAN") and not index:
+            notes.append(f"FULL SCAN {table}" if "VIRTUAL" not in line else f"{table} virtual")
+        elif line.startswith("SCAN") and index:
+            notes.append(f"whole index walked in order {table} ({index.group(1)})")
+        elif line.startswith("SEARCH") and "PRIMARY KEY" in line:
+            notes.append(f"rowid lookup {table}")
+        elif line.startswith("SEARCH") and index and "COVERING" in line:
+            notes.append(f"covering index seek {table} ({index.group(1)}), index only")
+        elif line.startswith("SEARCH") and index:
+            notes.append(f"index seek {table} ({index.group(1)}) + one row read per match")
+        elif "TEMP B-TREE FOR ORDER BY" in line:
+            notes.append("every match sorted before LIMIT")
+        elif "TEMP B-TREE FOR RIGHT PART" in line:
+            notes.append("ties sorted (cheap)")
     return "; ".join(notes)
 
 
@@ -661,17 +675,22 @@ def print_figures(title: str, results: list[Figures]) -> None:
     print(f"\n{title}\n")
     print(
         f"{'operation':<28} {'runs':>5} {'p50':>7} {'p95':>7} {'p99':>7} {'max':>7} "
-        f"{'SQL p95':>8}  {'target':<6} found"
+        f"{'SQL p95':>8} {'other p50':>9}  {'target':<6} found"
     )
     for figures in results:
         wall = figures.wall_ms
+        other = [w - s for w, s in zip(wall, figures.sql_ms, strict=True)]
         ok = "PASS" if percentile(wall, 95) < TARGET_P95_MS else "FAIL"
         print(
             f"{figures.name:<28} {len(wall):>5} {percentile(wall, 50):7.2f} "
             f"{percentile(wall, 95):7.2f} {percentile(wall, 99):7.2f} {max(wall):7.2f} "
-            f"{percentile(figures.sql_ms, 95):8.2f}  {ok:<6} {figures.found}"
+            f"{percentile(figures.sql_ms, 95):8.2f} {percentile(other, 50):9.2f}  {ok:<6} "
+            f"{figures.found}"
         )
-    print("(milliseconds; wall = the whole service call; SQL = time inside cursor.execute)")
+    print(
+        "(ms; p50..max = the whole service call; SQL = inside cursor.execute, aiosqlite thread\n"
+        " hop and row fetch included; other = the rest: session, ORM objects, COMMIT, hops)"
+    )
 
 
 def print_plans(statements: dict[str, Statement], timer: SqlTimer) -> None:
@@ -694,8 +713,11 @@ def print_plans(statements: dict[str, Statement], timer: SqlTimer) -> None:
 
 
 def print_summary(
-    before: list[Figures], after: list[Figures], statements: dict[str, Statement]
+    before: list[Figures], after: list[Figures], statements: dict[str, Statement], timer: SqlTimer
 ) -> None:
+    def p95(statement: Statement) -> float:
+        return percentile([t * 1000 for t in timer.by_statement.get(statement.sql, [0.0])], 95)
+
     print("\nSummary (p95 in ms; target < 20 ms)\n")
     print(f"{'operation':<28} {'no stats':>9} {'ANALYZE':>8} {'SQL':>6}  {'':<5} statements")
     for raw, final in zip(before, after, strict=True):
@@ -706,9 +728,9 @@ def print_summary(
             f"{percentile(final.wall_ms, 95):8.2f} {percentile(final.sql_ms, 95):6.2f}  "
             f"{ok:<5} {' '.join(f'S{s.number}' for s in used)}"
         )
-        if ok == "FAIL":
-            scans = {v for s in used for v in verdict(s.plan).split("; ") if "FULL" in v}
-            print(f"{'':<28} full scans: {', '.join(sorted(scans)) or 'none'}")
+        if ok == "FAIL":  # say where the time goes: the slowest statements and their plans
+            for slow in sorted(used, key=p95, reverse=True)[:2]:
+                print(f"{'':<30}S{slow.number} {p95(slow):.1f} ms: {verdict(slow.plan)}")
     changed = [s for s in statements.values() if s.plan_without_stats not in (None, s.plan)]
     print(
         f"\nANALYZE changed {len(changed)} of {len(statements)} plans"
@@ -780,7 +802,7 @@ async def run(path: Path, args: argparse.Namespace) -> None:
     print_figures("Pass 1 — without statistics (what the app gets today)", before)
     print_figures("Pass 2 — after ANALYZE", after)
     print_plans(statements, timer)
-    print_summary(before, after, statements)
+    print_summary(before, after, statements, timer)
 
 
 def main() -> None:

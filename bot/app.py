@@ -20,11 +20,14 @@ from telegram.request import HTTPXRequest
 
 from bot.config import Settings
 from bot.i18n import Catalogs, Translator
+from bot.payments import StripeGateway
+from bot.services.campaigns import CampaignService
 from bot.services.catalogue import CatalogueService
 from bot.services.follows import FollowService
+from bot.services.payment_events import PaymentEventService
+from bot.services.pledges import PledgeService
 from bot.services.projects import ProjectService
 from bot.services.sharing import SharingService
-from bot.services.stripe_events import StripeEventService
 from bot.services.users import Profile, UserService, Visitor
 from bot.updates import KengoBot, PerUserUpdateProcessor
 
@@ -38,17 +41,31 @@ class Services:
     catalogue: CatalogueService
     follows: FollowService
     sharing: SharingService
-    stripe_events: StripeEventService
+    pledges: PledgeService
+    payment_events: PaymentEventService
+    campaigns: CampaignService
 
     @classmethod
-    def create(cls, sessions: async_sessionmaker[AsyncSession], settings: Settings) -> Services:
+    def create(
+        cls,
+        sessions: async_sessionmaker[AsyncSession],
+        settings: Settings,
+        gateway: StripeGateway | None = None,
+    ) -> Services:
         return cls(
             users=UserService(sessions, settings.default_locale),
             projects=ProjectService(sessions),
             catalogue=CatalogueService(sessions),
             follows=FollowService(sessions),
             sharing=SharingService(sessions),
-            stripe_events=StripeEventService(sessions),
+            pledges=PledgeService(
+                sessions,
+                gateway,
+                max_cents=settings.pledge_max_eur * 100,
+                checkout_minutes=settings.checkout_minutes,
+            ),
+            payment_events=PaymentEventService(sessions),
+            campaigns=CampaignService(sessions, gateway),
         )
 
 
@@ -106,18 +123,7 @@ def build_application(
     """The PTB application, pointed at `TELEGRAM_API_URL`; polling only when no webhook is set."""
     from handlers import register  # handlers import bot.app: keep the cycle out of import time
 
-    bot = KengoBot(
-        settings.telegram_bot_token.get_secret_value(),
-        base_url=settings.telegram_api_url,
-        base_file_url=_file_url(settings.telegram_api_url),
-        request=HTTPXRequest(connection_pool_size=64),
-        # Long polling holds its connection for up to `timeout` seconds: give it its own pool.
-        get_updates_request=HTTPXRequest(connection_pool_size=2),
-        defaults=Defaults(
-            parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
-        ),
-        rate_limiter=AIORateLimiter(max_retries=2),
-    )
+    bot = make_bot(settings, rate_limited=True)
     builder = (
         ApplicationBuilder()
         .bot(bot)
@@ -131,6 +137,26 @@ def build_application(
     application.bot_data[RUNTIME_KEY] = runtime
     register(application)
     return application
+
+
+def make_bot(settings: Settings, *, rate_limited: bool, pool_size: int = 64) -> KengoBot:
+    """A Bot API client pointed at `TELEGRAM_API_URL`, sending HTML without link previews.
+
+    Replies go through python-telegram-bot's rate limiter; the outbox sender has a bot of its
+    own without it, since it paces itself (and would otherwise be capped at 30 messages/s).
+    """
+    return KengoBot(
+        settings.telegram_bot_token.get_secret_value(),
+        base_url=settings.telegram_api_url,
+        base_file_url=_file_url(settings.telegram_api_url),
+        request=HTTPXRequest(connection_pool_size=pool_size),
+        # Long polling holds its connection for up to `timeout` seconds: give it its own pool.
+        get_updates_request=HTTPXRequest(connection_pool_size=2),
+        defaults=Defaults(
+            parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
+        ),
+        rate_limiter=AIORateLimiter(max_retries=2) if rate_limited else None,
+    )
 
 
 def _file_url(api_url: str) -> str:

@@ -13,12 +13,14 @@ not parse is treated as a stale or forged button, never trusted.
 | `hd:<dep>:<view>`           | remember the user's département, then "near me"    |
 | `pj:<id>:<view>`            | a project's card (`<view>`: the list to go back to) |
 | `pa:<action>:<id>:<view>`   | a card's buttons (follow, news, more, share, back)  |
+| `pl:<step>:<id>:<tier>:<ct>`| pledging: tier, gift, amount, other amount, confirm |
 """
 
 from __future__ import annotations
 
 import enum
 import re
+from dataclasses import dataclass
 
 from bot.models import Category, Departement
 from bot.repositories.projects import Order
@@ -37,6 +39,7 @@ class Namespace(enum.StrEnum):
     HOME = "hd"
     PROJECT = "pj"
     PROJECT_ACTION = "pa"
+    PLEDGE = "pl"
 
 
 class MenuItem(enum.StrEnum):
@@ -235,6 +238,39 @@ def parse_project_action(data: str | None) -> tuple[CardAction, int, ListView | 
     if parts[2] != "-" and view is None:
         return None
     return CardAction(parts[0]), int(parts[1]), view
+
+
+class PledgeStep(enum.StrEnum):
+    TIER = "t"  # a reward was chosen: offer to add a little extra
+    GIFT = "g"  # a free gift: offer preset amounts
+    AMOUNT = "a"  # an amount was chosen: confirm
+    OTHER = "o"  # the user will type the amount
+    CONFIRM = "ok"  # go to the payment page
+    CANCEL = "x"
+
+
+@dataclass(frozen=True)
+class PledgeChoice:
+    step: PledgeStep
+    project_id: int
+    tier_id: int | None = None
+    amount_cents: int = 0
+
+
+def pledge(choice: PledgeChoice) -> str:
+    parts = (choice.step.value, str(choice.project_id), str(choice.tier_id or 0),
+             str(choice.amount_cents))  # fmt: skip
+    return build(Namespace.PLEDGE, *parts)
+
+
+def parse_pledge(data: str | None) -> PledgeChoice | None:
+    parts = _parts(data, Namespace.PLEDGE, 4)
+    if not parts or parts[0] not in PledgeStep.__members__.values():
+        return None
+    if not all(part.isdigit() and len(part) <= 12 for part in parts[1:]):
+        return None
+    project_id, tier_id, cents = (int(part) for part in parts[1:])
+    return PledgeChoice(PledgeStep(parts[0]), project_id, tier_id or None, cents)
 
 
 def pattern(namespace: Namespace) -> str:

@@ -40,6 +40,14 @@ class Settings(BaseSettings):
     moderation_chat_id: int | None = None
     default_locale: Locale = "fr"
     log_level: str = "INFO"
+    # Pledges: the largest amount one may type, and how long a Checkout Session stays open
+    # (Stripe accepts 30 minutes to 24 hours).
+    pledge_max_eur: int = Field(default=10_000, ge=1, le=1_000_000)
+    checkout_minutes: int = Field(default=60, ge=30, le=24 * 60)
+    # How often overdue campaigns are closed and pending refunds retried.
+    campaign_check_seconds: float = Field(default=60.0, gt=0)
+    # Notification delivery: messages per second over all chats (Telegram allows about 30).
+    outbox_rate: float = Field(default=25.0, gt=0, le=1000)
 
     @field_validator("telegram_bot_token")
     @classmethod

@@ -2,7 +2,8 @@
 
 Telegram allows 1-64 characters of A-Za-z0-9_- in a start payload. A project link is
 `p<project id>`, and `p<project id>-<referrer id>` when a user shared it, so that visits and
-pledges can be counted per share link.
+pledges can be counted per share link. Stripe's payment page returns to `paid-<pledge id>` or
+`cancel-<pledge id>`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
 _PROJECT_PAYLOAD = re.compile(r"^p([1-9][0-9]{0,11})(?:-([1-9][0-9]{0,17}))?$")
+# Where Stripe sends the payer back: `paid-<pledge>` or `cancel-<pledge>`.
+_RETURN_PAYLOAD = re.compile(r"^(paid|cancel)-([1-9][0-9]{0,11})$")
+RETURN_TEMPLATE = "{outcome}-{pledge}"
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,12 @@ def parse_payload(payload: str | None) -> ProjectLink | None:
         return None
     referrer = int(match.group(2)) if match.group(2) else None
     return ProjectLink(int(match.group(1)), referrer)
+
+
+def parse_return(payload: str | None) -> tuple[str, int] | None:
+    """("paid" or "cancel", pledge id) from a payment page's return link."""
+    match = _RETURN_PAYLOAD.match(payload or "")
+    return (match.group(1), int(match.group(2))) if match else None
 
 
 def start_url(bot_username: str, payload: str) -> str:

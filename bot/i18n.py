@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext
 import io
-from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -73,8 +73,12 @@ class Translator:
     def percent(self, ratio: float) -> str:
         return self._clean(format_percent(ratio, locale=self.locale))
 
-    def date(self, value: date | datetime) -> str:
+    def date(self, value: dt.date | dt.datetime) -> str:
         return self._clean(format_date(value, "long", locale=self.locale))
+
+    def month(self, value: dt.date | dt.datetime) -> str:
+        """A month and year, e.g. "mars 2026" / "Meurzh 2026"."""
+        return self._clean(format_date(value, "LLLL y", locale=self.locale))
 
     def join(self, items: list[str]) -> str:
         return self._clean(format_list(items, locale=self.locale))

@@ -107,6 +107,7 @@ class OutboxStatus(enum.StrEnum):
     SENT = "sent"
     BLOCKED = "blocked"  # the recipient blocked the bot
     FAILED = "failed"  # gave up after the retry cap
+    SKIPPED = "skipped"  # the recipient muted notifications
 
 
 def _enum(cls: type[enum.StrEnum]) -> Enum:
@@ -255,6 +256,13 @@ class RewardTier(Base):
 
     project: Mapped[Project] = relationship(back_populates="reward_tiers")
 
+    @property
+    def units_left(self) -> int | None:
+        """Units one can still pledge for; None when the tier is unlimited."""
+        if self.quantity_limit is None:
+            return None
+        return max(0, self.quantity_limit - self.claimed_count - self.reserved_count)
+
 
 class Pledge(Timestamped, Base):
     __tablename__ = "pledges"
@@ -272,10 +280,16 @@ class Pledge(Timestamped, Base):
     # The share link that brought the contributor, if any (referral counts for owners).
     referral_code: Mapped[str | None] = mapped_column(String(64))
     stripe_checkout_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    # The payment page, kept so the user can be shown the button again while it is open.
+    checkout_url: Mapped[str | None] = mapped_column(String(1024))
+    checkout_expires_at: Mapped[datetime | None]
     stripe_payment_intent_id: Mapped[str | None] = mapped_column(String(255), index=True)
     stripe_refund_id: Mapped[str | None] = mapped_column(String(255))
     paid_at: Mapped[datetime | None]
     refunded_at: Mapped[datetime | None]
+    # Refunds of a failed campaign are retried until Stripe accepts them.
+    refund_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    refund_retry_at: Mapped[datetime | None]
 
 
 class Follow(Base):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from contextlib import suppress
+from contextlib import AsyncExitStack, suppress
 from typing import Any
 
 from aiohttp import web
@@ -17,7 +17,9 @@ from bot.commands import publish_default_commands
 from bot.config import Settings
 from bot.db import create_engine, create_session_factory, upgrade_schema
 from bot.i18n import Catalogs
+from bot.payments import StripeGateway
 from bot.web import create_web_app
+from bot.workers import Workers
 
 log = logging.getLogger(__name__)
 
@@ -25,31 +27,42 @@ log = logging.getLogger(__name__)
 async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
     """Run the bot until `stop` is set (or SIGINT / SIGTERM arrives)."""
     stop = stop or _stop_on_signals()
-    engine = create_engine(settings.database_url)
-    try:
+    async with AsyncExitStack() as resources:
+        engine = create_engine(settings.database_url)
+        resources.push_async_callback(engine.dispose)
         await upgrade_schema(engine)
+        gateway = _stripe(settings)
+        if gateway is not None:
+            resources.push_async_callback(gateway.close)
+        sessions = create_session_factory(engine)
         runtime = Runtime(
             settings=settings,
             engine=engine,
             catalogs=Catalogs.load(default=settings.default_locale),
-            services=Services.create(create_session_factory(engine), settings),
+            services=Services.create(sessions, settings, gateway),
         )
         application = build_application(settings, runtime)
         runner = web.AppRunner(create_web_app(runtime, application), handle_signals=False)
         await runner.setup()
-        try:
-            await web.TCPSite(runner, settings.http_host, settings.http_port).start()
-            log.info("HTTP server on %s:%s", settings.http_host, settings.http_port)
-            async with application:
-                await publish_default_commands(application.bot, runtime.catalogs)
-                await _start_receiving(application, settings)
-                await stop.wait()
-                log.info("stopping")
-                await _stop_receiving(application)
-        finally:
-            await runner.cleanup()
-    finally:
-        await engine.dispose()
+        resources.push_async_callback(runner.cleanup)
+        await web.TCPSite(runner, settings.http_host, settings.http_port).start()
+        log.info("HTTP server on %s:%s", settings.http_host, settings.http_port)
+        async with application:
+            await publish_default_commands(application.bot, runtime.catalogs)
+            await _start_receiving(application, settings)
+            workers = Workers(runtime, sessions)
+            await workers.start()
+            await stop.wait()
+            log.info("stopping")
+            await _stop_receiving(application)
+            await workers.stop()
+
+
+def _stripe(settings: Settings) -> StripeGateway | None:
+    if settings.stripe_secret_key is None:
+        log.warning("STRIPE_SECRET_KEY is not set: pledging is closed")
+        return None
+    return StripeGateway(settings.stripe_secret_key.get_secret_value(), settings.stripe_api_base)
 
 
 async def _start_receiving(

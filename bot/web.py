@@ -77,7 +77,10 @@ async def telegram_webhook(request: web.Request) -> web.Response:
 
 
 async def stripe_webhook(request: web.Request) -> web.Response:
-    """Verify a Stripe event on its raw body, and record it once whatever the redeliveries."""
+    """Verify a Stripe event on its raw body, then apply it once whatever the redeliveries.
+
+    The work is database-only (notifications go to the outbox), so Stripe gets its answer fast.
+    """
     settings = request.app[RUNTIME].settings
     if settings.stripe_webhook_secret is None:
         return web.json_response({"error": "stripe webhooks are not configured"}, status=503)
@@ -91,6 +94,9 @@ async def stripe_webhook(request: web.Request) -> web.Response:
     except (ValueError, UnicodeDecodeError, stripe.SignatureVerificationError) as error:
         log.warning("rejected a Stripe webhook call: %s", type(error).__name__)
         return web.json_response({"error": "invalid signature or payload"}, status=400)
-    is_new = await request.app[RUNTIME].services.stripe_events.record(event.id, event.type)
-    log.info("stripe event %s (%s) %s", event.id, event.type, "recorded" if is_new else "replayed")
+    data = json.loads(body).get("data", {}).get("object")
+    if not isinstance(data, dict) or not isinstance(event.id, str):
+        return web.json_response({"error": "not an event"}, status=400)
+    is_new = await request.app[RUNTIME].services.payment_events.handle(event.id, event.type, data)
+    log.info("stripe event %s (%s) %s", event.id, event.type, "applied" if is_new else "replayed")
     return web.json_response({"received": True, "duplicate": not is_new})

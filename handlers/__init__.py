@@ -21,9 +21,11 @@ from handlers import (
     fallback,
     inline,
     membership,
+    pledge,
     project,
     settings,
     start,
+    typed,
     upcoming,
 )
 
@@ -36,6 +38,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CommandHandler(["aide", "help"], start.help_command, filters=private),
         CommandHandler(["langue", "yezh", "settings"], settings.language_command, filters=private),
         CommandHandler("projets", browse.catalogue_command, filters=private),
+        CommandHandler("mes_soutiens", pledge.my_pledges, filters=private),
         CommandHandler(list(upcoming.COMMAND_FEATURES), upcoming.upcoming_command, filters=private),
         CommandHandler("annuler", upcoming.cancel_command, filters=private),
         CallbackQueryHandler(start.menu_button, pattern=pattern(Namespace.MENU)),
@@ -46,11 +49,12 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CallbackQueryHandler(browse.choose_home, pattern=pattern(Namespace.HOME)),
         CallbackQueryHandler(project.open_card, pattern=pattern(Namespace.PROJECT)),
         CallbackQueryHandler(project.card_button, pattern=pattern(Namespace.PROJECT_ACTION)),
+        CallbackQueryHandler(pledge.pledge_button, pattern=pattern(Namespace.PLEDGE)),
         InlineQueryHandler(inline.inline_query),
         ChatMemberHandler(membership.private_membership_changed, ChatMemberHandler.MY_CHAT_MEMBER),
         # Last: whatever nothing above claimed.
         CallbackQueryHandler(fallback.unknown_button),
-        MessageHandler(private & filters.TEXT & ~filters.COMMAND, browse.free_text),
+        MessageHandler(private & filters.TEXT & ~filters.COMMAND, typed.free_text),
         MessageHandler(private & ~filters.StatusUpdate.ALL, fallback.unknown_message),
     ]
     application.add_handlers(handlers)

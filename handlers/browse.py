@@ -9,7 +9,7 @@ from telegram import Update
 from bot import callbacks
 from bot.app import KengoContext
 from bot.i18n import Translator
-from bot.services.catalogue import SEARCH_MODE, CataloguePage, ListView, StaleList
+from bot.services.catalogue import CataloguePage, ListView, StaleList
 from bot.views.catalogue import (
     catalogue_keyboard,
     catalogue_text,
@@ -17,7 +17,6 @@ from bot.views.catalogue import (
     filter_text,
     home_keyboard,
 )
-from handlers import fallback
 from handlers.common import answer_stale_button, reply, show
 
 
@@ -50,7 +49,7 @@ async def open_catalogue(
 async def catalogue_command(update: Update, context: KengoContext) -> None:
     """/projets [words]: the catalogue, or a search when words follow."""
     if context.args:
-        await _search(update, context, " ".join(context.args))
+        await search(update, context, " ".join(context.args))
     else:
         await open_catalogue(update, context, ListView(), new=True)
 
@@ -111,17 +110,8 @@ async def choose_home(update: Update, context: KengoContext) -> None:
     await query.answer()
 
 
-async def free_text(update: Update, context: KengoContext) -> None:
-    """Typed text: a search while browsing, otherwise a pointer to the help."""
-    message = update.effective_message
-    profile = await context.profile(update)
-    if message is None or not message.text or profile.input_mode != SEARCH_MODE:
-        await fallback.unknown_message(update, context)
-        return
-    await _search(update, context, message.text)
-
-
-async def _search(update: Update, context: KengoContext, text: str) -> None:
+async def search(update: Update, context: KengoContext, text: str) -> None:
+    """Search the catalogue for a typed text and show the results as a new list."""
     profile = await context.profile(update)
     page = await context.services.catalogue.search(profile.id, text, ListView())
     await show_page(update, await context.translator(update), page, new=True)

@@ -12,7 +12,7 @@ from bot.i18n import Translator
 from bot.services.catalogue import ListView, ProjectCard
 from bot.text import escape_html
 from bot.views.card import TEXT_LIMIT, card_keyboard, render_card
-from handlers import browse, upcoming
+from handlers import browse, pledge
 from handlers.common import answer_stale_button, reply, show
 
 
@@ -76,7 +76,7 @@ async def card_button(update: Update, context: KengoContext) -> None:
     elif action is CardAction.SHARE:
         await _share(update, context, t, card, query.from_user.id)
     else:
-        await reply(update, upcoming.announcement(t, upcoming.PLEDGE_FEATURE))
+        await pledge.offer(update, context, card.summary.id)
 
 
 async def _back_to_list(update: Update, context: KengoContext, view: ListView | None) -> None:

@@ -13,9 +13,9 @@ from bot.commands import sync_chat_commands
 from bot.deeplinks import parse_payload
 from bot.i18n import Translator
 from bot.keyboards import language_choice, main_menu
-from bot.services.catalogue import SEARCH_MODE, ListView
+from bot.services.catalogue import ListView
 from bot.text import escape_html
-from handlers import browse, project, settings, upcoming
+from handlers import browse, pledge, project, settings, upcoming
 from handlers.common import answer_stale_button, reply, show
 
 # Telegram's rule for `t.me/<bot>?start=<payload>`: at most 64 characters of A-Za-z0-9_-.
@@ -53,13 +53,16 @@ def welcome_text(t: Translator, first_name: str, live: int) -> str:
 async def start(update: Update, context: KengoContext) -> None:
     """Greet the user by name, explain Kengo and show the main menu."""
     profile = await context.profile(update)
-    if profile.input_mode == SEARCH_MODE:
-        await context.services.catalogue.stop_browsing(profile.id)
+    if profile.input_mode is not None:
+        # /start leaves whatever the user was typing for (a search, an amount).
+        await context.services.users.set_input_mode(profile.id, None)
     payload = context.args[0] if context.args else None
     if payload and _START_PAYLOAD.match(payload):
         # Kept as where the user came from; an invalid payload is simply ignored.
         await context.services.users.note_arrival(profile.id, payload)
     t = context.runtime.catalogs.translator(profile.locale)
+    if payload and await pledge.returned_from_payment(update, context, payload):
+        return
     if not await _open_shared_project(update, context, t, payload):
         live = await context.services.projects.count_live()
         await reply(update, welcome_text(t, profile.first_name, live), main_menu(t))
@@ -134,5 +137,7 @@ async def menu_button(update: Update, context: KengoContext) -> None:
         await show(update, t.gettext("Choisissez votre langue :"), language_choice(profile.locale))
     elif item is MenuItem.DISCOVER:
         await browse.open_catalogue(update, context, ListView(), new=False)
+    elif item is MenuItem.PLEDGES:
+        await pledge.my_pledges(update, context)
     else:
         await upcoming.announce(update, context, upcoming.MENU_FEATURES[item])

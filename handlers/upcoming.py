@@ -13,17 +13,14 @@ from bot.i18n import N_, Translator
 from bot.keyboards import main_menu
 from handlers.common import reply, show
 
-PLEDGE_FEATURE = N_("Le soutien en ligne")
 COMMAND_FEATURES: dict[str, str] = {
     "proposer": N_("La proposition de projet"),
     "mes_projets": N_("Le suivi de vos projets"),
-    "mes_soutiens": N_("La liste de vos soutiens"),
     "suivis": N_("Le suivi des projets"),
     "moderation": N_("La modération"),
 }
 MENU_FEATURES: dict[MenuItem, str] = {
     MenuItem.PROPOSE: COMMAND_FEATURES["proposer"],
-    MenuItem.PLEDGES: COMMAND_FEATURES["mes_soutiens"],
     MenuItem.FOLLOWS: COMMAND_FEATURES["suivis"],
 }
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import User
+from bot.repositories.common import insert_ignoring_duplicates
 
 
 class UserRepository:
@@ -20,10 +20,7 @@ class UserRepository:
 
     async def insert_if_absent(self, **values: Any) -> None:
         """Insert a user unless that id exists: two first updates of one user may race."""
-        dialect = self.session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = insert(User).values(**values).on_conflict_do_nothing(index_elements=["id"])
-        await self.session.execute(statement)
+        await self.session.execute(insert_ignoring_duplicates(self.session, User, ["id"], [values]))
 
     async def locales(self, user_ids: list[int]) -> dict[int, str]:
         rows = await self.session.execute(select(User.id, User.locale).where(User.id.in_(user_ids)))

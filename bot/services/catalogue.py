@@ -15,6 +15,7 @@ from bot.models import (
     FundingModel,
     Project,
     ProjectStatus,
+    RewardTier,
     User,
     utcnow,
 )
@@ -168,17 +169,6 @@ class CatalogueService:
             user = await session.get(User, user_id)
             return user.home_departement if user else None
 
-    async def input_mode(self, user_id: int) -> str | None:
-        async with self._sessions() as session:
-            user = await session.get(User, user_id)
-            return user.input_mode if user else None
-
-    async def stop_browsing(self, user_id: int) -> None:
-        async with self._sessions.begin() as session:
-            user = await session.get(User, user_id)
-            if user is not None and user.input_mode == SEARCH_MODE:
-                user.input_mode = None
-
 
 async def _page(projects: ProjectRepository, view: ListView, query: str | None) -> CataloguePage:
     live = LiveFilter(
@@ -194,6 +184,16 @@ async def _page(projects: ProjectRepository, view: ListView, query: str | None) 
                     view.query_hash)  # fmt: skip
     rows = await projects.live_page(live, view.page * PAGE_SIZE, PAGE_SIZE)
     return CataloguePage(view, [_summary(p) for p in rows], total, query)
+
+
+def tier_view(tier: RewardTier) -> TierView:
+    return TierView(
+        tier.title,
+        tier.description,
+        tier.min_amount_cents,
+        tier.units_left,
+        tier.estimated_delivery,
+    )
 
 
 def _visible(project: Project, viewer_id: int) -> bool:
@@ -217,18 +217,7 @@ def _summary(project: Project) -> ProjectSummary:
 
 
 def _card(project: Project, *, following: bool, news_count: int) -> ProjectCard:
-    tiers = [
-        TierView(
-            tier.title,
-            tier.description,
-            tier.min_amount_cents,
-            None
-            if tier.quantity_limit is None
-            else max(0, tier.quantity_limit - tier.claimed_count - tier.reserved_count),
-            tier.estimated_delivery,
-        )
-        for tier in project.reward_tiers
-    ]
+    tiers = [tier_view(tier) for tier in project.reward_tiers]
     return ProjectCard(
         summary=_summary(project),
         owner_id=project.owner_id,

@@ -84,6 +84,13 @@ class UserService:
             user.locale_chosen = True
             return _profile(user)
 
+    async def set_input_mode(self, user_id: int, mode: str | None) -> None:
+        """What the user's next free text means (None: nothing in particular)."""
+        async with self._sessions.begin() as session:
+            user = await UserRepository(session).get(user_id)
+            if user is not None and user.input_mode != mode:
+                user.input_mode = mode
+
     async def note_arrival(self, user_id: int, payload: str) -> None:
         """Keep the deep-link payload that brought a user, the first time only."""
         async with self._sessions.begin() as session:

@@ -1,0 +1,39 @@
+"""What the bot tells people without being asked, queued as outbox rows (one per recipient).
+
+Rows are written in the transaction of the event behind them, so a notification exists exactly
+when its event happened; the outbox sender delivers them later, in each recipient's language.
+The `dedupe_key` makes queueing the same notification twice impossible.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from typing import Any
+
+
+class Kind(enum.StrEnum):
+    PLEDGE_THANKS = "pledge_thanks"
+    OWNER_NEW_PLEDGE = "owner_new_pledge"
+    MILESTONE = "milestone"
+    CAMPAIGN_OUTCOME = "campaign_outcome"
+    REFUNDED = "refunded"
+
+
+def row(
+    user_id: int, kind: Kind, dedupe_key: str, project_id: int | None, **payload: Any
+) -> dict[str, Any]:
+    return {
+        "user_id": user_id,
+        "kind": kind.value,
+        "dedupe_key": dedupe_key[:128],
+        "project_id": project_id,
+        "payload": payload,
+    }
+
+
+def for_each(
+    user_ids: Iterable[int], kind: Kind, key: str, project_id: int | None, **payload: Any
+) -> list[dict[str, Any]]:
+    """The same notification for several recipients (`key` is completed with each user id)."""
+    return [row(user, kind, f"{key}:user:{user}", project_id, **payload) for user in user_ids]

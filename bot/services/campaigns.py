@@ -1,0 +1,140 @@
+"""Campaign end: close overdue campaigns, then refund failed all-or-nothing ones until done."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.models import Follow, Pledge, PledgeStatus, Project, ProjectStatus, utcnow
+from bot.notifications import Kind, for_each, row
+from bot.payments import PaymentUnavailable, StripeGateway
+from bot.repositories.outbox import OutboxRepository
+from bot.services.ledger import mark_refunded, outcome
+
+log = logging.getLogger(__name__)
+
+CLOSE_BATCH = 50
+REFUND_BATCH = 20
+REFUND_LEASE = timedelta(minutes=5)  # a refund in progress is not picked up by another worker
+MAX_REFUND_BACKOFF = timedelta(hours=6)
+
+
+@dataclass
+class Sweep:
+    closed: list[int] = field(default_factory=list)
+    sessions_to_expire: list[str] = field(default_factory=list)
+
+
+class CampaignService:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], gateway: StripeGateway | None
+    ) -> None:
+        self._sessions = sessions
+        self._gateway = gateway
+
+    async def run_once(self, now: datetime | None = None) -> Sweep:
+        """Close what is due, expire checkouts left open on closed projects, refund what is due."""
+        sweep = await self.close_due(now or utcnow())
+        if self._gateway is not None:
+            for session_id in sweep.sessions_to_expire:
+                await self._gateway.expire_checkout(session_id)
+            await self.refund_due(now or utcnow())
+        return sweep
+
+    async def close_due(self, now: datetime) -> Sweep:
+        sweep = Sweep()
+        async with self._sessions.begin() as session:
+            due = (await session.scalars(
+                select(Project)
+                .where(Project.status == ProjectStatus.LIVE, Project.ends_at <= now)
+                .order_by(Project.ends_at).limit(CLOSE_BATCH).with_for_update(skip_locked=True)
+            )).all()  # fmt: skip
+            for project in due:
+                await _close(session, project, now, sweep)
+        if sweep.closed:
+            log.info("closed campaigns %s", sweep.closed)
+        return sweep
+
+    async def refund_due(self, now: datetime) -> int:
+        """Refund pledges of failed campaigns; failures are retried later with backoff."""
+        claimed = await self._claim_refunds(now)
+        for pledge_id, payment_intent in claimed:
+            await self._refund(pledge_id, payment_intent, now)
+        return len(claimed)
+
+    async def _claim_refunds(self, now: datetime) -> list[tuple[int, str | None]]:
+        async with self._sessions.begin() as session:
+            pledges = (await session.scalars(
+                select(Pledge)
+                .where(Pledge.status == PledgeStatus.REFUND_PENDING,
+                       (Pledge.refund_retry_at.is_(None)) | (Pledge.refund_retry_at <= now))
+                .order_by(Pledge.id).limit(REFUND_BATCH).with_for_update(skip_locked=True)
+            )).all()  # fmt: skip
+            for pledge in pledges:
+                pledge.refund_retry_at = now + REFUND_LEASE
+            return [(p.id, p.stripe_payment_intent_id) for p in pledges]
+
+    async def _refund(self, pledge_id: int, payment_intent: str | None, now: datetime) -> None:
+        refund_id: str | None = None
+        if payment_intent is not None and self._gateway is not None:
+            try:
+                refund_id = await self._gateway.refund(pledge_id, payment_intent)
+            except PaymentUnavailable as error:
+                await self._retry_later(pledge_id, now, str(error))
+                return
+        else:
+            # No Stripe payment behind it (e.g. demo data): nothing to send back.
+            log.warning("pledge %s has no payment to refund; marked refunded", pledge_id)
+        async with self._sessions.begin() as session:
+            pledge = await session.get(Pledge, pledge_id, with_for_update=True)
+            if pledge is not None:
+                await mark_refunded(session, pledge, refund_id)
+
+    async def _retry_later(self, pledge_id: int, now: datetime, error: str) -> None:
+        async with self._sessions.begin() as session:
+            pledge = await session.get(Pledge, pledge_id)
+            if pledge is None:
+                return
+            pledge.refund_attempts += 1
+            delay = min(timedelta(minutes=2 ** min(pledge.refund_attempts, 12)), MAX_REFUND_BACKOFF)
+            pledge.refund_retry_at = now + delay
+        log.warning("refund of pledge %s failed (%s); retrying in %s", pledge_id, error, delay)
+
+
+async def _close(session: AsyncSession, project: Project, now: datetime, sweep: Sweep) -> None:
+    project.status = outcome(project)
+    project.closed_at = now
+    sweep.closed.append(project.id)
+    open_sessions = (await session.scalars(
+        select(Pledge.stripe_checkout_session_id).where(
+            Pledge.project_id == project.id, Pledge.status == PledgeStatus.PENDING,
+            Pledge.stripe_checkout_session_id.is_not(None))
+    )).all()  # fmt: skip
+    sweep.sessions_to_expire += [s for s in open_sessions if s]
+    contributors = set((await session.scalars(
+        select(Pledge.user_id).where(Pledge.project_id == project.id,
+                                     Pledge.status == PledgeStatus.PAID)
+    )).all())  # fmt: skip
+    if project.status is ProjectStatus.FAILED:
+        await session.execute(
+            update(Pledge)
+            .where(Pledge.project_id == project.id, Pledge.status == PledgeStatus.PAID)
+            .values(status=PledgeStatus.REFUND_PENDING, refund_retry_at=now)
+        )
+    followers = set((await session.scalars(
+        select(Follow.user_id).where(Follow.project_id == project.id)
+    )).all())  # fmt: skip
+    key = f"outcome:{project.id}"
+    payload = {"title": project.title, "status": project.status.value,
+               "raised_cents": project.raised_cents, "goal_cents": project.goal_cents}  # fmt: skip
+    rows = [row(project.owner_id, Kind.CAMPAIGN_OUTCOME, f"{key}:owner", project.id,
+                role="owner", **payload)]  # fmt: skip
+    rows += for_each(contributors - {project.owner_id}, Kind.CAMPAIGN_OUTCOME, key, project.id,
+                     role="contributor", **payload)  # fmt: skip
+    rows += for_each(followers - contributors - {project.owner_id}, Kind.CAMPAIGN_OUTCOME, key,
+                     project.id, role="follower", **payload)  # fmt: skip
+    await OutboxRepository(session).enqueue(rows)

@@ -1,0 +1,95 @@
+"""The texts of notifications, written in the recipient's language when they are sent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import callbacks
+from bot.i18n import Translator
+from bot.notifications import Kind
+from bot.text import escape_html
+from bot.views.progress import progress_bar
+
+
+def render(
+    t: Translator, kind: str, payload: dict[str, Any], project_id: int | None
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Text and buttons of one outbox row; a kind this version does not know raises KeyError."""
+    title = escape_html(str(payload.get("title", "")))
+    text = _RENDERERS[Kind(kind)](t, title, payload)
+    if project_id is None:
+        return text, None
+    button = InlineKeyboardButton(
+        t.gettext("Voir le projet"), callback_data=callbacks.project(project_id, None)
+    )
+    return text, InlineKeyboardMarkup([[button]])
+
+
+def _thanks(t: Translator, title: str, payload: dict[str, Any]) -> str:
+    return t.gettext(
+        "💚 <b>Merci pour votre soutien !</b>\nVotre contribution de {amount} à « {title} » est "
+        "bien enregistrée. Vous suivez désormais le projet et recevrez ses nouvelles.\n\n"
+        "Partagez-le autour de vous : le bouton 📤 Partager de sa fiche vous donne votre lien."
+    ).format(amount=t.money(int(payload["amount_cents"])), title=title)
+
+
+def _owner_pledge(t: Translator, title: str, payload: dict[str, Any]) -> str:
+    raised, goal = int(payload["raised_cents"]), int(payload["goal_cents"])
+    return t.gettext(
+        "🎉 Nouveau soutien pour « {title} » : {amount} — {percent} de l'objectif."
+    ).format(
+        title=title,
+        amount=t.money(int(payload["amount_cents"])),
+        percent=t.percent(int(raised * 100 / goal) / 100 if goal else 0),
+    )
+
+
+def _milestone(t: Translator, title: str, payload: dict[str, Any]) -> str:
+    if int(payload["percent"]) >= 100:
+        return t.gettext(
+            "🏆 « {title} » a atteint son objectif ! Merci à tous ceux qui le soutiennent."
+        ).format(title=title)
+    return t.gettext("🚀 « {title} » a atteint la moitié de son objectif !").format(title=title)
+
+
+def _outcome(t: Translator, title: str, payload: dict[str, Any]) -> str:
+    progress = progress_bar(t, int(payload["raised_cents"]), int(payload["goal_cents"]))
+    succeeded = payload["status"] == "succeeded"
+    role = payload.get("role")
+    if succeeded and role == "owner":
+        text = t.gettext("✅ Votre campagne « {title} » est terminée et réussie : bravo !")
+    elif succeeded:
+        text = t.gettext(
+            "✅ La campagne « {title} » est terminée et réussie. Merci d'y avoir cru !"
+        )
+    elif role == "owner":
+        text = t.gettext(
+            "La campagne « {title} » s'est terminée sans atteindre son objectif. Les "
+            "contributeurs vont être remboursés."
+        )
+    elif role == "contributor":
+        text = t.gettext(
+            "La campagne « {title} » s'est terminée sans atteindre son objectif : votre "
+            "contribution va vous être remboursée."
+        )
+    else:
+        text = t.gettext("La campagne « {title} » s'est terminée sans atteindre son objectif.")
+    return f"{text.format(title=title)}\n{progress}"
+
+
+def _refunded(t: Translator, title: str, payload: dict[str, Any]) -> str:
+    return t.gettext(
+        "💸 Votre contribution de {amount} à « {title} » vous a été remboursée. Le délai "
+        "dépend de votre banque (souvent 5 à 10 jours)."
+    ).format(amount=t.money(int(payload["amount_cents"])), title=title)
+
+
+_RENDERERS = {
+    Kind.PLEDGE_THANKS: _thanks,
+    Kind.OWNER_NEW_PLEDGE: _owner_pledge,
+    Kind.MILESTONE: _milestone,
+    Kind.CAMPAIGN_OUTCOME: _outcome,
+    Kind.REFUNDED: _refunded,
+}

@@ -1,0 +1,180 @@
+"""The pledging screens: choose a reward or a gift, an amount, confirm, pay; and my pledges."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import callbacks
+from bot.callbacks import PledgeChoice, PledgeStep
+from bot.i18n import N_, Translator
+from bot.models import FundingModel, PledgeStatus
+from bot.services.catalogue import TierView
+from bot.services.pledges import PledgeLine, PledgeOptions
+from bot.text import escape_html
+
+GIFT_PRESETS_CENTS = (500, 1000, 2000, 5000)
+EXTRA_PRESETS_CENTS = (0, 500, 1000, 2000)
+STATUS_NAMES = {
+    PledgeStatus.PENDING: N_("en attente de paiement"),
+    PledgeStatus.PROCESSING: N_("paiement en cours"),
+    PledgeStatus.PAID: N_("payé"),
+    PledgeStatus.FAILED: N_("paiement refusé"),
+    PledgeStatus.EXPIRED: N_("expiré"),
+    PledgeStatus.REFUND_PENDING: N_("remboursement en cours"),
+    PledgeStatus.REFUNDED: N_("remboursé"),
+}
+
+
+def _button(text: str, choice: PledgeChoice) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=callbacks.pledge(choice))
+
+
+def _cancel(t: Translator, project_id: int) -> InlineKeyboardButton:
+    return _button(t.gettext("✖ Annuler"), PledgeChoice(PledgeStep.CANCEL, project_id))
+
+
+def options_text(t: Translator, options: PledgeOptions) -> str:
+    lines = [t.gettext("💶 <b>Soutenir « {title} »</b>").format(title=escape_html(options.title))]
+    if options.tiers:
+        lines += ["", t.gettext("Choisissez une contrepartie, ou faites un don libre :")]
+        for _, tier in options.tiers:
+            lines.append(_tier_line(t, tier))
+    else:
+        lines += ["", t.gettext("Ce projet n'a pas de contrepartie : chaque don compte !")]
+    return "\n".join(lines)
+
+
+def _tier_line(t: Translator, tier: TierView) -> str:
+    line = t.gettext("• <b>{title}</b> — dès {amount}").format(
+        title=escape_html(tier.title), amount=t.money(tier.min_amount_cents)
+    )
+    if tier.remaining is not None:
+        line += " · " + t.ngettext("{count} restant", "{count} restants", tier.remaining).format(
+            count=t.number(tier.remaining)
+        )
+    if tier.estimated_delivery:
+        line += " · " + t.gettext("livraison prévue : {date}").format(
+            date=t.month(tier.estimated_delivery)
+        )
+    if tier.description:
+        line += f"\n  <i>{escape_html(tier.description)}</i>"
+    return line
+
+
+def options_keyboard(t: Translator, options: PledgeOptions) -> InlineKeyboardMarkup:
+    rows = [
+        [_button(f"🎁 {tier.title[:40]} ({t.money(tier.min_amount_cents)})",
+                 PledgeChoice(PledgeStep.TIER, options.project_id, tier_id))]
+        for tier_id, tier in options.tiers
+    ]  # fmt: skip
+    gift = PledgeChoice(PledgeStep.GIFT, options.project_id)
+    rows.append([_button(t.gettext("💝 Don libre"), gift)])
+    rows.append([_cancel(t, options.project_id)])
+    return InlineKeyboardMarkup(rows)
+
+
+def amounts_text(t: Translator, tier: TierView | None) -> str:
+    if tier is None:
+        return t.gettext("Quel montant souhaitez-vous donner ? Choisissez ou tapez un montant.")
+    return t.gettext("« {title} » : {amount} minimum. Voulez-vous ajouter un petit plus ?").format(
+        title=escape_html(tier.title), amount=t.money(tier.min_amount_cents)
+    )
+
+
+def amounts_keyboard(
+    t: Translator, project_id: int, tier_id: int | None, tier: TierView | None
+) -> InlineKeyboardMarkup:
+    if tier is None:
+        amounts = [(t.money(cents), cents) for cents in GIFT_PRESETS_CENTS]
+    else:
+        base = tier.min_amount_cents
+        amounts = [(t.money(base), base)] + [
+            (f"{t.money(base + extra)} (+{t.money(extra)})", base + extra)
+            for extra in EXTRA_PRESETS_CENTS[1:]
+        ]
+    rows = [
+        [_button(label, PledgeChoice(PledgeStep.AMOUNT, project_id, tier_id, cents))]
+        for label, cents in amounts
+    ]
+    other = PledgeChoice(PledgeStep.OTHER, project_id, tier_id)
+    rows.append([_button(t.gettext("✏️ Autre montant"), other)])
+    rows.append([_cancel(t, project_id)])
+    return InlineKeyboardMarkup(rows)
+
+
+def confirmation_text(
+    t: Translator, title: str, tier: TierView | None, amount_cents: int, model: FundingModel
+) -> str:
+    reward = escape_html(tier.title) if tier else t.gettext("don libre, sans contrepartie")
+    lines = [
+        t.gettext("<b>Récapitulatif</b>"),
+        t.gettext("Projet : {title}").format(title=escape_html(title)),
+        t.gettext("Contrepartie : {reward}").format(reward=reward),
+        t.gettext("Montant : <b>{amount}</b>").format(amount=t.money(amount_cents)),
+        "",
+    ]
+    if model is FundingModel.ALL_OR_NOTHING:
+        lines.append(t.gettext(
+            "Tout ou rien : si le projet n'atteint pas son objectif, vous êtes remboursé "
+            "intégralement."
+        ))  # fmt: skip
+    else:
+        lines.append(t.gettext("Le projet reçoit votre don même s'il n'atteint pas son objectif."))
+    lines.append(t.gettext("Le paiement se fait sur la page sécurisée de Stripe."))
+    return "\n".join(lines)
+
+
+def confirmation_keyboard(
+    t: Translator, project_id: int, tier_id: int | None, amount_cents: int
+) -> InlineKeyboardMarkup:
+    confirm = PledgeChoice(PledgeStep.CONFIRM, project_id, tier_id, amount_cents)
+    return InlineKeyboardMarkup(
+        [[_button(t.gettext("✅ Continuer vers le paiement"), confirm)], [_cancel(t, project_id)]]
+    )
+
+
+def payment_text(t: Translator, amount_cents: int, minutes: int) -> str:
+    return t.ngettext(
+        "Votre soutien de {amount} est prêt. Payez-le sur la page sécurisée de Stripe : le lien "
+        "reste valable {count} minute.",
+        "Votre soutien de {amount} est prêt. Payez-le sur la page sécurisée de Stripe : le lien "
+        "reste valable {count} minutes.",
+        minutes,
+    ).format(amount=t.money(amount_cents), count=t.number(minutes))
+
+
+def payment_keyboard(t: Translator, url: str, amount_cents: int) -> InlineKeyboardMarkup:
+    label = t.gettext("💳 Payer {amount}").format(amount=t.money(amount_cents))
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, url=url)]])
+
+
+def my_pledges_text(t: Translator, lines: list[PledgeLine]) -> str:
+    if not lines:
+        return t.gettext(
+            "Vous n'avez encore soutenu aucun projet. Tapez /projets pour découvrir ceux qui "
+            "sont en campagne !"
+        )
+    text = [t.gettext("💶 <b>Mes soutiens</b>")]
+    for line in lines:
+        reward = escape_html(line.tier_title) if line.tier_title else t.gettext("don libre")
+        text.append(
+            f"\n• <b>{escape_html(line.title)}</b> — {t.money(line.amount_cents)} · {reward}\n"
+            f"  {t.date(line.created_at)} · {t.gettext(STATUS_NAMES[line.status])}"
+        )
+    return "\n".join(text)
+
+
+def my_pledges_keyboard(t: Translator, lines: list[PledgeLine]) -> InlineKeyboardMarkup | None:
+    rows: list[list[InlineKeyboardButton]] = []
+    seen: set[int] = set()
+    for line in lines:
+        if line.checkout_url:
+            label = t.gettext("💳 Payer {amount}").format(amount=t.money(line.amount_cents))
+            rows.append(
+                [InlineKeyboardButton(f"{label} — {line.title[:30]}", url=line.checkout_url)]
+            )
+        if line.project_id not in seen and len(seen) < 8:
+            seen.add(line.project_id)
+            data = callbacks.project(line.project_id, None)
+            rows.append([InlineKeyboardButton(f"🔎 {line.title[:50]}", callback_data=data)])
+    return InlineKeyboardMarkup(rows) if rows else None
