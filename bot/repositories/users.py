@@ -24,4 +24,4 @@ class UserRepository:
 
     async def locales(self, user_ids: list[int]) -> dict[int, str]:
         rows = await self.session.execute(select(User.id, User.locale).where(User.id.in_(user_ids)))
-        return {user_id: locale for user_id, locale in rows.tuples()}
+        return {user_id: locale for user_id, locale in rows}

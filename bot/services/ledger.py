@@ -120,14 +120,12 @@ async def mark_refunded(session: AsyncSession, pledge: Pledge, refund_id: str | 
     """Record a refund once; True when this call recorded it."""
     if pledge.status not in (PledgeStatus.PAID, PledgeStatus.REFUND_PENDING):
         return False
-    counted = pledge.status is PledgeStatus.PAID
     pledge.status = PledgeStatus.REFUNDED
     pledge.refunded_at = utcnow()
     pledge.stripe_refund_id = refund_id or pledge.stripe_refund_id
     project = await session.get(Project, pledge.project_id, with_for_update=True)
     if project is not None:
-        if counted:
-            await recount(session, project)
+        await recount(session, project)
         await OutboxRepository(session).enqueue([
             row(pledge.user_id, Kind.REFUNDED, f"pledge:{pledge.id}:refunded", project.id,
                 title=project.title, amount_cents=pledge.amount_cents)
