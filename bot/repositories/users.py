@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import User
@@ -21,7 +20,3 @@ class UserRepository:
     async def insert_if_absent(self, **values: Any) -> None:
         """Insert a user unless that id exists: two first updates of one user may race."""
         await self.session.execute(insert_ignoring_duplicates(self.session, User, ["id"], [values]))
-
-    async def locales(self, user_ids: list[int]) -> dict[int, str]:
-        rows = await self.session.execute(select(User.id, User.locale).where(User.id.in_(user_ids)))
-        return {user_id: locale for user_id, locale in rows}

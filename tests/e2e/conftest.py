@@ -10,6 +10,7 @@ import pytest
 from tests.conftest import TEST_TOKEN
 from tests.e2e.harness import KengoProcess
 from tests.fakes.bot_api import BotApiEmulator
+from tests.fakes.stripe_api import StripeStandIn
 
 MODERATOR_ID = 900_001
 MODERATION_CHAT = 900_001
@@ -22,16 +23,30 @@ async def emulator() -> AsyncIterator[BotApiEmulator]:
 
 
 @pytest.fixture
-def kengo(tmp_path: Path, emulator: BotApiEmulator, database_url: str) -> KengoProcess:
+async def stripe_stand_in(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[StripeStandIn]:
+    async with StripeStandIn() as stand_in:
+        yield stand_in
+
+
+@pytest.fixture
+def kengo(
+    tmp_path: Path, emulator: BotApiEmulator, stripe_stand_in: StripeStandIn, database_url: str
+) -> KengoProcess:
     """A configured, not yet started bot process (tests start it, some twice)."""
-    return KengoProcess.configure(
+    kengo = KengoProcess.configure(
         tmp_path,
         emulator.base_url,
         database_url,
         MODERATOR_IDS=str(MODERATOR_ID),
         MODERATION_CHAT_ID=str(MODERATION_CHAT),
-        STRIPE_WEBHOOK_SECRET="whsec_test_kengo",
+        STRIPE_SECRET_KEY=stripe_stand_in.secret_key,
+        STRIPE_WEBHOOK_SECRET=stripe_stand_in.webhook_secret,
+        STRIPE_API_BASE=stripe_stand_in.base_url,
+        CAMPAIGN_CHECK_SECONDS="0.5",
+        OUTBOX_RATE="200",
     )
+    stripe_stand_in.webhook_url = kengo.url("/stripe/webhook")
+    return kengo
 
 
 @pytest.fixture

@@ -155,8 +155,8 @@ async def test_card_follow_share_news_and_back(
     assert "Fest-noz d'été du Trégor" in text_of(again)
     back = await press_label(emulator, gwen, again, "Retour à la liste")
     assert "Recherche : « fest noz »" in text_of(back)
-    soon = await press_label(emulator, gwen, card, "Soutenir", method="sendMessage")
-    assert "arrive très bientôt" in text_of(soon)
+    support = await press_label(emulator, gwen, card, "Soutenir", method="sendMessage")
+    assert "Choisissez une contrepartie" in text_of(support)
 
 
 @pytest.mark.parametrize(

@@ -99,13 +99,14 @@ async def test_help_upcoming_features_and_cancel_answer_in_the_users_language(
     for command, expected in [
         ("/help", "/proposer — kinnig ho raktres"),
         ("/projets", "<b>🔎 Raktresoù o tastum arc'hant</b>"),
-        ("/mes_soutiens", "<b>Roll ho tonezonoù</b> : a-benn nebeut e vo er bot"),
+        ("/mes_soutiens", "N'hoc'h eus skoazellet raktres ebet c'hoazh"),
+        ("/suivis", "<b>Heuliañ ar raktresoù</b> : a-benn nebeut e vo er bot"),
         ("/annuler", "N'eus netra da nullañ"),
         ("/moderation", "evit ar skipailh a wir ar raktresoù hepken"),
     ]:
         assert expected in text_of(await answer_to(emulator, erwan, command)), command
-    edited = await answer_to_press(emulator, erwan, "menu:pledges")
-    assert "Roll ho tonezonoù" in text_of(edited)
+    edited = await answer_to_press(emulator, erwan, "menu:follows")
+    assert "Heuliañ ar raktresoù" in text_of(edited)
 
 
 async def test_moderators_get_their_command_and_the_queue_answer(

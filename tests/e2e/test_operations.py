@@ -74,6 +74,7 @@ async def test_health_check_and_clean_stop_without_secrets_in_logs(
     assert "stopping" in kengo.log
     assert TEST_TOKEN not in kengo.log
     assert "whsec_test_kengo" not in kengo.log
+    assert "sk_test_kengo" not in kengo.log
 
 
 async def test_webhook_mode_registers_its_url_and_serves_updates(
