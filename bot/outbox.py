@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 import time
+import warnings
 from collections.abc import Sequence
 from datetime import timedelta
 
@@ -21,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.i18n import Catalogs
 from bot.models import OutboxMessage, OutboxStatus, User, utcnow
@@ -112,7 +114,7 @@ class OutboxSender:
         try:
             await self._bot.send_message(row.user_id, text, reply_markup=keyboard)
         except RetryAfter as error:
-            pause = _seconds(error.retry_after)
+            pause = _retry_after_seconds(error)
             self._paused_until = max(self._paused_until, time.monotonic() + pause)
             log.warning("Telegram asks to slow down: pausing delivery for %.0f s", pause)
             await self._postpone(row.id, pause, count_attempt=False)
@@ -172,6 +174,10 @@ async def _recipients(session: AsyncSession, user_ids: Sequence[int]) -> dict[in
     return {user.id: user for user in users}
 
 
-def _seconds(retry_after: object) -> float:
-    total = getattr(retry_after, "total_seconds", None)
-    return float(total()) if callable(total) else float(retry_after)  # type: ignore[arg-type]
+def _retry_after_seconds(error: RetryAfter) -> float:
+    # python-telegram-bot 22 warns that `retry_after` becomes a timedelta: accept both.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value: object = error.retry_after
+    total = getattr(value, "total_seconds", None)
+    return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]
