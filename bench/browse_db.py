@@ -130,7 +130,7 @@ RESET_USERS = "UPDATE users SET input_mode = NULL, catalogue_query = NULL"
 
 # The exact text the app stores for a UTC datetime on SQLite (its column type's bind processor).
 _DATETIME = Project.__table__.c.ends_at.type.dialect_impl(sqlite_dialect.dialect())
-_FORMAT = _DATETIME.bind_processor(sqlite_dialect.dialect())
+_FORMAT: Callable[[datetime], str] = _DATETIME.bind_processor(sqlite_dialect.dialect())  # type: ignore[assignment]
 
 
 def stamp(ts: float | None) -> str | None:
@@ -523,16 +523,15 @@ def operations(service: CatalogueService, data: Dataset) -> list[Operation]:
     def search(words: str) -> Callable[[int], Awaitable[Any]]:
         return lambda run: service.search(user(run), words, ListView())
 
+    def sort(order: Order) -> Callable[[int], Awaitable[Any]]:
+        return browse(lambda run: ListView(sort=order))
+
     categories, departements = list(Category), list(Departement)
     pairs = [(c, d) for c in categories for d in departements]
     return [
         Operation("list page 1 (ending soon)", browse(lambda run: ListView())),
         Operation("list last page", browse(lambda run: ListView(page=MAX_PAGE))),
-        *(
-            Operation(f"sort {order.value}", browse(lambda run, o=order: ListView(sort=o)))
-            for order in Order
-            if order != Order.ENDING_SOON
-        ),
+        *(Operation(f"sort {o.value}", sort(o)) for o in Order if o != Order.ENDING_SOON),
         Operation("filter category", browse(lambda run: ListView(categories[run % 7]))),
         Operation("filter département", browse(lambda run: ListView(None, departements[run % 5]))),
         Operation("filter category+dépt", browse(lambda run: ListView(*pairs[run % len(pairs)]))),

@@ -54,3 +54,13 @@ async def running(kengo: KengoProcess) -> AsyncIterator[KengoProcess]:
     await kengo.start()
     yield kengo
     assert await kengo.stop() == 0, kengo.log
+
+
+@pytest.fixture
+async def demo_bot(kengo: KengoProcess) -> AsyncIterator[KengoProcess]:
+    """The bot running on the demo catalogue (14 live projects, 2 finished)."""
+    code, output = await kengo.run_command("demo-data")
+    assert code == 0, output
+    await kengo.start()
+    yield kengo
+    assert await kengo.stop() == 0, kengo.log

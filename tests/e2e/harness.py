@@ -9,9 +9,13 @@ import socket
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import aiohttp
+from sqlalchemy import select
 
+from bot.db import create_engine
+from bot.models import Project
 from tests.conftest import TEST_TOKEN
 from tests.fakes.bot_api import ApiCall, BotApiEmulator, FakeUser
 
@@ -132,3 +136,48 @@ def text_of(call: ApiCall) -> str:
 def button_texts(call: ApiCall) -> list[str]:
     markup = call.params.get("reply_markup") or {}
     return [button["text"] for row in markup.get("inline_keyboard", []) for button in row]
+
+
+def buttons(call: ApiCall) -> dict[str, str]:
+    """The buttons of a sent message: label -> callback data or URL."""
+    markup = call.params.get("reply_markup") or {}
+    return {
+        b["text"]: b.get("callback_data") or b.get("url", "")
+        for row in markup.get("inline_keyboard", [])
+        for b in row
+    }
+
+
+async def press_label(
+    emulator: BotApiEmulator, user: FakeUser, call: ApiCall, label: str,
+    method: str = "editMessageText",
+) -> ApiCall:  # fmt: skip
+    """Press the button of `call` whose label contains `label`; the bot's `method` call back."""
+    data = next(value for text, value in buttons(call).items() if label in text)
+    return await answer_to_press(emulator, user, data, method)
+
+
+async def db_scalar(database_url: str, statement: Any) -> Any:
+    """Read one value from the bot's database (tests look, the bot writes)."""
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            return await connection.scalar(statement)
+    finally:
+        await engine.dispose()
+
+
+async def db_execute(database_url: str, statement: Any) -> None:
+    engine = create_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(statement)
+    finally:
+        await engine.dispose()
+
+
+async def project_id(database_url: str, slug: str) -> int:
+    """The id of a demo project."""
+    found = await db_scalar(database_url, select(Project.id).where(Project.slug == slug))
+    assert found is not None, slug
+    return int(found)

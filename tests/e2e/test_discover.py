@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from bot.db import create_engine
 from bot.models import Project, ReferralVisit
 from tests.e2e.harness import (
     WAIT,
@@ -15,50 +12,20 @@ from tests.e2e.harness import (
     answer_to,
     answer_to_press,
     button_texts,
+    buttons,
+    db_execute,
+    db_scalar,
+    press_label,
+    project_id,
     text_of,
 )
-from tests.fakes.bot_api import ApiCall, BotApiEmulator, FakeUser
+from tests.fakes.bot_api import BotApiEmulator
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-async def catalogue_bot(kengo: KengoProcess) -> AsyncIterator[KengoProcess]:
-    code, output = await kengo.run_command("demo-data")
-    assert code == 0, output
-    await kengo.start()
-    yield kengo
-    assert await kengo.stop() == 0, kengo.log
-
-
-async def project_id(database_url: str, slug: str) -> int:
-    engine = create_engine(database_url)
-    try:
-        async with engine.connect() as connection:
-            found = await connection.scalar(select(Project.id).where(Project.slug == slug))
-    finally:
-        await engine.dispose()
-    assert found is not None
-    return int(found)
-
-
-def buttons(call: ApiCall) -> dict[str, str]:
-    markup = call.params.get("reply_markup") or {}
-    return {
-        b["text"]: b.get("callback_data") or b.get("url", "")
-        for row in markup.get("inline_keyboard", [])
-        for b in row
-    }
-
-
-async def press_label(emulator: BotApiEmulator, user: FakeUser, call: ApiCall, label: str,
-                      method: str = "editMessageText") -> ApiCall:  # fmt: skip
-    data = next(value for text, value in buttons(call).items() if label in text)
-    return await answer_to_press(emulator, user, data, method)
-
-
 async def test_browse_filters_sorts_and_pages_in_one_edited_message(
-    catalogue_bot: KengoProcess, emulator: BotApiEmulator
+    demo_bot: KengoProcess, emulator: BotApiEmulator
 ) -> None:
     anna = emulator.user(301, "Anna")
     listing = await answer_to(emulator, anna, "/projets")
@@ -102,7 +69,7 @@ async def test_browse_filters_sorts_and_pages_in_one_edited_message(
 
 
 async def test_search_ignores_accents_and_knows_breton_place_names(
-    catalogue_bot: KengoProcess, emulator: BotApiEmulator
+    demo_bot: KengoProcess, emulator: BotApiEmulator
 ) -> None:
     yann = emulator.user(302, "Yann")
     await answer_to(emulator, yann, "/projets")
@@ -123,7 +90,7 @@ async def test_search_ignores_accents_and_knows_breton_place_names(
 
 
 async def test_card_follow_share_news_and_back(
-    catalogue_bot: KengoProcess, emulator: BotApiEmulator, database_url: str
+    demo_bot: KengoProcess, emulator: BotApiEmulator, database_url: str
 ) -> None:
     gwen = emulator.user(303, "Gwen")
     listing = await answer_to(emulator, gwen, "/projets fest noz")
@@ -165,7 +132,7 @@ async def test_card_follow_share_news_and_back(
      ("br", "Setu ar raktres a zo bet rannet ganeoc'h", "a chom")],
 )  # fmt: skip
 async def test_share_link_opens_the_card_for_a_new_user(
-    catalogue_bot: KengoProcess, emulator: BotApiEmulator, database_url: str,
+    demo_bot: KengoProcess, emulator: BotApiEmulator, database_url: str,
     language: str, welcome: str, days: str,
 ) -> None:  # fmt: skip
     chapelle = await project_id(database_url, "chapelle-saint-meriadec-baud")
@@ -178,21 +145,16 @@ async def test_share_link_opens_the_card_for_a_new_user(
         "sendMessage", lambda c: "Saint-Mériadec" in text_of(c), chat_id=304, since=mark
     )
     assert days in text_of(card)
-    engine = create_engine(database_url)
-    try:
-        async with engine.connect() as connection:
-            visits = await connection.scalar(
-                select(func.count())
-                .select_from(ReferralVisit)
-                .where(ReferralVisit.project_id == chapelle, ReferralVisit.referrer_id == 303)
-            )
-    finally:
-        await engine.dispose()
-    assert visits == 1
+    visits = (
+        select(func.count())
+        .select_from(ReferralVisit)
+        .where(ReferralVisit.project_id == chapelle, ReferralVisit.referrer_id == 303)
+    )
+    assert await db_scalar(database_url, visits) == 1
 
 
 async def test_finished_projects_show_their_outcome_and_bad_links_fall_back(
-    catalogue_bot: KengoProcess, emulator: BotApiEmulator, database_url: str
+    demo_bot: KengoProcess, emulator: BotApiEmulator, database_url: str
 ) -> None:
     erwan = emulator.user(305, "Erwan")
     succeeded = await project_id(database_url, "bagad-guerande-instruments")
@@ -212,7 +174,7 @@ async def test_finished_projects_show_their_outcome_and_bad_links_fall_back(
 
 
 async def test_inline_mode_lists_matching_projects(
-    catalogue_bot: KengoProcess, emulator: BotApiEmulator
+    demo_bot: KengoProcess, emulator: BotApiEmulator
 ) -> None:
     loic = emulator.user(306, "Loïc")
     mark = emulator.mark()
@@ -233,7 +195,7 @@ async def test_inline_mode_lists_matching_projects(
 
 
 async def test_near_me_asks_once_then_remembers(
-    catalogue_bot: KengoProcess, emulator: BotApiEmulator
+    demo_bot: KengoProcess, emulator: BotApiEmulator
 ) -> None:
     soazig = emulator.user(307, "Soazig")
     listing = await answer_to(emulator, soazig, "/projets")
@@ -248,7 +210,7 @@ async def test_near_me_asks_once_then_remembers(
 
 
 async def test_forged_and_stale_buttons_get_a_polite_answer(
-    catalogue_bot: KengoProcess, emulator: BotApiEmulator
+    demo_bot: KengoProcess, emulator: BotApiEmulator
 ) -> None:
     nolwenn = emulator.user(308, "Nolwenn", language_code="br")
     first = await answer_to(emulator, nolwenn, "/projets")
@@ -269,20 +231,12 @@ async def test_forged_and_stale_buttons_get_a_polite_answer(
 
 
 async def test_photo_card_keeps_the_caption_short_and_the_rest_behind_read_more(
-    catalogue_bot: KengoProcess, emulator: BotApiEmulator, database_url: str
+    demo_bot: KengoProcess, emulator: BotApiEmulator, database_url: str
 ) -> None:
-    from sqlalchemy import update
-
     chaloupe = await project_id(database_url, "chaloupe-santez-anna-douarnenez")
     emulator.register_file("AgADchaloupe")
-    engine = create_engine(database_url)
-    try:
-        async with engine.begin() as connection:
-            await connection.execute(
-                update(Project).where(Project.id == chaloupe).values(photo_file_id="AgADchaloupe")
-            )
-    finally:
-        await engine.dispose()
+    with_photo = update(Project).where(Project.id == chaloupe).values(photo_file_id="AgADchaloupe")
+    await db_execute(database_url, with_photo)
     tanguy = emulator.user(309, "Tanguy")
     await answer_to(emulator, tanguy, "/langue")
     await answer_to_press(emulator, tanguy, "lang:fr")  # no language prompt after the card

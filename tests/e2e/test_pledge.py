@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, update
 
-from bot.db import create_engine
 from bot.models import Pledge, PledgeStatus, Project, ProjectStatus, RewardTier, utcnow
-from tests.e2e.harness import WAIT, KengoProcess, answer_to, answer_to_press, text_of
-from tests.e2e.test_discover import buttons, press_label, project_id
+from tests.e2e.harness import (
+    WAIT,
+    KengoProcess,
+    answer_to,
+    answer_to_press,
+    buttons,
+    db_execute,
+    db_scalar,
+    press_label,
+    project_id,
+    text_of,
+)
 from tests.fakes.bot_api import ApiCall, BotApiEmulator, FakeUser
 from tests.fakes.stripe_api import StripeStandIn
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-async def shop(kengo: KengoProcess) -> AsyncIterator[KengoProcess]:
-    code, output = await kengo.run_command("demo-data")
-    assert code == 0, output
-    await kengo.start()
-    yield kengo
-    assert await kengo.stop() == 0, kengo.log
 
 
 async def open_card(emulator: BotApiEmulator, user: FakeUser, project: int) -> ApiCall:
@@ -43,26 +42,8 @@ async def wait_text(emulator: BotApiEmulator, chat_id: int, needle: str, since: 
     )
 
 
-async def db_scalar(database_url: str, statement: object) -> object:
-    engine = create_engine(database_url)
-    try:
-        async with engine.connect() as connection:
-            return await connection.scalar(statement)  # type: ignore[call-overload]
-    finally:
-        await engine.dispose()
-
-
-async def db_execute(database_url: str, statement: object) -> None:
-    engine = create_engine(database_url)
-    try:
-        async with engine.begin() as connection:
-            await connection.execute(statement)  # type: ignore[call-overload]
-    finally:
-        await engine.dispose()
-
-
 async def test_a_free_amount_pledge_is_paid_end_to_end(
-    shop: KengoProcess, emulator: BotApiEmulator, stripe_stand_in: StripeStandIn,
+    demo_bot: KengoProcess, emulator: BotApiEmulator, stripe_stand_in: StripeStandIn,
     database_url: str,
 ) -> None:  # fmt: skip
     podcast = await project_id(database_url, "podcast-klevet-rennes")
@@ -101,7 +82,7 @@ async def test_a_free_amount_pledge_is_paid_end_to_end(
 
 
 async def test_a_reward_with_a_typed_amount_in_breton(
-    shop: KengoProcess, emulator: BotApiEmulator, stripe_stand_in: StripeStandIn,
+    demo_bot: KengoProcess, emulator: BotApiEmulator, stripe_stand_in: StripeStandIn,
     database_url: str,
 ) -> None:  # fmt: skip
     fest_noz = await project_id(database_url, "fest-noz-tregor-lannion")
@@ -132,7 +113,7 @@ async def test_a_reward_with_a_typed_amount_in_breton(
 
 
 async def test_forged_or_replayed_webhooks_change_nothing(
-    shop: KengoProcess, emulator: BotApiEmulator, stripe_stand_in: StripeStandIn,
+    demo_bot: KengoProcess, emulator: BotApiEmulator, stripe_stand_in: StripeStandIn,
     database_url: str,
 ) -> None:  # fmt: skip
     podcast = await project_id(database_url, "podcast-klevet-rennes")
@@ -156,7 +137,7 @@ async def test_forged_or_replayed_webhooks_change_nothing(
 
 
 async def test_a_failed_campaign_refunds_its_contributors_and_tells_them(
-    shop: KengoProcess, emulator: BotApiEmulator, stripe_stand_in: StripeStandIn,
+    demo_bot: KengoProcess, emulator: BotApiEmulator, stripe_stand_in: StripeStandIn,
     database_url: str,
 ) -> None:  # fmt: skip
     chapelle = await project_id(database_url, "chapelle-saint-meriadec-baud")
