@@ -27,7 +27,7 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.i18n import Catalogs
 from bot.models import OutboxMessage, OutboxStatus, User, utcnow
 from bot.repositories.outbox import OutboxRepository
-from bot.views.notifications import render
+from bot.views.notifications import Recipient, render
 
 log = logging.getLogger(__name__)
 
@@ -102,9 +102,9 @@ class OutboxSender:
             await self._postpone(row.id, PER_CHAT_GAP, count_attempt=False)
             return
         try:
-            text, keyboard = render(
-                self._catalogs.translator(user.locale), row.kind, row.payload, row.project_id
-            )
+            recipient = Recipient(row.user_id, row.project_id, self._bot.username)
+            t = self._catalogs.translator(user.locale)
+            text, keyboard = render(t, row.kind, row.payload, recipient)
         except (KeyError, ValueError) as error:
             log.error("outbox row %s cannot be rendered: %r", row.id, error)
             await self._finish(row.id, OutboxStatus.FAILED, str(error))

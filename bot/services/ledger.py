@@ -79,12 +79,18 @@ async def mark_paid(session: AsyncSession, pledge: Pledge, payment_intent: str |
     outbox = OutboxRepository(session)
     await outbox.enqueue([
         row(pledge.user_id, Kind.PLEDGE_THANKS, f"pledge:{pledge.id}:thanks", project.id,
-            pledge_id=pledge.id, title=project.title, amount_cents=pledge.amount_cents),
+            pledge_id=pledge.id, title=project.title, amount_cents=pledge.amount_cents,
+            reward=await _reward_title(session, pledge)),
         row(project.owner_id, Kind.OWNER_NEW_PLEDGE, f"pledge:{pledge.id}:owner", project.id,
             title=project.title, amount_cents=pledge.amount_cents,
             raised_cents=project.raised_cents, goal_cents=project.goal_cents),
     ])  # fmt: skip
     await _milestones(session, project, before)
+
+
+async def _reward_title(session: AsyncSession, pledge: Pledge) -> str | None:
+    tier = await session.get(RewardTier, pledge.reward_tier_id) if pledge.reward_tier_id else None
+    return tier.title if tier else None
 
 
 async def _claim_tier(session: AsyncSession, pledge: Pledge) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
+from bot.deeplinks import project_payload, share_url, start_url
 from bot.i18n import Translator
 from bot.notifications import Kind
 from bot.text import escape_html
@@ -14,25 +16,48 @@ from bot.views.progress import progress_bar
 
 
 def render(
-    t: Translator, kind: str, payload: dict[str, Any], project_id: int | None
+    t: Translator, kind: str, payload: dict[str, Any], recipient: Recipient
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """Text and buttons of one outbox row; a kind this version does not know raises KeyError."""
     title = escape_html(str(payload.get("title", "")))
+    if Kind(kind) is Kind.PLEDGE_THANKS:
+        return _thanks(t, title, payload, recipient)
     text = _RENDERERS[Kind(kind)](t, title, payload)
-    if project_id is None:
+    if recipient.project_id is None:
         return text, None
-    button = InlineKeyboardButton(
+    return text, InlineKeyboardMarkup([[_see_project(t, recipient.project_id)]])
+
+
+@dataclass(frozen=True)
+class Recipient:
+    user_id: int
+    project_id: int | None
+    bot_username: str
+
+
+def _see_project(t: Translator, project_id: int) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
         t.gettext("Voir le projet"), callback_data=callbacks.project(project_id, None)
     )
-    return text, InlineKeyboardMarkup([[button]])
 
 
-def _thanks(t: Translator, title: str, payload: dict[str, Any]) -> str:
-    return t.gettext(
+def _thanks(
+    t: Translator, title: str, payload: dict[str, Any], recipient: Recipient
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Thanks with what they chose, and their own share link (visits count for the project)."""
+    project_id = recipient.project_id or 0
+    link = start_url(recipient.bot_username, project_payload(project_id, recipient.user_id))
+    reward = escape_html(payload["reward"]) if payload.get("reward") else t.gettext("don libre")
+    text = t.gettext(
         "💚 <b>Merci pour votre soutien !</b>\nVotre contribution de {amount} à « {title} » est "
-        "bien enregistrée. Vous suivez désormais le projet et recevrez ses nouvelles.\n\n"
-        "Partagez-le autour de vous : le bouton 📤 Partager de sa fiche vous donne votre lien."
-    ).format(amount=t.money(int(payload["amount_cents"])), title=title)
+        "bien enregistrée ({reward}). Vous suivez désormais le projet et recevrez ses "
+        "nouvelles.\n\nPartagez-le autour de vous avec votre lien :\n{link}"
+    ).format(amount=t.money(int(payload["amount_cents"])), title=title, reward=reward, link=link)
+    invitation = t.gettext("Soutenez « {title} » sur Kengo !").format(title=payload["title"])
+    share = InlineKeyboardButton(
+        t.gettext("📤 Partager dans Telegram"), url=share_url(link, invitation)
+    )
+    return text, InlineKeyboardMarkup([[share], [_see_project(t, project_id)]])
 
 
 def _owner_pledge(t: Translator, title: str, payload: dict[str, Any]) -> str:
@@ -87,7 +112,6 @@ def _refunded(t: Translator, title: str, payload: dict[str, Any]) -> str:
 
 
 _RENDERERS = {
-    Kind.PLEDGE_THANKS: _thanks,
     Kind.OWNER_NEW_PLEDGE: _owner_pledge,
     Kind.MILESTONE: _milestone,
     Kind.CAMPAIGN_OUTCOME: _outcome,

@@ -69,6 +69,8 @@ async def test_a_free_amount_pledge_is_paid_end_to_end(
     assert stripe_stand_in.deliveries[-1].status == 200
     thanks = await wait_text(emulator, 401, "Merci pour votre soutien", mark)
     assert "20\u00a0€" in text_of(thanks)
+    assert "(don libre)" in text_of(thanks)
+    assert f"https://t.me/kengo_test_bot?start=p{podcast}-401" in text_of(thanks)
     raised = await db_scalar(
         database_url, select(Project.raised_cents).where(Project.id == podcast)
     )
@@ -106,7 +108,8 @@ async def test_a_reward_with_a_typed_amount_in_breton(
     pay_url = next(url for label, url in buttons(payment).items() if label.startswith("💳"))
     mark = emulator.mark()
     await stripe_stand_in.pay(session_of(stripe_stand_in, pay_url))
-    await wait_text(emulator, 402, "Trugarez deoc'h evit ho skoazell", mark)
+    thanks = await wait_text(emulator, 402, "Trugarez deoc'h evit ho skoazell", mark)
+    assert "(Tee-shirt" in text_of(thanks)
     claimed = await db_scalar(database_url, select(RewardTier.claimed_count).where(
         RewardTier.project_id == fest_noz, RewardTier.title.like("Tee-shirt%")))  # fmt: skip
     assert int(claimed) >= 1  # type: ignore[call-overload]
