@@ -496,54 +496,58 @@ class SqlTimer:
 @dataclass(frozen=True)
 class Operation:
     name: str
-    call: Callable[[int], Awaitable[Any]]  # run number -> one service call
-    prepare: str = RESET_USERS  # before the runs: every browse and search writes its user
+    call: Callable[[int], Awaitable[Any]]  # run number -> one service call, by the run's user
+    users: list[int]  # this operation's own users: one per run, reset before the pass
+    query: str | None = None  # the catalogue search its users typed before (for paging)
 
 
 @dataclass
 class Figures:
     name: str
-    wall_ms: list[float]
-    sql_ms: list[float]
-    found: str
-    statements: list[tuple[str, Any]]
+    wall_ms: list[float] = field(default_factory=list)
+    sql_ms: list[float] = field(default_factory=list)
+    found: str = ""
+    statements: list[tuple[str, Any]] = field(default_factory=list)
 
 
-def operations(service: CatalogueService, data: Dataset) -> list[Operation]:
-    """What a contributor does, each run by a different user (a fresh session per call)."""
-    rng = Random(7)
+def operations(service: CatalogueService, data: Dataset, stride: int) -> list[Operation]:
+    """What contributors do. Each operation has its own users, a different one per run, so
+    every browse or search also pays for writing its user (input mode, query) as in real use."""
+    rng, made = Random(7), 0
     cards = [rng.choice(data.live_ids) for _ in range(10_000)]
 
-    def user(run: int) -> int:
-        return data.users[run % len(data.users)]
+    def op(
+        name: str, call: Callable[[int, int], Awaitable[Any]], query: str | None = None
+    ) -> Operation:
+        nonlocal made
+        users = [data.users[(made * stride + run) % len(data.users)] for run in range(stride)]
+        made += 1
+        return Operation(name, lambda run: call(users[run], run), users, query)
 
-    def browse(view: Callable[[int], ListView]) -> Callable[[int], Awaitable[Any]]:
-        return lambda run: service.browse(user(run), view(run))
+    def browse(view: Callable[[int], ListView]) -> Callable[[int, int], Awaitable[Any]]:
+        return lambda user, run: service.browse(user, view(run))
 
-    def search(words: str) -> Callable[[int], Awaitable[Any]]:
-        return lambda run: service.search(user(run), words, ListView())
+    def search(words: str) -> Callable[[int, int], Awaitable[Any]]:
+        return lambda user, run: service.search(user, words, ListView())
 
-    def sort(order: Order) -> Callable[[int], Awaitable[Any]]:
+    def sort(order: Order) -> Callable[[int, int], Awaitable[Any]]:
         return browse(lambda run: ListView(sort=order))
 
     categories, departements = list(Category), list(Departement)
     pairs = [(c, d) for c in categories for d in departements]
+    page_2 = ListView(page=1, query_hash=query_hash("fest noz"))
     return [
-        Operation("list page 1 (ending soon)", browse(lambda run: ListView())),
-        Operation("list last page", browse(lambda run: ListView(page=MAX_PAGE))),
-        *(Operation(f"sort {o.value}", sort(o)) for o in Order if o != Order.ENDING_SOON),
-        Operation("filter category", browse(lambda run: ListView(categories[run % 7]))),
-        Operation("filter département", browse(lambda run: ListView(None, departements[run % 5]))),
-        Operation("filter category+dépt", browse(lambda run: ListView(*pairs[run % len(pairs)]))),
-        *(Operation(f"search {words!r}", search(words)) for words in SEARCHES),
-        Operation(
-            "search 'fest noz' page 2",
-            browse(lambda run: ListView(page=1, query_hash=query_hash("fest noz"))),
-            "UPDATE users SET input_mode = NULL, catalogue_query = 'fest noz'",
-        ),
-        Operation("card", lambda run: service.card(cards[run % len(cards)], user(run))),
-        Operation("inline ''", lambda run: service.inline("")),
-        Operation("inline 'crepes'", lambda run: service.inline("crepes")),
+        op("list page 1 (ending soon)", browse(lambda run: ListView())),
+        op("list last page", browse(lambda run: ListView(page=MAX_PAGE))),
+        *(op(f"sort {o.value}", sort(o)) for o in Order if o != Order.ENDING_SOON),
+        op("filter category", browse(lambda run: ListView(categories[run % 7]))),
+        op("filter département", browse(lambda run: ListView(None, departements[run % 5]))),
+        op("filter category+dépt", browse(lambda run: ListView(*pairs[run % len(pairs)]))),
+        *(op(f"search {words!r}", search(words)) for words in SEARCHES),
+        op("search 'fest noz' page 2", browse(lambda run: page_2), query="fest noz"),
+        op("card", lambda user, run: service.card(cards[run % len(cards)], user)),
+        op("inline ''", lambda user, run: service.inline("")),
+        op("inline 'crepes'", lambda user, run: service.inline("crepes")),
     ]
 
 
@@ -555,36 +559,55 @@ def found(result: Any) -> str:
     return f"{len(result.tiers)} tiers" if result is not None else "none"
 
 
-async def measure(engine: AsyncEngine, op: Operation, runs: int, timer: SqlTimer) -> Figures:
+async def prepare_users(engine: AsyncEngine, ops: list[Operation]) -> None:
+    """Users as the bot leaves them outside browsing; some have typed a search before."""
     async with engine.begin() as connection:
-        await connection.execute(text(op.prepare))
-    for run in range(WARMUP_RUNS):
-        await op.call(runs + run)  # users beyond the measured ones: those stay unwritten
-    wall, sql = [], []
-    for run in range(runs):
-        timer.total = 0.0
-        started = time.perf_counter()
-        result = await op.call(run)
-        wall.append((time.perf_counter() - started) * 1000)
-        sql.append(timer.total * 1000)
-    timer.captured = []  # one more call, to record the SQL it emits for EXPLAIN
-    await op.call(runs + WARMUP_RUNS)
+        await connection.execute(text(RESET_USERS))
+        for op in (op for op in ops if op.query):
+            await connection.execute(
+                text("UPDATE users SET catalogue_query = :query WHERE id = :id"),
+                [{"query": op.query, "id": user} for user in op.users],
+            )
+
+
+async def timed(op: Operation, run: int, timer: SqlTimer, figures: Figures) -> None:
+    timer.total = 0.0
+    started = time.perf_counter()
+    result = await op.call(run)
+    figures.wall_ms.append((time.perf_counter() - started) * 1000)
+    figures.sql_ms.append(timer.total * 1000)
+    figures.found = found(result)
+
+
+async def capture(op: Operation, run: int, timer: SqlTimer) -> list[tuple[str, Any]]:
+    """One more call, recording the SQL it emits (for EXPLAIN QUERY PLAN)."""
+    timer.captured = []
+    await op.call(run)
     statements = [(s, p) for s, p in timer.captured if not s.startswith("BEGIN")]
     timer.captured = None
-    return Figures(op.name, wall, sql, found(result), statements)
+    return statements
 
 
 async def measure_all(url: str, data: Dataset, runs: int) -> tuple[list[Figures], SqlTimer]:
-    """A fresh engine (so that statistics are read anew), the real session factory and service."""
+    """A fresh engine (so that statistics are read anew), the real session factory and service.
+
+    Operations take turns, run by run: a slow moment of the machine then spreads over all of
+    them instead of failing whichever operation happened to be running."""
     engine = create_engine(url)
     timer = SqlTimer(engine)
-    service = CatalogueService(create_session_factory(engine))
+    ops = operations(CatalogueService(create_session_factory(engine)), data, runs + WARMUP_RUNS + 1)
+    figures = [Figures(op.name) for op in ops]
     try:
-        results = []
-        for op in operations(service, data):
-            results.append(await measure(engine, op, runs, timer))
-            print(f"  {op.name:<28} p95 {percentile(results[-1].wall_ms, 95):7.2f} ms", flush=True)
-        return results, timer
+        await prepare_users(engine, ops)
+        for op in ops:
+            for run in range(runs, runs + WARMUP_RUNS):
+                await op.call(run)
+        for run in range(runs):
+            for op, figure in zip(ops, figures, strict=True):
+                await timed(op, run, timer, figure)
+        for op, figure in zip(ops, figures, strict=True):
+            figure.statements = await capture(op, runs + WARMUP_RUNS, timer)
+        return figures, timer
     finally:
         await engine.dispose()
 
@@ -794,11 +817,15 @@ async def run(path: Path, args: argparse.Namespace) -> None:
     print(
         f"Pass 1: {args.runs} runs per operation, WITHOUT statistics (the app never runs ANALYZE)"
     )
+    started = time.perf_counter()
     before, _ = await measure_all(url, data, args.runs)
+    print(f"  done in {time.perf_counter() - started:.0f} s", flush=True)
     plans_before = plan_statements(path, before)
     analyze_seconds = analyze(path)
     print("Pass 2: after ANALYZE (fresh engine, so connections read sqlite_stat1)")
+    started = time.perf_counter()
     after, timer = await measure_all(url, data, args.runs)
+    print(f"  done in {time.perf_counter() - started:.0f} s", flush=True)
     statements = plan_statements(path, after, plans_before)
     print_dataset(data, path, generation, analyze_seconds)
     print_figures("Pass 1 — without statistics (what the app gets today)", before)

@@ -14,6 +14,8 @@ not parse is treated as a stale or forged button, never trusted.
 | `pj:<id>:<view>`            | a project's card (`<view>`: the list to go back to) |
 | `pa:<action>:<id>:<view>`   | a card's buttons (follow, news, more, share, back)  |
 | `pl:<step>:<id>:<tier>:<ct>`| pledging: tier, gift, amount, other amount, confirm |
+| `uf:<id>`                   | unfollow from the list of followed projects        |
+| `st:<setting>`              | settings: language, notifications, reminders        |
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ class Namespace(enum.StrEnum):
     PROJECT = "pj"
     PROJECT_ACTION = "pa"
     PLEDGE = "pl"
+    UNFOLLOW = "uf"
+    SETTING = "st"
 
 
 class MenuItem(enum.StrEnum):
@@ -271,6 +275,30 @@ def parse_pledge(data: str | None) -> PledgeChoice | None:
         return None
     project_id, tier_id, cents = (int(part) for part in parts[1:])
     return PledgeChoice(PledgeStep(parts[0]), project_id, tier_id or None, cents)
+
+
+class Setting(enum.StrEnum):
+    LANGUAGE = "lang"
+    NOTIFICATIONS = "notif"
+    REMINDERS = "remind"
+
+
+def unfollow(project_id: int) -> str:
+    return build(Namespace.UNFOLLOW, str(project_id))
+
+
+def parse_unfollow(data: str | None) -> int | None:
+    parts = _parts(data, Namespace.UNFOLLOW, 1)
+    return int(parts[0]) if parts and parts[0].isdigit() and len(parts[0]) <= 12 else None
+
+
+def setting(which: Setting) -> str:
+    return build(Namespace.SETTING, which.value)
+
+
+def parse_setting(data: str | None) -> Setting | None:
+    parts = _parts(data, Namespace.SETTING, 1)
+    return Setting(parts[0]) if parts and parts[0] in Setting.__members__.values() else None
 
 
 def pattern(namespace: Namespace) -> str:

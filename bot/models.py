@@ -213,6 +213,8 @@ class Project(Timestamped, Base):
     followers_count: Mapped[int] = mapped_column(default=0)
     # Highest goal percentage (50, 100) already announced to followers, so each is sent once.
     milestone_notified: Mapped[int] = mapped_column(default=0)
+    # When the "last 48 hours" reminder was queued (once per campaign).
+    reminded_at: Mapped[datetime | None]
     # Where the owner stopped in the submission wizard; None outside the wizard.
     wizard_step: Mapped[str | None] = mapped_column(String(32))
     submitted_at: Mapped[datetime | None]

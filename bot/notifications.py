@@ -18,6 +18,23 @@ class Kind(enum.StrEnum):
     MILESTONE = "milestone"
     CAMPAIGN_OUTCOME = "campaign_outcome"
     REFUNDED = "refunded"
+    REMINDER = "reminder"
+
+
+# What "mute notifications" silences: news about projects one follows. Messages about one's own
+# money (thanks, refunds) and one's own project always go through.
+MUTABLE = frozenset({Kind.MILESTONE, Kind.REMINDER})
+
+
+def is_muted(
+    kind: str, payload: dict[str, Any], *, news_muted: bool, reminders_muted: bool
+) -> bool:
+    """Whether the recipient's settings silence this notification."""
+    if kind == Kind.REMINDER and reminders_muted:
+        return True
+    if not news_muted:
+        return False
+    return kind in MUTABLE or (kind == Kind.CAMPAIGN_OUTCOME and payload.get("role") == "follower")
 
 
 def row(

@@ -26,6 +26,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.i18n import Catalogs
 from bot.models import OutboxMessage, OutboxStatus, User, utcnow
+from bot.notifications import is_muted
 from bot.repositories.outbox import OutboxRepository
 from bot.views.notifications import Recipient, render
 
@@ -95,7 +96,8 @@ class OutboxSender:
         if user is None or user.blocked:
             await self._finish(row.id, OutboxStatus.BLOCKED)
             return
-        if user.notifications_muted:
+        if is_muted(row.kind, row.payload, news_muted=user.notifications_muted,
+                    reminders_muted=user.reminders_muted):  # fmt: skip
             await self._finish(row.id, OutboxStatus.SKIPPED)
             return
         if time.monotonic() - self._last_to_chat.get(row.user_id, -PER_CHAT_GAP) < PER_CHAT_GAP:

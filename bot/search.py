@@ -1,7 +1,8 @@
 """Catalogue search: what is stored to search on, and how a typed query becomes terms.
 
 Both sides go through the same folding (no accents, lower case, hyphens as spaces), so
-"crepes" finds "Crêpes", "fest noz" finds "Fest-noz", and "kemper" finds a project in Quimper.
+"crepes" finds "Crêpes", "fest noz" finds "Fest-noz", "ecole" finds "l'École", and "kemper"
+finds a project in Quimper. Changing the folding means re-indexing stored projects (a migration).
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ MAX_TERMS = 6
 # Letters, digits and the apostrophe of Breton c'h; everything else separates words. LIKE's
 # wildcards (% and _) are separators too, so a query can never widen itself.
 _NOT_WORD = re.compile(r"[^a-z0-9']+")
+# French elisions split words ("d'algues", "l'école"); Breton c'h is one letter and stays whole.
+_ELISION = re.compile(r"(?<!c)'|'(?!h)")
 
 
 def fold(text: str) -> str:
-    return " ".join(_NOT_WORD.sub(" ", normalise(text)).split())
+    return " ".join(_ELISION.sub(" ", _NOT_WORD.sub(" ", normalise(text))).split())
 
 
 def search_terms(query: str) -> list[str]:

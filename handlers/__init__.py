@@ -19,6 +19,7 @@ from handlers import (
     browse,
     errors,
     fallback,
+    follow,
     inline,
     membership,
     pledge,
@@ -36,7 +37,9 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     handlers = [
         CommandHandler("start", start.start, filters=private),
         CommandHandler(["aide", "help"], start.help_command, filters=private),
-        CommandHandler(["langue", "yezh", "settings"], settings.language_command, filters=private),
+        CommandHandler(["langue", "yezh"], settings.language_command, filters=private),
+        CommandHandler(["settings", "reglages"], settings.settings_command, filters=private),
+        CommandHandler("suivis", follow.followed, filters=private),
         CommandHandler("projets", browse.catalogue_command, filters=private),
         CommandHandler("mes_soutiens", pledge.my_pledges, filters=private),
         CommandHandler(list(upcoming.COMMAND_FEATURES), upcoming.upcoming_command, filters=private),
@@ -50,6 +53,8 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CallbackQueryHandler(project.open_card, pattern=pattern(Namespace.PROJECT)),
         CallbackQueryHandler(project.card_button, pattern=pattern(Namespace.PROJECT_ACTION)),
         CallbackQueryHandler(pledge.pledge_button, pattern=pattern(Namespace.PLEDGE)),
+        CallbackQueryHandler(follow.unfollow_button, pattern=pattern(Namespace.UNFOLLOW)),
+        CallbackQueryHandler(settings.setting_button, pattern=pattern(Namespace.SETTING)),
         InlineQueryHandler(inline.inline_query),
         ChatMemberHandler(membership.private_membership_changed, ChatMemberHandler.MY_CHAT_MEMBER),
         # Last: whatever nothing above claimed.

@@ -1,4 +1,4 @@
-"""Language choice: /langue, /yezh, /settings and the Français / Brezhoneg buttons."""
+"""Settings: /settings (language, notifications, reminders), /langue and /yezh."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ from telegram import Update
 
 from bot import callbacks
 from bot.app import KengoContext
+from bot.callbacks import Setting
 from bot.commands import sync_chat_commands
 from bot.i18n import N_, SUPPORTED_LOCALES
 from bot.keyboards import language_choice, main_menu
+from bot.views.follows import settings_keyboard, settings_text
 from handlers.common import answer_stale_button, reply, show
 
 CHOOSE_LANGUAGE = N_("Choisissez votre langue :")
@@ -55,3 +57,31 @@ async def language_button(update: Update, context: KengoContext) -> None:
         locale,
         moderator=context.runtime.is_moderator(profile.id),
     )
+
+
+async def settings_command(update: Update, context: KengoContext) -> None:
+    """Show the settings: language, project news, reminders."""
+    t = await context.translator(update)
+    preferences = await context.services.users.preferences((await context.profile(update)).id)
+    await show(update, settings_text(t, preferences), settings_keyboard(t, preferences))
+
+
+async def setting_button(update: Update, context: KengoContext) -> None:
+    """Change one setting and show the settings again."""
+    query = update.callback_query
+    t = await context.translator(update)
+    which = callbacks.parse_setting(query.data if query else None)
+    if query is None or which is None:
+        await answer_stale_button(update, t)
+        return
+    await query.answer()
+    users = context.services.users
+    if which is Setting.LANGUAGE:
+        profile = await context.profile(update)
+        await show(update, t.gettext(CHOOSE_LANGUAGE), language_choice(profile.locale))
+        return
+    if which is Setting.NOTIFICATIONS:
+        preferences = await users.toggle_notifications(query.from_user.id)
+    else:
+        preferences = await users.toggle_reminders(query.from_user.id)
+    await show(update, settings_text(t, preferences), settings_keyboard(t, preferences))

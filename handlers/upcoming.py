@@ -16,12 +16,10 @@ from handlers.common import reply, show
 COMMAND_FEATURES: dict[str, str] = {
     "proposer": N_("La proposition de projet"),
     "mes_projets": N_("Le suivi de vos projets"),
-    "suivis": N_("Le suivi des projets"),
     "moderation": N_("La modération"),
 }
 MENU_FEATURES: dict[MenuItem, str] = {
     MenuItem.PROPOSE: COMMAND_FEATURES["proposer"],
-    MenuItem.FOLLOWS: COMMAND_FEATURES["suivis"],
 }
 
 

@@ -21,6 +21,7 @@ CLOSE_BATCH = 50
 REFUND_BATCH = 20
 REFUND_LEASE = timedelta(minutes=5)  # a refund in progress is not picked up by another worker
 MAX_REFUND_BACKOFF = timedelta(hours=6)
+REMINDER_BEFORE = timedelta(hours=48)
 
 
 @dataclass
@@ -37,8 +38,10 @@ class CampaignService:
         self._gateway = gateway
 
     async def run_once(self, now: datetime | None = None) -> Sweep:
-        """Close what is due, expire checkouts left open on closed projects, refund what is due."""
+        """Close what is due, expire checkouts left open on closed projects, refund what is due,
+        and remind followers of campaigns entering their last 48 hours."""
         sweep = await self.close_due(now or utcnow())
+        await self.remind_due(now or utcnow())
         if self._gateway is not None:
             for session_id in sweep.sessions_to_expire:
                 await self._gateway.expire_checkout(session_id)
@@ -58,6 +61,30 @@ class CampaignService:
         if sweep.closed:
             log.info("closed campaigns %s", sweep.closed)
         return sweep
+
+    async def remind_due(self, now: datetime) -> list[int]:
+        """Queue "plus que 48 h" once per campaign, to followers who have not pledged."""
+        async with self._sessions.begin() as session:
+            due = (await session.scalars(
+                select(Project)
+                .where(Project.status == ProjectStatus.LIVE, Project.reminded_at.is_(None),
+                       Project.ends_at > now, Project.ends_at <= now + REMINDER_BEFORE)
+                .limit(CLOSE_BATCH).with_for_update(skip_locked=True)
+            )).all()  # fmt: skip
+            for project in due:
+                project.reminded_at = now
+                pledged = select(Pledge.user_id).where(
+                    Pledge.project_id == project.id,
+                    Pledge.status.in_((PledgeStatus.PENDING, PledgeStatus.PROCESSING,
+                                       PledgeStatus.PAID)))  # fmt: skip
+                followers = (await session.scalars(
+                    select(Follow.user_id).where(Follow.project_id == project.id,
+                                                 Follow.user_id.not_in(pledged))
+                )).all()  # fmt: skip
+                rows = for_each(followers, Kind.REMINDER, f"reminder:{project.id}", project.id,
+                                title=project.title)  # fmt: skip
+                await OutboxRepository(session).enqueue(rows)
+            return [project.id for project in due]
 
     async def refund_due(self, now: datetime) -> int:
         """Refund pledges of failed campaigns; failures are retried later with backoff."""

@@ -151,7 +151,7 @@ class CatalogueService:
         live = LiveFilter(now=utcnow(), terms=search_terms(text))
         async with self._sessions() as session:
             rows = await ProjectRepository(session).live_page(live, 0, INLINE_RESULTS)
-            return [_summary(p) for p in rows]
+            return [summary_of(p) for p in rows]
 
     async def news(self, project_id: int) -> list[NewsItem]:
         async with self._sessions() as session:
@@ -183,7 +183,7 @@ async def _page(projects: ProjectRepository, view: ListView, query: str | None) 
     view = ListView(view.category, view.departement, view.sort, min(view.page, last_page),
                     view.query_hash)  # fmt: skip
     rows = await projects.live_page(live, view.page * PAGE_SIZE, PAGE_SIZE)
-    return CataloguePage(view, [_summary(p) for p in rows], total, query)
+    return CataloguePage(view, [summary_of(p) for p in rows], total, query)
 
 
 def tier_view(tier: RewardTier) -> TierView:
@@ -200,7 +200,7 @@ def _visible(project: Project, viewer_id: int) -> bool:
     return project.status in PUBLIC_STATUSES or project.owner_id == viewer_id
 
 
-def _summary(project: Project) -> ProjectSummary:
+def summary_of(project: Project) -> ProjectSummary:
     return ProjectSummary(
         id=project.id,
         title=project.title,
@@ -219,7 +219,7 @@ def _summary(project: Project) -> ProjectSummary:
 def _card(project: Project, *, following: bool, news_count: int) -> ProjectCard:
     tiers = [tier_view(tier) for tier in project.reward_tiers]
     return ProjectCard(
-        summary=_summary(project),
+        summary=summary_of(project),
         owner_id=project.owner_id,
         summary_text=project.summary,
         description=project.description,

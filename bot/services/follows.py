@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.models import Follow, Project
 from bot.repositories.projects import PUBLIC_STATUSES
+from bot.services.catalogue import ProjectSummary, summary_of
+
+MAX_LISTED = 30
 
 
 class FollowService:
@@ -33,3 +36,29 @@ class FollowService:
                 .values(followers_count=Project.followers_count + delta)
             )
             return delta > 0
+
+    async def followed(self, user_id: int) -> list[ProjectSummary]:
+        """The projects a user follows, those still in campaign first, ending soonest first."""
+        statement = (
+            select(Project)
+            .join(Follow, Follow.project_id == Project.id)
+            .where(Follow.user_id == user_id, Project.status.in_(PUBLIC_STATUSES))
+            .order_by(Project.closed_at.is_not(None), Project.ends_at, Project.id)
+            .limit(MAX_LISTED)
+        )
+        async with self._sessions() as session:
+            return [summary_of(project) for project in (await session.scalars(statement)).all()]
+
+    async def unfollow(self, user_id: int, project_id: int) -> bool:
+        """Stop following; False when the user was not following it."""
+        async with self._sessions.begin() as session:
+            follow = await session.get(Follow, (user_id, project_id))
+            if follow is None:
+                return False
+            await session.delete(follow)
+            await session.execute(
+                update(Project)
+                .where(Project.id == project_id)
+                .values(followers_count=Project.followers_count - 1)
+            )
+            return True

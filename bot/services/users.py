@@ -36,6 +36,13 @@ class Profile:
     input_mode: str | None = None
 
 
+@dataclass(frozen=True)
+class Preferences:
+    locale: str
+    notifications_muted: bool
+    reminders_muted: bool
+
+
 def _profile(user: User, *, is_new: bool = False) -> Profile:
     return Profile(
         user.id, user.first_name, user.locale, user.locale_chosen, is_new, user.input_mode
@@ -83,6 +90,29 @@ class UserService:
             user.locale = locale
             user.locale_chosen = True
             return _profile(user)
+
+    async def preferences(self, user_id: int) -> Preferences:
+        async with self._sessions() as session:
+            user = await UserRepository(session).get(user_id)
+            if user is None:
+                raise LookupError(user_id)
+            return Preferences(user.locale, user.notifications_muted, user.reminders_muted)
+
+    async def toggle_notifications(self, user_id: int) -> Preferences:
+        """Mute or unmute project news, milestones and reminders (not one's own payments)."""
+        return await self._toggle(user_id, "notifications_muted")
+
+    async def toggle_reminders(self, user_id: int) -> Preferences:
+        """Mute or unmute only the "last 48 hours" reminders."""
+        return await self._toggle(user_id, "reminders_muted")
+
+    async def _toggle(self, user_id: int, flag: str) -> Preferences:
+        async with self._sessions.begin() as session:
+            user = await UserRepository(session).get(user_id)
+            if user is None:
+                raise LookupError(user_id)
+            setattr(user, flag, not getattr(user, flag))
+            return Preferences(user.locale, user.notifications_muted, user.reminders_muted)
 
     async def set_input_mode(self, user_id: int, mode: str | None) -> None:
         """What the user's next free text means (None: nothing in particular)."""

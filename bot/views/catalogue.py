@@ -35,11 +35,17 @@ def catalogue_text(t: Translator, page: CataloguePage) -> str:
     )
     first = page.view.page * PAGE_SIZE + 1
     for number, item in enumerate(page.items, start=first):
-        lines += ["", f"{number}. <b>{escape_html(item.title)}</b> — {_place(t, item)}"]
-        lines.append(f"{progress_bar(t, item.raised_cents, item.goal_cents)} · "
-                     f"{time_left(t, item.ends_at)}")  # fmt: skip
+        lines += ["", *item_lines(t, number, item)]
     lines += ["", t.gettext("💬 Tapez un mot pour chercher un projet, une commune…")]
     return "\n".join(lines)
+
+
+def item_lines(t: Translator, number: int, item: ProjectSummary) -> list[str]:
+    """A project in a list: title and place, then its progress and time left."""
+    return [
+        f"{number}. <b>{escape_html(item.title)}</b> — {_place(t, item)}",
+        f"{progress_bar(t, item.raised_cents, item.goal_cents)} · {time_left(t, item.ends_at)}",
+    ]
 
 
 def _place(t: Translator, item: ProjectSummary) -> str:

@@ -104,6 +104,13 @@ def _outcome(t: Translator, title: str, payload: dict[str, Any]) -> str:
     return f"{text.format(title=title)}\n{progress}"
 
 
+def _reminder(t: Translator, title: str, payload: dict[str, Any]) -> str:
+    return t.gettext(
+        "⏳ Plus que 48 h pour soutenir « {title} » ! Chaque contribution compte dans la "
+        "dernière ligne droite."
+    ).format(title=title)
+
+
 def _refunded(t: Translator, title: str, payload: dict[str, Any]) -> str:
     return t.gettext(
         "💸 Votre contribution de {amount} à « {title} » vous a été remboursée. Le délai "
@@ -116,4 +123,5 @@ _RENDERERS = {
     Kind.MILESTONE: _milestone,
     Kind.CAMPAIGN_OUTCOME: _outcome,
     Kind.REFUNDED: _refunded,
+    Kind.REMINDER: _reminder,
 }

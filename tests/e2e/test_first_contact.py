@@ -100,13 +100,14 @@ async def test_help_upcoming_features_and_cancel_answer_in_the_users_language(
         ("/help", "/proposer — kinnig ho raktres"),
         ("/projets", "<b>🔎 Raktresoù o tastum arc'hant</b>"),
         ("/mes_soutiens", "N'hoc'h eus skoazellet raktres ebet c'hoazh"),
-        ("/suivis", "<b>Heuliañ ar raktresoù</b> : a-benn nebeut e vo er bot"),
+        ("/suivis", "Ne heuliit raktres ebet evit ar mare"),
+        ("/proposer", "<b>Kinnig ur raktres</b> : a-benn nebeut e vo er bot"),
         ("/annuler", "N'eus netra da nullañ"),
         ("/moderation", "evit ar skipailh a wir ar raktresoù hepken"),
     ]:
         assert expected in text_of(await answer_to(emulator, erwan, command)), command
-    edited = await answer_to_press(emulator, erwan, "menu:follows")
-    assert "Heuliañ ar raktresoù" in text_of(edited)
+    edited = await answer_to_press(emulator, erwan, "menu:propose")
+    assert "Kinnig ur raktres" in text_of(edited)
 
 
 async def test_moderators_get_their_command_and_the_queue_answer(

@@ -21,6 +21,7 @@ def test_normalise_folds_accents_case_apostrophes_and_spaces() -> None:
         ("Crêpes", ["crepes"]),
         ("fest-noz", ["fest", "noz"]),
         ("C'HOARI", ["c'hoari"]),
+        ("l'école d'algues", ["ecole", "algues"]),
         ("50% _off_ a", ["50", "off"]),
         ("", []),
         ("x" * 500, ["x" * 64]),

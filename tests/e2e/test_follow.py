@@ -1,0 +1,49 @@
+"""Following and settings through the real entry point."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.harness import (
+    KengoProcess,
+    answer_to,
+    answer_to_press,
+    buttons,
+    press_label,
+    text_of,
+)
+from tests.fakes.bot_api import BotApiEmulator
+
+pytestmark = pytest.mark.e2e
+
+
+async def test_follow_from_a_card_then_unfollow_from_the_list(
+    demo_bot: KengoProcess, emulator: BotApiEmulator
+) -> None:
+    maiwenn = emulator.user(501, "Maïwenn")
+    assert "Vous ne suivez aucun projet" in text_of(await answer_to(emulator, maiwenn, "/suivis"))
+    listing = await answer_to(emulator, maiwenn, "/projets algues")
+    card = await press_label(emulator, maiwenn, listing, "1. Bezhin Mor")
+    follow = next(data for label, data in buttons(card).items() if "Suivre" in label)
+    await answer_to_press(emulator, maiwenn, follow, method="answerCallbackQuery")
+    followed = await answer_to(emulator, maiwenn, "/suivis")
+    assert "⭐ <b>Projets suivis</b>" in text_of(followed)
+    assert "Bezhin Mor" in text_of(followed)
+    emptied = await press_label(emulator, maiwenn, followed, "Ne plus suivre")
+    assert "Vous ne suivez aucun projet" in text_of(emptied)
+
+
+async def test_settings_mute_news_or_only_reminders_in_breton(
+    running: KengoProcess, emulator: BotApiEmulator
+) -> None:
+    goulven = emulator.user(502, "Goulven", language_code="br")
+    screen = await answer_to(emulator, goulven, "/settings")
+    assert "⚙️ <b>Arventennoù</b>" in text_of(screen)
+    assert "Yezh : Brezhoneg" in text_of(screen)
+    reminders = await press_label(emulator, goulven, screen, "hepken")
+    assert "Kemennoù a-raok fin an dastumadeg : diweredekaet" in text_of(reminders)
+    assert "Keleier ar raktresoù heuliet : gweredekaet" in text_of(reminders)
+    news = await press_label(emulator, goulven, reminders, "Diweredekaat ar keleier")
+    assert "Keleier ar raktresoù heuliet : diweredekaet" in text_of(news)
+    language = await press_label(emulator, goulven, news, "Yezh")
+    assert "Dibabit ho yezh" in text_of(language)
