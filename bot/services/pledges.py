@@ -120,6 +120,9 @@ class PledgeService:
         """
         if self._gateway is None:
             raise PledgeRefused(Reason.NOT_CONFIGURED)
+        open_link = await self._open_checkout(user_id, project_id, tier_id, amount_cents)
+        if open_link is not None:
+            return open_link  # a second tap on "pay": the same checkout, not a second pledge
         async with self._sessions.begin() as session:
             project = await self._validate(session, project_id, tier_id, amount_cents)
             if tier_id is not None and not await reserve_unit(session, tier_id):
@@ -151,6 +154,28 @@ class PledgeService:
                 stored.checkout_url = checkout.url
                 stored.checkout_expires_at = checkout.expires_at
         return CheckoutLink(pledge.id, checkout.url, amount_cents, checkout.expires_at)
+
+    async def _open_checkout(
+        self, user_id: int, project_id: int, tier_id: int | None, amount_cents: int
+    ) -> CheckoutLink | None:
+        statement = select(Pledge).where(
+            Pledge.user_id == user_id,
+            Pledge.project_id == project_id,
+            Pledge.reward_tier_id.is_(None)
+            if tier_id is None
+            else Pledge.reward_tier_id == tier_id,
+            Pledge.amount_cents == amount_cents,
+            Pledge.status == PledgeStatus.PENDING,
+            Pledge.checkout_url.is_not(None),
+            Pledge.checkout_expires_at > utcnow() + timedelta(minutes=5),
+        )
+        async with self._sessions() as session:
+            pledge = await session.scalar(statement.order_by(Pledge.id.desc()).limit(1))
+        if pledge is None or pledge.checkout_url is None or pledge.checkout_expires_at is None:
+            return None
+        return CheckoutLink(
+            pledge.id, pledge.checkout_url, amount_cents, pledge.checkout_expires_at
+        )
 
     async def cancel(self, user_id: int, pledge_id: int) -> PledgeLine | None:
         """The user came back from the payment page without paying: close the session.

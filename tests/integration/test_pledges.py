@@ -89,6 +89,9 @@ async def test_free_amount_pledge_paid_end_to_end(
     assert session["client_reference_id"] == str(link.pledge_id)
     assert session["success_url"] == f"https://t.me/kengo_test_bot?start=paid-{link.pledge_id}"
     assert link.url == session["url"]
+    again = await pledges.start_checkout(backer.id, project.id, None, 2_000, RETURN)
+    assert (again.pledge_id, again.url) == (link.pledge_id, link.url)  # a double tap
+    assert len(stand_in.sessions) == 1
 
     await stand_in.pay(session["id"])
     assert await deliver(stand_in, events) == [True]
