@@ -313,6 +313,11 @@ class NewsPost(Base):
     text: Mapped[str] = mapped_column(Text)
     photo_file_id: Mapped[str | None] = mapped_column(String(256))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    recipients_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The owner's message that shows delivery progress, edited as the outbox drains.
+    progress_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    progress_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    delivery_reported_at: Mapped[datetime | None]
 
 
 class OutboxMessage(Base):

@@ -19,11 +19,12 @@ class Kind(enum.StrEnum):
     CAMPAIGN_OUTCOME = "campaign_outcome"
     REFUNDED = "refunded"
     REMINDER = "reminder"
+    NEWS = "news"
 
 
 # What "mute notifications" silences: news about projects one follows. Messages about one's own
 # money (thanks, refunds) and one's own project always go through.
-MUTABLE = frozenset({Kind.MILESTONE, Kind.REMINDER})
+MUTABLE = frozenset({Kind.MILESTONE, Kind.REMINDER, Kind.NEWS})
 
 
 def is_muted(

@@ -28,12 +28,15 @@ from bot.i18n import Catalogs
 from bot.models import OutboxMessage, OutboxStatus, User, utcnow
 from bot.notifications import is_muted
 from bot.repositories.outbox import OutboxRepository
-from bot.views.notifications import Recipient, render
+from bot.services.news import NewsService
+from bot.views.notifications import Recipient, delivery_text, render
 
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=2)
 PER_CHAT_GAP = 1.0  # seconds between two messages to the same chat
+PROGRESS_EVERY = 3.0  # seconds between two edits of an owner's progress message
+CAPTION_LIMIT = 1024
 MAX_ATTEMPTS = 5
 IDLE_POLL = 1.0  # seconds between looks at an empty outbox
 
@@ -56,6 +59,8 @@ class OutboxSender:
         self._paused_until = 0.0
         self._last_to_chat: dict[int, float] = {}
         self._pace = asyncio.Lock()
+        self._news = NewsService(sessions)
+        self._reported: dict[int, float] = {}
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until `stop` is set; rows in hand are finished first, none is left half-done."""
@@ -83,7 +88,31 @@ class OutboxSender:
             self._worker(queue, recipients) for _ in range(min(self._concurrency, len(rows)))
         ]
         await asyncio.gather(*workers)
+        await self._report_news({row.news_post_id for row in rows if row.news_post_id})
         return len(rows)
+
+    async def _report_news(self, post_ids: set[int]) -> None:
+        """Edit each owner's progress message, at most every few seconds, and once at the end."""
+        for post_id in post_ids:
+            delivery = await self._news.delivery(post_id)
+            if delivery is None or delivery.chat_id is None or delivery.message_id is None:
+                continue
+            last = self._reported.get(post_id, 0.0)
+            if not delivery.done and time.monotonic() - last < PROGRESS_EVERY:
+                continue
+            self._reported[post_id] = time.monotonic()
+            async with self._sessions() as session:
+                owner = await session.get(User, delivery.owner_id)
+            t = self._catalogs.translator(owner.locale if owner else None)
+            try:
+                await self._bot.edit_message_text(
+                    delivery_text(t, delivery), delivery.chat_id, delivery.message_id
+                )
+            except BadRequest as error:  # unchanged, or deleted by the owner: nothing to do
+                log.debug("news %s progress not edited: %s", post_id, error)
+            if delivery.done:
+                await self._news.mark_reported(post_id)
+                self._reported.pop(post_id, None)
 
     async def _worker(
         self, queue: asyncio.Queue[OutboxMessage], recipients: dict[int, User]
@@ -113,8 +142,15 @@ class OutboxSender:
             return
         await self._wait_for_slot()
         self._last_to_chat[row.user_id] = time.monotonic()
+        photo = row.payload.get("photo_file_id")
         try:
-            await self._bot.send_message(row.user_id, text, reply_markup=keyboard)
+            if photo:
+                caption = text if len(text) <= CAPTION_LIMIT else text[: CAPTION_LIMIT - 1] + "…"
+                await self._bot.send_photo(
+                    row.user_id, photo, caption=caption, reply_markup=keyboard
+                )
+            else:
+                await self._bot.send_message(row.user_id, text, reply_markup=keyboard)
         except RetryAfter as error:
             pause = _retry_after_seconds(error)
             self._paused_until = max(self._paused_until, time.monotonic() + pause)

@@ -11,6 +11,7 @@ from bot import callbacks
 from bot.deeplinks import project_payload, share_url, start_url
 from bot.i18n import Translator
 from bot.notifications import Kind
+from bot.services.news import Delivery
 from bot.text import escape_html
 from bot.views.progress import progress_bar
 
@@ -104,6 +105,29 @@ def _outcome(t: Translator, title: str, payload: dict[str, Any]) -> str:
     return f"{text.format(title=title)}\n{progress}"
 
 
+def _news(t: Translator, title: str, payload: dict[str, Any]) -> str:
+    return t.gettext("📰 <b>Nouvelles de « {title} »</b>").format(title=title) + (
+        "\n\n" + escape_html(str(payload.get("text", "")))
+    )
+
+
+def delivery_text(t: Translator, delivery: Delivery) -> str:
+    """The owner's progress message while a news post is delivered, then its final count."""
+    if not delivery.done:
+        return t.ngettext(
+            "📨 Envoi de votre actualité : {sent} / {total} abonné",
+            "📨 Envoi de votre actualité : {sent} / {total} abonnés",
+            delivery.total,
+        ).format(sent=t.number(delivery.sent), total=t.number(delivery.total))
+    return t.gettext(
+        "✅ Actualité envoyée — reçue : {sent} · bot bloqué : {blocked} · non remise : {failed}"
+    ).format(
+        sent=t.number(delivery.sent),
+        blocked=t.number(delivery.blocked),
+        failed=t.number(delivery.failed),
+    )
+
+
 def _reminder(t: Translator, title: str, payload: dict[str, Any]) -> str:
     return t.gettext(
         "⏳ Plus que 48 h pour soutenir « {title} » ! Chaque contribution compte dans la "
@@ -124,4 +148,5 @@ _RENDERERS = {
     Kind.CAMPAIGN_OUTCOME: _outcome,
     Kind.REFUNDED: _refunded,
     Kind.REMINDER: _reminder,
+    Kind.NEWS: _news,
 }

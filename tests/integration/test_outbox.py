@@ -3,42 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.config import load_settings
-from bot.i18n import Catalogs
 from bot.models import OutboxMessage, OutboxStatus, User, utcnow
 from bot.notifications import Kind, row
 from bot.outbox import OutboxSender
 from bot.repositories.outbox import OutboxRepository
-from bot.updates import KengoBot
-from tests.conftest import TEST_TOKEN
 from tests.factories import add_user
 from tests.fakes.bot_api import BotApiEmulator
 
 Sessions = async_sessionmaker[AsyncSession]
-
-
-@pytest.fixture
-async def emulator() -> AsyncIterator[BotApiEmulator]:
-    async with BotApiEmulator(token=TEST_TOKEN) as emulator:
-        yield emulator
-
-
-@pytest.fixture
-async def sender(sessions: Sessions, emulator: BotApiEmulator) -> AsyncIterator[OutboxSender]:
-    from bot.app import make_bot
-
-    settings = load_settings(telegram_bot_token=TEST_TOKEN, telegram_api_url=emulator.base_url)
-    bot: KengoBot = make_bot(settings, rate_limited=False)
-    await bot.initialize()
-    yield OutboxSender(sessions, bot, Catalogs.load(), rate=200)
-    await bot.shutdown()
 
 
 async def queue(sessions: Sessions, *rows: dict[str, object]) -> None:

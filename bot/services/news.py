@@ -1,0 +1,126 @@
+"""Project news: an owner's post goes to every follower and contributor, through the outbox."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.models import (
+    Follow,
+    NewsPost,
+    OutboxMessage,
+    OutboxStatus,
+    Pledge,
+    PledgeStatus,
+    Project,
+    ProjectStatus,
+    utcnow,
+)
+from bot.notifications import Kind, for_each
+from bot.repositories.outbox import OutboxRepository
+
+MAX_NEWS_LENGTH = 3500  # leaves room for the title line within Telegram's 4096
+
+
+class NewsRefused(Exception):
+    """Only the owner of a live project may post news to its followers."""
+
+
+@dataclass(frozen=True)
+class Publication:
+    post_id: int
+    recipients: int
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Where a post's delivery stands, for the owner's progress message."""
+
+    post_id: int
+    owner_id: int
+    chat_id: int | None
+    message_id: int | None
+    total: int
+    sent: int
+    blocked: int
+    failed: int
+    pending: int
+
+    @property
+    def done(self) -> bool:
+        return self.pending == 0
+
+
+class NewsService:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def publish(
+        self, author_id: int, project_id: int, text: str, photo_file_id: str | None = None
+    ) -> Publication:
+        """Store the post and queue it for each follower and paying contributor, once each."""
+        text = text.strip()[:MAX_NEWS_LENGTH]
+        if not text:
+            raise NewsRefused("empty")
+        async with self._sessions.begin() as session:
+            project = await session.get(Project, project_id)
+            if project is None or project.owner_id != author_id:
+                raise NewsRefused("not the owner")
+            if project.status is not ProjectStatus.LIVE:
+                raise NewsRefused("not live")
+            post = NewsPost(project_id=project_id, author_id=author_id, text=text,
+                            photo_file_id=photo_file_id)  # fmt: skip
+            session.add(post)
+            await session.flush()
+            audience = await _audience(session, project)
+            post.recipients_count = len(audience)
+            payload = {"title": project.title, "text": text, "photo_file_id": photo_file_id}
+            rows = for_each(sorted(audience), Kind.NEWS, f"news:{post.id}", project_id, **payload)
+            for row in rows:
+                row["news_post_id"] = post.id
+            await OutboxRepository(session).enqueue(rows)
+            return Publication(post.id, len(audience))
+
+    async def attach_progress(self, post_id: int, chat_id: int, message_id: int) -> None:
+        """Remember the owner's message to edit as delivery goes."""
+        async with self._sessions.begin() as session:
+            post = await session.get(NewsPost, post_id)
+            if post is not None:
+                post.progress_chat_id, post.progress_message_id = chat_id, message_id
+
+    async def delivery(self, post_id: int) -> Delivery | None:
+        async with self._sessions() as session:
+            post = await session.get(NewsPost, post_id)
+            if post is None:
+                return None
+            counts = dict((await session.execute(
+                select(OutboxMessage.status, func.count())
+                .where(OutboxMessage.news_post_id == post_id)
+                .group_by(OutboxMessage.status)
+            )).all())  # fmt: skip
+        return Delivery(
+            post_id, post.author_id, post.progress_chat_id, post.progress_message_id,
+            post.recipients_count, counts.get(OutboxStatus.SENT, 0),
+            counts.get(OutboxStatus.BLOCKED, 0),
+            counts.get(OutboxStatus.FAILED, 0) + counts.get(OutboxStatus.SKIPPED, 0),
+            counts.get(OutboxStatus.PENDING, 0),
+        )  # fmt: skip
+
+    async def mark_reported(self, post_id: int) -> None:
+        async with self._sessions.begin() as session:
+            post = await session.get(NewsPost, post_id)
+            if post is not None:
+                post.delivery_reported_at = utcnow()
+
+
+async def _audience(session: AsyncSession, project: Project) -> set[int]:
+    followers = (await session.scalars(
+        select(Follow.user_id).where(Follow.project_id == project.id)
+    )).all()  # fmt: skip
+    contributors = (await session.scalars(
+        select(Pledge.user_id).where(Pledge.project_id == project.id,
+                                     Pledge.status == PledgeStatus.PAID)
+    )).all()  # fmt: skip
+    return (set(followers) | set(contributors)) - {project.owner_id}

@@ -1,0 +1,33 @@
+"""Fixtures for integration tests that talk to the Bot API emulator."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.app import make_bot
+from bot.config import load_settings
+from bot.i18n import Catalogs
+from bot.outbox import OutboxSender
+from bot.updates import KengoBot
+from tests.conftest import TEST_TOKEN
+from tests.fakes.bot_api import BotApiEmulator
+
+Sessions = async_sessionmaker[AsyncSession]
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[BotApiEmulator]:
+    async with BotApiEmulator(token=TEST_TOKEN) as emulator:
+        yield emulator
+
+
+@pytest.fixture
+async def sender(sessions: Sessions, emulator: BotApiEmulator) -> AsyncIterator[OutboxSender]:
+    settings = load_settings(telegram_bot_token=TEST_TOKEN, telegram_api_url=emulator.base_url)
+    bot: KengoBot = make_bot(settings, rate_limited=False)
+    await bot.initialize()
+    yield OutboxSender(sessions, bot, Catalogs.load(), rate=200)
+    await bot.shutdown()
