@@ -452,6 +452,8 @@ def load(path: Path, args: argparse.Namespace) -> Dataset:
     db.executemany(TIER_SQL, tier_rows(rng, plans))
     db.executemany(PROJECT_SQL, (project_row(rng, plan) for plan in plans))
     db.executemany(NEWS_SQL, news_rows(rng, plans, args.projects * 2, now))
+    if "published_at" in {row[1] for row in db.execute("PRAGMA table_info(news_posts)")}:
+        db.execute("UPDATE news_posts SET published_at = created_at")  # sent, not drafts
     db.execute("COMMIT")
     problems = db.execute("PRAGMA foreign_key_check").fetchall()
     counts = {

@@ -313,6 +313,8 @@ class NewsPost(Base):
     text: Mapped[str] = mapped_column(Text)
     photo_file_id: Mapped[str | None] = mapped_column(String(256))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # None while the owner looks at the preview; set once, when it is sent to followers.
+    published_at: Mapped[datetime | None]
     recipients_count: Mapped[int] = mapped_column(default=0, server_default="0")
     # The owner's message that shows delivery progress, edited as the outbox drains.
     progress_chat_id: Mapped[int | None] = mapped_column(BigInteger)

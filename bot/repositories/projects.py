@@ -68,14 +68,16 @@ class ProjectRepository:
     async def news(self, project_id: int, limit: int) -> Sequence[NewsPost]:
         statement = (
             select(NewsPost)
-            .where(NewsPost.project_id == project_id)
-            .order_by(NewsPost.created_at.desc(), NewsPost.id.desc())
+            .where(NewsPost.project_id == project_id, NewsPost.published_at.is_not(None))
+            .order_by(NewsPost.published_at.desc(), NewsPost.id.desc())
             .limit(limit)
         )
         return (await self.session.scalars(statement)).all()
 
     async def count_news(self, project_id: int) -> int:
-        statement = select(func.count(NewsPost.id)).where(NewsPost.project_id == project_id)
+        statement = select(func.count(NewsPost.id)).where(
+            NewsPost.project_id == project_id, NewsPost.published_at.is_not(None)
+        )
         return int(await self.session.scalar(statement) or 0)
 
 

@@ -156,7 +156,9 @@ class CatalogueService:
     async def news(self, project_id: int) -> list[NewsItem]:
         async with self._sessions() as session:
             posts = await ProjectRepository(session).news(project_id, NEWS_SHOWN)
-            return [NewsItem(p.text, p.created_at, p.photo_file_id) for p in posts]
+            return [
+                NewsItem(p.text, p.published_at or p.created_at, p.photo_file_id) for p in posts
+            ]
 
     async def set_home(self, user_id: int, departement: Departement) -> None:
         async with self._sessions.begin() as session:

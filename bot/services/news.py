@@ -57,23 +57,42 @@ class NewsService:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
 
-    async def publish(
+    async def draft(
         self, author_id: int, project_id: int, text: str, photo_file_id: str | None = None
     ) -> Publication:
-        """Store the post and queue it for each follower and paying contributor, once each."""
+        """Keep a post for the owner to preview; nobody receives it until it is published."""
         text = text.strip()[:MAX_NEWS_LENGTH]
         if not text:
             raise NewsRefused("empty")
         async with self._sessions.begin() as session:
-            project = await session.get(Project, project_id)
-            if project is None or project.owner_id != author_id:
-                raise NewsRefused("not the owner")
-            if project.status is not ProjectStatus.LIVE:
-                raise NewsRefused("not live")
+            project = await _owned_live_project(session, author_id, project_id)
             post = NewsPost(project_id=project_id, author_id=author_id, text=text,
                             photo_file_id=photo_file_id)  # fmt: skip
             session.add(post)
             await session.flush()
+            return Publication(post.id, len(await _audience(session, project)))
+
+    async def preview(self, author_id: int, post_id: int) -> tuple[str, str, str | None] | None:
+        """(project title, text, photo) of an unpublished post of this author."""
+        async with self._sessions() as session:
+            post = await session.get(NewsPost, post_id)
+            if post is None or post.author_id != author_id or post.published_at is not None:
+                return None
+            project = await session.get(Project, post.project_id)
+            return (project.title if project else "", post.text, post.photo_file_id)
+
+    async def publish(self, author_id: int, post_id: int) -> Publication:
+        """Send a previewed post to each follower and paying contributor, once each.
+
+        Publishing twice (a double tap) is refused: the post is marked in the same transaction.
+        """
+        async with self._sessions.begin() as session:
+            post = await session.get(NewsPost, post_id, with_for_update=True)
+            if post is None or post.author_id != author_id or post.published_at is not None:
+                raise NewsRefused("not a draft of this author")
+            project = await _owned_live_project(session, author_id, post.project_id)
+            text, photo_file_id, project_id = post.text, post.photo_file_id, project.id
+            post.published_at = utcnow()
             audience = await _audience(session, project)
             post.recipients_count = len(audience)
             payload = {"title": project.title, "text": text, "photo_file_id": photo_file_id}
@@ -113,6 +132,15 @@ class NewsService:
             post = await session.get(NewsPost, post_id)
             if post is not None:
                 post.delivery_reported_at = utcnow()
+
+
+async def _owned_live_project(session: AsyncSession, author_id: int, project_id: int) -> Project:
+    project = await session.get(Project, project_id)
+    if project is None or project.owner_id != author_id:
+        raise NewsRefused("not the owner")
+    if project.status is not ProjectStatus.LIVE:
+        raise NewsRefused("not live")
+    return project
 
 
 async def _audience(session: AsyncSession, project: Project) -> set[int]:

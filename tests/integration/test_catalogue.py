@@ -158,7 +158,11 @@ async def test_card_of_a_public_project(
     ]  # fmt: skip
     project = await add_project(sessions, owner, tiers=tiers)
     async with sessions.begin() as session:
-        session.add(NewsPost(project_id=project.id, author_id=owner.id, text="Merci !"))
+        session.add(
+            NewsPost(
+                project_id=project.id, author_id=owner.id, text="Merci !", published_at=utcnow()
+            )
+        )
     card = await catalogue.card(project.id, viewer.id)
     assert card is not None
     assert [(t.title, t.remaining) for t in card.tiers] == [

@@ -20,11 +20,17 @@ async def test_only_the_owner_of_a_live_project_may_post(sessions: Sessions) -> 
     live = await add_project(sessions, owner)
     draft = await add_project(sessions, owner, status=ProjectStatus.DRAFT)
     with pytest.raises(NewsRefused):
-        await news.publish(other.id, live.id, "Coucou")
+        await news.draft(other.id, live.id, "Coucou")
     with pytest.raises(NewsRefused):
-        await news.publish(owner.id, draft.id, "Coucou")
+        await news.draft(owner.id, draft.id, "Coucou")
     with pytest.raises(NewsRefused):
-        await news.publish(owner.id, live.id, "   ")
+        await news.draft(owner.id, live.id, "   ")
+    post = await news.draft(owner.id, live.id, "Coucou")
+    with pytest.raises(NewsRefused):
+        await news.publish(other.id, post.post_id)
+    await news.publish(owner.id, post.post_id)
+    with pytest.raises(NewsRefused):
+        await news.publish(owner.id, post.post_id)  # a double tap sends nothing twice
 
 
 async def test_a_post_reaches_everyone_once_in_their_language_with_progress(
@@ -46,7 +52,8 @@ async def test_a_post_reaches_everyone_once_in_their_language_with_progress(
                            status=PledgeStatus.PAID))  # fmt: skip
     for user in (owner, fan_fr, fan_br, backer):
         emulator.user(user.id, user.first_name)
-    publication = await news.publish(owner.id, project.id, "Ar c'hornioù nevez a zo erru & prest !")
+    draft = await news.draft(owner.id, project.id, "Ar c'hornioù nevez a zo erru & prest !")
+    publication = await news.publish(owner.id, draft.post_id)
     assert publication.recipients == 3
     progress = await sender._bot.send_message(owner.id, "…")
     await news.attach_progress(publication.post_id, owner.id, progress.message_id)
