@@ -24,6 +24,8 @@ from bot.payments import StripeGateway
 from bot.services.campaigns import CampaignService
 from bot.services.catalogue import CatalogueService
 from bot.services.follows import FollowService
+from bot.services.news import NewsService
+from bot.services.owner import OwnerService
 from bot.services.payment_events import PaymentEventService
 from bot.services.pledges import PledgeService
 from bot.services.projects import ProjectService
@@ -44,6 +46,8 @@ class Services:
     pledges: PledgeService
     payment_events: PaymentEventService
     campaigns: CampaignService
+    news: NewsService
+    owner: OwnerService
 
     @classmethod
     def create(
@@ -66,6 +70,8 @@ class Services:
             ),
             payment_events=PaymentEventService(sessions),
             campaigns=CampaignService(sessions, gateway),
+            news=NewsService(sessions),
+            owner=OwnerService(sessions),
         )
 
 

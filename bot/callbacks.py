@@ -16,6 +16,7 @@ not parse is treated as a stale or forged button, never trusted.
 | `pl:<step>:<id>:<tier>:<ct>`| pledging: tier, gift, amount, other amount, confirm |
 | `uf:<id>`                   | unfollow from the list of followed projects        |
 | `st:<setting>`              | settings: language, notifications, reminders        |
+| `ow:<action>:<id>`          | owner: project figures, write / send / drop a news  |
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class Namespace(enum.StrEnum):
     PLEDGE = "pl"
     UNFOLLOW = "uf"
     SETTING = "st"
+    OWNER = "ow"
 
 
 class MenuItem(enum.StrEnum):
@@ -299,6 +301,27 @@ def setting(which: Setting) -> str:
 def parse_setting(data: str | None) -> Setting | None:
     parts = _parts(data, Namespace.SETTING, 1)
     return Setting(parts[0]) if parts and parts[0] in Setting.__members__.values() else None
+
+
+class OwnerAction(enum.StrEnum):
+    LIST = "l"
+    PROJECT = "p"  # <id>: a project
+    WRITE_NEWS = "n"  # <id>: a project
+    SEND_NEWS = "s"  # <id>: a news draft
+    DROP_NEWS = "x"  # <id>: a news draft
+
+
+def owner(action: OwnerAction, target_id: int = 0) -> str:
+    return build(Namespace.OWNER, action.value, str(target_id))
+
+
+def parse_owner(data: str | None) -> tuple[OwnerAction, int] | None:
+    parts = _parts(data, Namespace.OWNER, 2)
+    if not parts or parts[0] not in OwnerAction.__members__.values():
+        return None
+    if not parts[1].isdigit() or len(parts[1]) > 12:
+        return None
+    return OwnerAction(parts[0]), int(parts[1])
 
 
 def pattern(namespace: Namespace) -> str:

@@ -22,6 +22,7 @@ from handlers import (
     follow,
     inline,
     membership,
+    owner,
     pledge,
     project,
     settings,
@@ -40,6 +41,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CommandHandler(["langue", "yezh"], settings.language_command, filters=private),
         CommandHandler(["settings", "reglages"], settings.settings_command, filters=private),
         CommandHandler("suivis", follow.followed, filters=private),
+        CommandHandler("mes_projets", owner.my_projects, filters=private),
         CommandHandler("projets", browse.catalogue_command, filters=private),
         CommandHandler("mes_soutiens", pledge.my_pledges, filters=private),
         CommandHandler(list(upcoming.COMMAND_FEATURES), upcoming.upcoming_command, filters=private),
@@ -55,11 +57,13 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CallbackQueryHandler(pledge.pledge_button, pattern=pattern(Namespace.PLEDGE)),
         CallbackQueryHandler(follow.unfollow_button, pattern=pattern(Namespace.UNFOLLOW)),
         CallbackQueryHandler(settings.setting_button, pattern=pattern(Namespace.SETTING)),
+        CallbackQueryHandler(owner.owner_button, pattern=pattern(Namespace.OWNER)),
         InlineQueryHandler(inline.inline_query),
         ChatMemberHandler(membership.private_membership_changed, ChatMemberHandler.MY_CHAT_MEMBER),
         # Last: whatever nothing above claimed.
         CallbackQueryHandler(fallback.unknown_button),
         MessageHandler(private & filters.TEXT & ~filters.COMMAND, typed.free_text),
+        MessageHandler(private & filters.PHOTO, typed.photo),
         MessageHandler(private & ~filters.StatusUpdate.ALL, fallback.unknown_message),
     ]
     application.add_handlers(handlers)

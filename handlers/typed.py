@@ -6,19 +6,30 @@ from telegram import Update
 
 from bot.app import KengoContext
 from bot.services.catalogue import SEARCH_MODE
-from handlers import browse, fallback, pledge
+from handlers import browse, fallback, owner, pledge
 
 
 async def free_text(update: Update, context: KengoContext) -> None:
-    """Route a typed text: an amount being asked for, a search while browsing, else help."""
+    """Route a typed text: an amount or a news post being asked for, a search while browsing."""
     message = update.effective_message
     profile = await context.profile(update)
     mode = profile.input_mode or ""
     if message is None or not message.text:
         await fallback.unknown_message(update, context)
+    elif mode.startswith(f"{owner.NEWS_MODE}:"):
+        await owner.typed_news(update, context, mode)
     elif mode.startswith(f"{pledge.AMOUNT_MODE}:"):
         await pledge.typed_amount(update, context, mode, message.text)
     elif mode == SEARCH_MODE:
         await browse.search(update, context, message.text)
+    else:
+        await fallback.unknown_message(update, context)
+
+
+async def photo(update: Update, context: KengoContext) -> None:
+    """A photo: the picture of a news post being written, otherwise a pointer to the help."""
+    mode = (await context.profile(update)).input_mode or ""
+    if mode.startswith(f"{owner.NEWS_MODE}:"):
+        await owner.typed_news(update, context, mode)
     else:
         await fallback.unknown_message(update, context)

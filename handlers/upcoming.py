@@ -15,7 +15,6 @@ from handlers.common import reply, show
 
 COMMAND_FEATURES: dict[str, str] = {
     "proposer": N_("La proposition de projet"),
-    "mes_projets": N_("Le suivi de vos projets"),
     "moderation": N_("La modération"),
 }
 MENU_FEATURES: dict[MenuItem, str] = {

@@ -15,6 +15,7 @@ from bot.models import (
     PledgeStatus,
     Project,
     ProjectStatus,
+    ReferralVisit,
     RewardTier,
     utcnow,
 )
@@ -129,6 +130,7 @@ class PledgeService:
                 raise PledgeRefused(Reason.SOLD_OUT)
             pledge = Pledge(user_id=user_id, project_id=project_id, reward_tier_id=tier_id,
                             amount_cents=amount_cents, status=PledgeStatus.PENDING,
+                            referral_code=await _referral(session, project_id, user_id),
                             checkout_expires_at=utcnow() + self._checkout_time)  # fmt: skip
             session.add(pledge)
             await session.flush()
@@ -244,6 +246,17 @@ class PledgeService:
             pledge = await session.get(Pledge, pledge_id)
             if pledge is not None:
                 await release(session, pledge, PledgeStatus.FAILED)
+
+
+async def _referral(session: AsyncSession, project_id: int, user_id: int) -> str | None:
+    """The sharer whose link last brought this user to this project, if any."""
+    referrer = await session.scalar(
+        select(ReferralVisit.referrer_id)
+        .where(ReferralVisit.project_id == project_id, ReferralVisit.visitor_id == user_id)
+        .order_by(ReferralVisit.created_at.desc())
+        .limit(1)
+    )
+    return str(referrer) if referrer is not None else None
 
 
 async def _live_project(session: AsyncSession, project_id: int) -> Project | None:

@@ -106,9 +106,14 @@ def _outcome(t: Translator, title: str, payload: dict[str, Any]) -> str:
 
 
 def _news(t: Translator, title: str, payload: dict[str, Any]) -> str:
-    return t.gettext("📰 <b>Nouvelles de « {title} »</b>").format(title=title) + (
-        "\n\n" + escape_html(str(payload.get("text", "")))
-    )
+    return news_text(t, title, str(payload.get("text", "")), title_escaped=True)
+
+
+def news_text(t: Translator, title: str, text: str, *, title_escaped: bool = False) -> str:
+    """A news post as followers receive it (also the owner's preview)."""
+    title = title if title_escaped else escape_html(title)
+    heading = t.gettext("📰 <b>Nouvelles de « {title} »</b>").format(title=title)
+    return f"{heading}\n\n{escape_html(text)}"
 
 
 def delivery_text(t: Translator, delivery: Delivery) -> str:

@@ -1,0 +1,113 @@
+"""The owner's screens: their projects, one project's figures, a news post's preview."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import callbacks
+from bot.callbacks import OwnerAction
+from bot.i18n import N_, Translator
+from bot.models import ProjectStatus
+from bot.services.catalogue import ProjectSummary
+from bot.services.owner import Dashboard
+from bot.text import escape_html
+from bot.views.catalogue import item_lines
+from bot.views.progress import contributors, progress_bar, time_left
+
+STATUS_NAMES = {
+    ProjectStatus.DRAFT: N_("brouillon"),
+    ProjectStatus.IN_REVIEW: N_("en attente de validation"),
+    ProjectStatus.CHANGES_REQUESTED: N_("modifications demandées"),
+    ProjectStatus.REJECTED: N_("refusé"),
+    ProjectStatus.LIVE: N_("en campagne"),
+    ProjectStatus.SUCCEEDED: N_("réussi"),
+    ProjectStatus.FAILED: N_("objectif non atteint"),
+}
+
+
+def _button(text: str, action: OwnerAction, target: int = 0) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=callbacks.owner(action, target))
+
+
+def projects_text(t: Translator, projects: list[ProjectSummary]) -> str:
+    if not projects:
+        return t.gettext(
+            "Vous n'avez pas encore de projet sur Kengo. Tapez /proposer pour présenter le vôtre !"
+        )
+    lines = [t.gettext("📂 <b>Mes projets</b>")]
+    for number, project in enumerate(projects, start=1):
+        lines += ["", *item_lines(t, number, project)]
+        lines.append(f"<i>{t.gettext(STATUS_NAMES[project.status])}</i>")
+    return "\n".join(lines)
+
+
+def projects_keyboard(projects: list[ProjectSummary]) -> InlineKeyboardMarkup | None:
+    if not projects:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [_button(f"{n}. {p.title[:40]}", OwnerAction.PROJECT, p.id)]
+            for n, p in enumerate(projects, 1)
+        ]
+    )
+
+
+def dashboard_text(t: Translator, board: Dashboard) -> str:
+    project = board.project
+    status = t.gettext(STATUS_NAMES[project.status])
+    lines = [
+        f"📂 <b>{escape_html(project.title)}</b> — <i>{status}</i>",
+        progress_bar(t, project.raised_cents, project.goal_cents),
+        t.gettext("<b>{raised}</b> collectés sur {goal}").format(
+            raised=t.money(project.raised_cents), goal=t.money(project.goal_cents)
+        ),
+        f"👥 {contributors(t, project.contributors_count)} · ⭐ "
+        + t.ngettext("{count} abonné", "{count} abonnés", board.followers).format(
+            count=t.number(board.followers)
+        ),
+    ]
+    if project.status is ProjectStatus.LIVE:
+        lines.append(f"⏳ {time_left(t, project.ends_at)}")
+    lines += ["", t.gettext("<b>Derniers soutiens</b>")]
+    if not board.latest:
+        lines.append(t.gettext("Pas encore de soutien."))
+    for pledge in board.latest:
+        reward = escape_html(pledge.reward) if pledge.reward else t.gettext("don libre")
+        when = t.date(pledge.paid_at) if pledge.paid_at else ""
+        lines.append(f"• {t.money(pledge.amount_cents)} — {reward} — {when}")
+    lines += ["", t.gettext("<b>Liens de partage</b>")]
+    if not board.links:
+        lines.append(t.gettext("Personne n'a encore partagé ce projet avec son lien."))
+    for link in board.links:
+        visits = t.ngettext("{count} visite", "{count} visites", link.visits)
+        backers = t.ngettext("{count} soutien", "{count} soutiens", link.pledges)
+        sharer = escape_html(link.sharer)
+        lines.append(
+            f"• {sharer} : {visits.format(count=t.number(link.visits))} · "
+            f"{backers.format(count=t.number(link.pledges))} · {t.money(link.amount_cents)}"
+        )
+    return "\n".join(lines)
+
+
+def dashboard_keyboard(t: Translator, board: Dashboard) -> InlineKeyboardMarkup:
+    project = board.project
+    rows = []
+    if project.status is ProjectStatus.LIVE:
+        rows.append(
+            [_button(t.gettext("📰 Publier une actualité"), OwnerAction.WRITE_NEWS, project.id)]
+        )
+    card = InlineKeyboardButton(
+        t.gettext("🔎 Voir la fiche"), callback_data=callbacks.project(project.id, None)
+    )
+    rows.append([card, _button(t.gettext("↩ Mes projets"), OwnerAction.LIST)])
+    return InlineKeyboardMarkup(rows)
+
+
+def news_preview_keyboard(t: Translator, post_id: int, recipients: int) -> InlineKeyboardMarkup:
+    send = t.ngettext("✅ Envoyer à {count} abonné", "✅ Envoyer à {count} abonnés", recipients)
+    return InlineKeyboardMarkup(
+        [
+            [_button(send.format(count=t.number(recipients)), OwnerAction.SEND_NEWS, post_id)],
+            [_button(t.gettext("✖ Annuler"), OwnerAction.DROP_NEWS, post_id)],
+        ]
+    )

@@ -1,0 +1,121 @@
+"""The owner's journey: /mes_projets, each project's figures, and posting news to followers."""
+
+from __future__ import annotations
+
+from telegram import Message, Update
+
+from bot import callbacks
+from bot.app import KengoContext
+from bot.callbacks import OwnerAction
+from bot.i18n import Translator
+from bot.services.news import NewsRefused
+from bot.views.notifications import delivery_text, news_text
+from bot.views.owner import (
+    dashboard_keyboard,
+    dashboard_text,
+    news_preview_keyboard,
+    projects_keyboard,
+    projects_text,
+)
+from handlers.common import answer_stale_button, reply, show
+
+NEWS_MODE = "news"
+
+
+async def my_projects(update: Update, context: KengoContext) -> None:
+    """/mes_projets: the owner's projects with their status."""
+    t = await context.translator(update)
+    profile = await context.profile(update)
+    projects = await context.services.owner.projects(profile.id)
+    await show(update, projects_text(t, projects), projects_keyboard(projects))
+
+
+async def owner_button(update: Update, context: KengoContext) -> None:
+    """A project's figures, writing, sending or dropping a news post."""
+    query = update.callback_query
+    t = await context.translator(update)
+    parsed = callbacks.parse_owner(query.data if query else None)
+    if query is None or parsed is None:
+        await answer_stale_button(update, t)
+        return
+    action, target = parsed
+    owner_id = query.from_user.id
+    await query.answer()
+    if action is OwnerAction.LIST:
+        await my_projects(update, context)
+    elif action is OwnerAction.PROJECT:
+        await _dashboard(update, context, t, target)
+    elif action is OwnerAction.WRITE_NEWS:
+        await context.services.users.set_input_mode(owner_id, f"{NEWS_MODE}:{target}")
+        await reply(update, t.gettext(
+            "Écrivez votre actualité (un texte, ou une photo avec sa légende). Vous la relirez "
+            "avant qu'elle parte."
+        ))  # fmt: skip
+    elif action is OwnerAction.SEND_NEWS:
+        await _send_news(update, context, t, target)
+    else:
+        await show(update, t.gettext("Actualité abandonnée : rien n'a été envoyé."))
+
+
+async def _dashboard(update: Update, context: KengoContext, t: Translator, project_id: int) -> None:
+    profile = await context.profile(update)
+    board = await context.services.owner.dashboard(profile.id, project_id)
+    if board is None:
+        await answer_stale_button(update, t)
+        return
+    await show(update, dashboard_text(t, board), dashboard_keyboard(t, board))
+
+
+async def typed_news(update: Update, context: KengoContext, mode: str) -> None:
+    """The news text (or photo with caption) the owner just sent: store it and show a preview."""
+    t = await context.translator(update)
+    message = update.effective_message
+    profile = await context.profile(update)
+    if message is None:
+        return
+    project_id = int(mode.split(":")[1])
+    photo = message.photo[-1].file_id if message.photo else None
+    text = message.caption if photo else message.text
+    try:
+        draft = await context.services.news.draft(profile.id, project_id, text or "", photo)
+    except NewsRefused:
+        await reply(
+            update, t.gettext("Écrivez quelques mots : une actualité ne peut pas être vide.")
+        )
+        return
+    await context.services.users.set_input_mode(profile.id, None)
+    preview = await context.services.news.preview(profile.id, draft.post_id)
+    if preview is None:
+        return
+    title, body, photo_file_id = preview
+    keyboard = news_preview_keyboard(t, draft.post_id, draft.recipients)
+    await reply(update, t.gettext("Aperçu de votre actualité :"))
+    content = news_text(t, title, body)
+    if photo_file_id and update.effective_chat is not None:
+        await update.effective_chat.send_photo(
+            photo_file_id, caption=content[:1024], reply_markup=keyboard
+        )
+    else:
+        await reply(update, content, keyboard)
+
+
+async def _send_news(update: Update, context: KengoContext, t: Translator, post_id: int) -> None:
+    profile = await context.profile(update)
+    news = context.services.news
+    try:
+        publication = await news.publish(profile.id, post_id)
+    except NewsRefused:
+        await answer_stale_button(update, t)
+        return
+    message = update.callback_query.message if update.callback_query else None
+    if isinstance(message, Message):
+        await message.edit_reply_markup(None)
+    chat = update.effective_chat
+    if chat is None:
+        return
+    delivery = await news.delivery(publication.post_id)
+    if delivery is None:
+        return
+    # The outbox sender edits this message as the post reaches followers.
+    progress = await chat.send_message(delivery_text(t, delivery))
+    await news.attach_progress(post_id, chat.id, progress.message_id)
