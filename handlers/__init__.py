@@ -45,7 +45,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CommandHandler("projets", browse.catalogue_command, filters=private),
         CommandHandler("mes_soutiens", pledge.my_pledges, filters=private),
         CommandHandler(list(upcoming.COMMAND_FEATURES), upcoming.upcoming_command, filters=private),
-        CommandHandler("annuler", upcoming.cancel_command, filters=private),
+        CommandHandler("annuler", typed.cancel_command, filters=private),
         CallbackQueryHandler(start.menu_button, pattern=pattern(Namespace.MENU)),
         CallbackQueryHandler(settings.language_button, pattern=pattern(Namespace.LANGUAGE)),
         CallbackQueryHandler(browse.list_page, pattern=pattern(Namespace.LIST)),

@@ -5,8 +5,10 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.app import KengoContext
+from bot.keyboards import main_menu
 from bot.services.catalogue import SEARCH_MODE
 from handlers import browse, fallback, owner, pledge
+from handlers.common import reply
 
 
 async def free_text(update: Update, context: KengoContext) -> None:
@@ -33,3 +35,14 @@ async def photo(update: Update, context: KengoContext) -> None:
         await owner.typed_news(update, context, mode)
     else:
         await fallback.unknown_message(update, context)
+
+
+async def cancel_command(update: Update, context: KengoContext) -> None:
+    """/annuler: stop what the user was typing for (an amount, a news post, a search)."""
+    t = await context.translator(update)
+    profile = await context.profile(update)
+    if profile.input_mode is None:
+        await reply(update, t.gettext("Il n'y a rien à annuler pour le moment."), main_menu(t))
+        return
+    await context.services.users.set_input_mode(profile.id, None)
+    await reply(update, t.gettext("C'est annulé. Que souhaitez-vous faire ?"), main_menu(t))

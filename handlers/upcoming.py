@@ -46,9 +46,3 @@ async def upcoming_command(update: Update, context: KengoContext) -> None:
         await reply(update, t.gettext("Cette commande est réservée à l'équipe de modération."))
         return
     await announce(update, context, COMMAND_FEATURES[command])
-
-
-async def cancel_command(update: Update, context: KengoContext) -> None:
-    """Nothing runs yet that could be cancelled: say so plainly."""
-    t = await context.translator(update)
-    await reply(update, t.gettext("Il n'y a rien à annuler pour le moment."), main_menu(t))

@@ -102,6 +102,10 @@ async def test_a_reward_with_a_typed_amount_in_breton(
     too_low = await answer_to(emulator, klervi, "1")
     assert "da vihanañ evit kaout an dra-mañ" in text_of(too_low)
     await press_label(emulator, klervi, tier, "Sammad all")
+    assert "Nullet eo" in text_of(await answer_to(emulator, klervi, "/annuler"))
+    ignored = await answer_to(emulator, klervi, "45")  # no longer read as an amount
+    assert "N'em eus ket komprenet. Skrivit /aide" in text_of(ignored)
+    await press_label(emulator, klervi, tier, "Sammad all")
     confirmation = await answer_to(emulator, klervi, "45,50 €")
     assert "45,50\u00a0€" in text_of(confirmation)
     payment = await press_label(emulator, klervi, confirmation, "Kenderc'hel")
