@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -20,6 +20,7 @@ from telegram.request import HTTPXRequest
 
 from bot.config import Settings
 from bot.i18n import Catalogs, Translator
+from bot.metrics import Metrics
 from bot.payments import StripeGateway
 from bot.services.campaigns import CampaignService
 from bot.services.catalogue import CatalogueService
@@ -83,6 +84,7 @@ class Runtime:
     engine: AsyncEngine
     catalogs: Catalogs
     services: Services
+    metrics: Metrics = field(default_factory=Metrics)
 
     def is_moderator(self, user_id: int) -> bool:
         return user_id in self.settings.moderator_ids

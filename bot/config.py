@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     moderation_chat_id: int | None = None
     default_locale: Locale = "fr"
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
     # Pledges: the largest amount one may type, and how long a Checkout Session stays open
     # (Stripe accepts 30 minutes to 24 hours).
     pledge_max_eur: int = Field(default=10_000, ge=1, le=1_000_000)

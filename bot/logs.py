@@ -1,4 +1,4 @@
-"""Logging set-up: one line per event, and secrets scrubbed from everything written."""
+"""Logging set-up: one line per event (JSON when LOG_FORMAT=json), secrets scrubbed everywhere."""
 
 from __future__ import annotations
 
@@ -6,8 +6,21 @@ import logging
 import sys
 from collections.abc import Iterable
 
+from pythonjsonlogger.json import JsonFormatter
+
 REDACTED = "[redacted]"
 LINE_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class _Redactor:
+    def __init__(self, secrets: Iterable[str]) -> None:
+        # Longest first, so a secret containing another is replaced whole.
+        self._secrets = sorted({s for s in secrets if len(s) >= 8}, key=len, reverse=True)
+
+    def __call__(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, REDACTED)
+        return text
 
 
 class RedactingFormatter(logging.Formatter):
@@ -15,19 +28,33 @@ class RedactingFormatter(logging.Formatter):
 
     def __init__(self, secrets: Iterable[str], fmt: str = LINE_FORMAT) -> None:
         super().__init__(fmt)
-        # Longest first, so a secret containing another is replaced whole.
-        self._secrets = sorted({s for s in secrets if len(s) >= 8}, key=len, reverse=True)
+        self._redact = _Redactor(secrets)
 
     def format(self, record: logging.LogRecord) -> str:
-        text = super().format(record)
-        for secret in self._secrets:
-            text = text.replace(secret, REDACTED)
-        return text
+        return self._redact(super().format(record))
 
 
-def configure_logging(level: str, secrets: Iterable[str]) -> None:
+class RedactingJsonFormatter(JsonFormatter):
+    """One JSON object per line (with any `extra=` fields, e.g. update_id), secrets blanked."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        super().__init__(
+            "%(asctime)s %(levelname)s %(name)s %(message)s",
+            rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+        )
+        self._redact = _Redactor(secrets)
+
+    def format(self, record: logging.LogRecord) -> str:
+        return self._redact(super().format(record))
+
+
+def configure_logging(level: str, secrets: Iterable[str], log_format: str = "text") -> None:
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(RedactingFormatter(secrets))
+    secrets = list(secrets)
+    if log_format == "json":
+        handler.setFormatter(RedactingJsonFormatter(secrets))
+    else:
+        handler.setFormatter(RedactingFormatter(secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

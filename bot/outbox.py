@@ -25,6 +25,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.i18n import Catalogs
+from bot.metrics import Metrics
 from bot.models import OutboxMessage, OutboxStatus, User, utcnow
 from bot.notifications import is_muted
 from bot.repositories.outbox import OutboxRepository
@@ -49,6 +50,7 @@ class OutboxSender:
         catalogs: Catalogs,
         rate: float,
         concurrency: int = 16,
+        metrics: Metrics | None = None,
     ) -> None:
         self._sessions = sessions
         self._bot = bot
@@ -60,6 +62,7 @@ class OutboxSender:
         self._last_to_chat: dict[int, float] = {}
         self._pace = asyncio.Lock()
         self._news = NewsService(sessions)
+        self._metrics = metrics
         self._reported: dict[int, float] = {}
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -175,6 +178,8 @@ class OutboxSender:
             await asyncio.sleep(start - now)
 
     async def _finish(self, row_id: int, status: OutboxStatus, error: str | None = None) -> None:
+        if self._metrics is not None:
+            self._metrics.outbox_sent.labels(status.value).inc()
         async with self._sessions.begin() as session:
             row = await session.get(OutboxMessage, row_id)
             if row is not None:

@@ -31,6 +31,7 @@ def create_web_app(
     app[RUNTIME] = runtime
     app[APPLICATION] = application
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics)
     app.router.add_post("/stripe/webhook", stripe_webhook)
     if runtime.settings.webhook_mode:
         app.router.add_post("/telegram", telegram_webhook)
@@ -51,6 +52,13 @@ async def healthz(request: web.Request) -> web.Response:
         "mode": "webhook" if runtime.settings.webhook_mode else "polling",
     }
     return web.json_response(status, status=200 if status["status"] == "ok" else 503)
+
+
+async def metrics(request: web.Request) -> web.Response:
+    """Prometheus exposition of this process's counters and the database gauges."""
+    runtime = request.app[RUNTIME]
+    body = await runtime.metrics.render(runtime.engine)
+    return web.Response(body=body, content_type="text/plain", charset="utf-8")
 
 
 async def telegram_webhook(request: web.Request) -> web.Response:
@@ -81,22 +89,28 @@ async def stripe_webhook(request: web.Request) -> web.Response:
 
     The work is database-only (notifications go to the outbox), so Stripe gets its answer fast.
     """
-    settings = request.app[RUNTIME].settings
-    if settings.stripe_webhook_secret is None:
+    runtime = request.app[RUNTIME]
+    results = runtime.metrics.stripe_webhooks
+    secret = runtime.settings.stripe_webhook_secret
+    if secret is None:
+        results.labels("unconfigured").inc()
         return web.json_response({"error": "stripe webhooks are not configured"}, status=503)
     body = await request.read()
     try:
         event = stripe.Webhook.construct_event(
             body.decode("utf-8"),
             request.headers.get("Stripe-Signature", ""),
-            settings.stripe_webhook_secret.get_secret_value(),
+            secret.get_secret_value(),
         )
+        data = json.loads(body).get("data", {}).get("object")
+        if not isinstance(data, dict) or not isinstance(event.id, str):
+            raise ValueError("not an event")
     except (ValueError, UnicodeDecodeError, stripe.SignatureVerificationError) as error:
+        results.labels("rejected").inc()
         log.warning("rejected a Stripe webhook call: %s", type(error).__name__)
         return web.json_response({"error": "invalid signature or payload"}, status=400)
-    data = json.loads(body).get("data", {}).get("object")
-    if not isinstance(data, dict) or not isinstance(event.id, str):
-        return web.json_response({"error": "not an event"}, status=400)
-    is_new = await request.app[RUNTIME].services.payment_events.handle(event.id, event.type, data)
-    log.info("stripe event %s (%s) %s", event.id, event.type, "applied" if is_new else "replayed")
+    is_new = await runtime.services.payment_events.handle(event.id, event.type, data)
+    results.labels("applied" if is_new else "duplicate").inc()
+    log.info("stripe event %s %s", event.type, "applied" if is_new else "replayed",
+             extra={"stripe_event_id": event.id})  # fmt: skip
     return web.json_response({"received": True, "duplicate": not is_new})

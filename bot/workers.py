@@ -24,9 +24,11 @@ class Workers:
 
     async def start(self) -> None:
         await self._bot.initialize()
+        runtime = self._runtime
         sender = OutboxSender(
-            self._sessions, self._bot, self._runtime.catalogs, self._runtime.settings.outbox_rate
-        )
+            self._sessions, self._bot, runtime.catalogs, runtime.settings.outbox_rate,
+            metrics=runtime.metrics,
+        )  # fmt: skip
         self._tasks = [
             asyncio.create_task(sender.run(self._stop), name="outbox"),
             asyncio.create_task(self._campaigns(), name="campaigns"),

@@ -14,6 +14,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.app import RUNTIME_KEY
 from bot.callbacks import Namespace, pattern
 from handlers import (
     browse,
@@ -66,5 +67,8 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         MessageHandler(private & filters.PHOTO, typed.photo),
         MessageHandler(private & ~filters.StatusUpdate.ALL, fallback.unknown_message),
     ]
+    metrics = application.bot_data[RUNTIME_KEY].metrics
+    for handler in handlers:
+        handler.callback = metrics.instrument(handler.callback)
     application.add_handlers(handlers)
     application.add_error_handler(errors.on_error)

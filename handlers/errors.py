@@ -28,7 +28,8 @@ async def on_error(update: object, context: KengoContext) -> None:
         log.warning("network error while talking to Telegram: %s", error)
         return
     update_id = update.update_id if isinstance(update, Update) else None
-    log.error("error while handling update %s", update_id, exc_info=error)
+    log.error("error while handling update %s", update_id, exc_info=error,
+              extra={"update_id": update_id})  # fmt: skip
     await _tell_moderation_chat(context, update_id, error)
     if isinstance(update, Update) and user_id is not None:
         await _apologise(update, context, user_id)

@@ -58,6 +58,24 @@ async def test_demo_data_loads_once_and_the_welcome_counts_live_projects(
         assert await kengo.stop() == 0
 
 
+async def test_json_logs_and_metrics_of_a_running_bot(
+    kengo: KengoProcess, emulator: BotApiEmulator
+) -> None:
+    import json
+
+    kengo.env["LOG_FORMAT"] = "json"
+    await kengo.start()
+    await answer_to(emulator, emulator.user(203, "Goulven"), "/start")
+    async with aiohttp.ClientSession() as http, http.get(kengo.url("/metrics")) as response:
+        metrics = await response.text()
+    assert 'kengo_updates_total{handler="start.start",outcome="handled"} 1.0' in metrics
+    assert "kengo_handler_seconds_bucket" in metrics
+    assert await kengo.stop() == 0
+    lines = [line for line in kengo.log.splitlines() if line.strip()]
+    assert lines
+    assert all(json.loads(line)["level"] for line in lines)
+
+
 async def test_health_check_and_clean_stop_without_secrets_in_logs(
     kengo: KengoProcess, emulator: BotApiEmulator
 ) -> None:

@@ -176,3 +176,16 @@ async def test_stripe_webhook_unconfigured_is_unavailable(engine: AsyncEngine) -
         assert response.status == 503
     finally:
         await client.close()
+
+
+async def test_metrics_count_webhooks_and_read_the_outbox(client: TestClient[Any, Any]) -> None:
+    body = _event("evt_metrics")
+    await client.post("/stripe/webhook", data=body, headers={"Stripe-Signature": _signature(body)})
+    await client.post("/stripe/webhook", data=body, headers={"Stripe-Signature": "forged"})
+    response = await client.get("/metrics")
+    assert response.status == 200
+    text = await response.text()
+    assert 'kengo_stripe_webhooks_total{result="applied"} 1.0' in text
+    assert 'kengo_stripe_webhooks_total{result="rejected"} 1.0' in text
+    assert "kengo_outbox_backlog 0.0" in text
+    assert 'kengo_pledges{status="paid"} 0.0' in text

@@ -32,3 +32,21 @@ def test_token_in_traceback_is_redacted() -> None:
     text = _format(record)
     assert TOKEN not in text
     assert "RuntimeError" in text
+
+
+def test_json_lines_carry_context_and_no_secret() -> None:
+    import json
+
+    from bot.logs import RedactingJsonFormatter
+
+    record = logging.LogRecord(
+        "bot.web", logging.INFO, __file__, 1, "stripe event %s", (f"bot{TOKEN}",), None
+    )
+    record.stripe_event_id = "evt_123"
+    line = RedactingJsonFormatter([TOKEN]).format(record)
+    parsed = json.loads(line)
+    assert "\n" not in line
+    assert parsed["level"] == "INFO"
+    assert parsed["logger"] == "bot.web"
+    assert parsed["stripe_event_id"] == "evt_123"
+    assert TOKEN not in line
