@@ -128,3 +128,22 @@ async def test_webhook_mode_registers_its_url_and_serves_updates(
         assert await emulator.post_to_webhook(forged, secret=None) == 403
     finally:
         assert await kengo.stop() == 0
+
+
+async def test_sigterm_lets_the_update_in_progress_finish_then_exits_quickly(
+    kengo: KengoProcess, emulator: BotApiEmulator
+) -> None:
+    import asyncio
+    import time
+
+    await kengo.start()
+    erwan = emulator.user(204, "Erwan")
+    await answer_to(emulator, erwan, "/aide")
+    emulator.latency = 1.5  # Telegram is slow: the reply is still on its way when SIGTERM comes
+    await erwan.send("/aide")
+    await asyncio.sleep(0.5)
+    stopping = time.monotonic()
+    assert await kengo.stop(signal.SIGTERM) == 0
+    assert time.monotonic() - stopping < 10
+    helps = [c for c in emulator.calls("sendMessage", chat_id=204) if "sait faire" in text_of(c)]
+    assert len(helps) == 2  # the second reply went out before the process exited
