@@ -17,7 +17,9 @@ import argparse
 import asyncio
 import contextlib
 import itertools
+import logging
 import os
+import re
 import resource
 import signal
 import sys
@@ -47,9 +49,13 @@ BURST_AT, KILL_AT = 0.25, 0.50  # share of the expected deliveries
 BURST_COUNT, BURST_RETRY_AFTER = 20, 1
 POLL = 0.01  # seconds between progress checks: the kill lands within ~10 deliveries of 50 %
 DB_POLL = 0.5  # seconds between "any pending row left?" queries
-# A pause between two successful sends longer than this is not sending time (429 pause,
-# restart, waiting for a lease): the adjusted rate leaves it out and the report lists it.
+SAMPLE_EVERY = 0.1  # seconds between two looks at a sender's /proc files
+# A pause between two successful sends longer than this is listed with its cause; the adjusted
+# rate leaves out those the scenario causes (429 pause, restart, waiting for a lease).
 GAP = 0.5
+# After the restart, a pause this long is the wait for the killed sender's leases (2 minutes by
+# default); shorter ones are the sender's own stalls.
+LEASE_PAUSE = 5.0
 TARGET_SHARE = 0.95
 LOCALES = ["fr", "fr", "br"]  # two French readers for one Breton one
 SCRIPT = Path(__file__).resolve()
@@ -88,6 +94,8 @@ def database_url(option: str, directory: str) -> str:
     if option == "sqlite":
         return f"sqlite+aiosqlite:///{Path(directory) / 'outbox.db'}"
     if "://" not in option:
+        if Path(option).exists():
+            raise SystemExit(f"{option} exists: give a new file, the bench fills it from scratch")
         return f"sqlite+aiosqlite:///{Path(option).resolve()}"
     return option
 
@@ -97,7 +105,7 @@ def database_url(option: str, directory: str) -> str:
 
 async def worker_main(args: argparse.Namespace) -> None:
     """Run the real sender until SIGTERM (a graceful stop) or SIGKILL (a crash)."""
-    import logging
+    # Imported here: only the sender needs python-telegram-bot and the catalogs.
     from datetime import timedelta
 
     from bot import outbox
@@ -105,11 +113,15 @@ async def worker_main(args: argparse.Namespace) -> None:
     from bot.config import load_settings
     from bot.i18n import Catalogs
 
-    logging.basicConfig(level=logging.ERROR, format="[sender %(process)d] %(message)s")
+    logging.basicConfig(level=logging.ERROR, format=LOG_PREFIX + "%(message)s")
     if args.lease is not None:
         outbox.LEASE = timedelta(seconds=args.lease)
+    # `_env_file=None`: a developer's .env must not change what is measured.
     settings = load_settings(
-        telegram_bot_token=TOKEN, telegram_api_url=args.api_url, database_url=args.db
+        telegram_bot_token=TOKEN,
+        telegram_api_url=args.api_url,
+        database_url=args.db,
+        _env_file=None,
     )
     engine = create_engine(settings.database_url)
     # As `bot.workers.Workers` builds it, with an HTTP pool large enough for `concurrency`.
@@ -133,7 +145,14 @@ async def spawn_worker(
     command += ["--concurrency", str(args.concurrency)]
     if args.lease is not None:
         command += ["--lease", str(args.lease)]
-    return await asyncio.create_subprocess_exec(*command)
+    return await asyncio.create_subprocess_exec(*command, stderr=asyncio.subprocess.PIPE)
+
+
+async def collect(process: asyncio.subprocess.Process, lines: list[str]) -> None:
+    """Keep what the sender logs (errors only) for the report instead of flooding the console."""
+    assert process.stderr is not None
+    async for line in process.stderr:
+        lines.append(line.decode(errors="replace").rstrip())
 
 
 # --- Database -----------------------------------------------------------------------------------
@@ -211,8 +230,8 @@ async def final_rows(engine: AsyncEngine) -> tuple[dict[int, str], int]:
 class CountingEmulator(BotApiEmulator):
     """Counts successful sendMessage calls as they are answered, so progress checks are O(1)."""
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, token: str, latency: float) -> None:
+        super().__init__(token=token, latency=latency)
         self.delivered = 0
 
     def _record(self, call: ApiCall) -> None:
@@ -227,8 +246,14 @@ class ProcStats:
 
     peak_kib: dict[int, int] = field(default_factory=dict)
     cpu_seconds: dict[int, float] = field(default_factory=dict)
+    last: float = 0.0
 
-    def sample(self, pid: int) -> None:
+    def sample(self, pid: int, *, force: bool = False) -> None:
+        # VmHWM is a high-water mark: sampling it 10 times a second, and once more right before
+        # a signal, misses nothing, and leaves the CPU to the sender being measured.
+        if not force and time.monotonic() - self.last < SAMPLE_EVERY:
+            return
+        self.last = time.monotonic()
         with contextlib.suppress(OSError, ValueError):
             status = Path(f"/proc/{pid}/status").read_text()
             line = next(x for x in status.splitlines() if x.startswith("VmHWM:"))
@@ -243,13 +268,14 @@ class Timeline:
     """When the parent did what (time.monotonic(), the clock of the emulator's ApiCall.at)."""
 
     started: float = 0.0
-    burst: float = 0.0
     killed: float = 0.0
     restarted: float = 0.0
     finished: float = 0.0
     delivered_at_kill: int = 0
     timed_out: bool = False
     pids: list[int] = field(default_factory=list)
+    parent_cpu: float = 0.0  # CPU seconds of this process (emulator) while the senders ran
+    logs: list[str] = field(default_factory=list)  # what the senders wrote to stderr
 
 
 async def wait_until(
@@ -261,7 +287,7 @@ async def wait_until(
         if time.monotonic() > deadline or process.returncode is not None:
             return False
         await asyncio.sleep(POLL)
-    stats.sample(process.pid)
+    stats.sample(process.pid, force=True)
     return True
 
 
@@ -269,24 +295,28 @@ async def drive(
     emu: CountingEmulator, args: argparse.Namespace, url: str, expected: int, stats: ProcStats
 ) -> Timeline:
     """Start the sender, inject the 429 burst, kill and restart it, wait for an empty outbox."""
-    clock = Timeline(started=time.monotonic())
+    clock, cpu = Timeline(started=time.monotonic()), time.process_time()
     deadline = clock.started + args.timeout
     first = await spawn_worker(args, url, emu.base_url)
     clock.pids.append(first.pid)
+    readers = [asyncio.create_task(collect(first, clock.logs))]
     if await wait_until(lambda: emu.delivered >= expected * BURST_AT, first, stats, deadline):
         emu.fail_next("sendMessage", count=BURST_COUNT, retry_after=BURST_RETRY_AFTER)
-        clock.burst = time.monotonic()
     await wait_until(lambda: emu.delivered >= expected * KILL_AT, first, stats, deadline)
-    first.send_signal(signal.SIGKILL)  # a crash: no chance to finish the messages in flight
+    with contextlib.suppress(ProcessLookupError):  # unless it already died on its own
+        first.send_signal(signal.SIGKILL)  # a crash: no chance to finish the messages in flight
     clock.killed, clock.delivered_at_kill = time.monotonic(), emu.delivered
     await first.wait()
     second = await spawn_worker(args, url, emu.base_url)
     clock.restarted = time.monotonic()
     clock.pids.append(second.pid)
+    readers.append(asyncio.create_task(collect(second, clock.logs)))
     clock.timed_out = not await wait_for_empty_outbox(url, second, stats, deadline)
-    clock.finished = time.monotonic()
-    second.send_signal(signal.SIGTERM)
+    clock.finished, clock.parent_cpu = time.monotonic(), time.process_time() - cpu
+    with contextlib.suppress(ProcessLookupError):
+        second.send_signal(signal.SIGTERM)
     await second.wait()
+    await asyncio.gather(*readers)
     return clock
 
 
@@ -312,33 +342,43 @@ def _after(seconds: float) -> Callable[[], bool]:
 
 
 @dataclass
-class Segment:
-    first: float
-    last: float
-    sends: int
+class Pause:
+    start: float
+    end: float
+    cause: str
+    external: bool  # caused by the scenario (429, kill): left out of the adjusted rate
+
+    @property
+    def length(self) -> float:
+        return self.end - self.start
 
 
-def segments(times: list[float]) -> tuple[list[Segment], list[tuple[float, float]]]:
-    """Split the sorted send times at every pause longer than GAP; also return the pauses."""
-    parts, pauses = [Segment(times[0], times[0], 1)], []
-    for before, after in itertools.pairwise(times):
-        if after - before > GAP:
-            pauses.append((before, after))
-            parts.append(Segment(after, after, 1))
+def find_pauses(times: list[float], clock: Timeline, first_429: float | None) -> list[Pause]:
+    """Every pause longer than GAP between two successful sends, with its likely cause."""
+    found, restarted = [], False
+    for start, end in itertools.pairwise(times):
+        if end - start <= GAP:
+            continue
+        # Sends already in flight when the 429s came back still land after them.
+        if first_429 is not None and first_429 - GAP <= start <= first_429 + BURST_RETRY_AFTER:
+            found.append(Pause(start, end, "429 burst: the sender pauses for retry_after", True))
+        elif end > clock.killed and not restarted:
+            restarted = True
+            cause = "SIGKILL, then the new sender starts (imports, getMe, first claim)"
+            found.append(Pause(start, end, cause, True))
+        elif end > clock.killed and end - start >= LEASE_PAUSE:
+            cause = "rows claimed by the killed sender wait for their lease to lapse"
+            found.append(Pause(start, end, cause, True))
         else:
-            parts[-1].last, parts[-1].sends = after, parts[-1].sends + 1
-    return parts, pauses
+            found.append(Pause(start, end, "stall inside the sender (see bench/README.md)", False))
+    return found
 
 
-def pause_cause(pause: tuple[float, float], clock: Timeline, first_429: float | None) -> str:
-    start, end = pause
-    if first_429 is not None and start <= first_429 + 0.1 and end >= first_429:
-        return "429 pause (retry_after)"
-    if start <= clock.killed <= end:
-        return "SIGKILL, then the new sender starts (process start, imports, getMe, claim)"
-    if start >= clock.killed:
-        return "rows the killed sender had claimed wait for their lease to lapse"
-    return "stall (no known cause)"
+def rate_without(times: list[float], pauses: list[Pause]) -> float:
+    """Sends per second once the given pauses are taken out of both time and interval count."""
+    span = times[-1] - times[0] - sum(p.length for p in pauses)
+    # n sends span n - 1 intervals; each pause taken out is one of them.
+    return (len(times) - 1 - len(pauses)) / span if span > 0 else 0.0
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -376,26 +416,34 @@ def outcome(
 # --- Report -------------------------------------------------------------------------------------
 
 
+def show(label: str, value: object) -> None:
+    print(f"  {label:<38}{value}")
+
+
 def report_delivery(result: Outcome, followers: Followers, clock: Timeline, bound: int) -> None:
     expected = len(followers.ids) - len(followers.blocked)
-    total = sum(result.per_user.values())
     dupes = sum(n - 1 for n in result.duplicated.values())
-    print("\nDelivery")
-    print(f"  followers {len(followers.ids):,}, blocked in the emulator {len(followers.blocked):,}")
-    print(f"  successful sendMessage calls   {total:,}")
-    print(f"  distinct recipients reached    {len(result.per_user):,} of {expected:,} expected")
-    print(f"  failed calls by code           {dict(sorted(result.failed_codes.items()))}")
-    print(f"  lost (row SENT, nothing came)  {len(result.lost_silently)}")
-    print(f"  lost (nothing came, row not SENT) {len(result.lost_unsent)}")
     verdict = "within" if dupes <= bound else "BEYOND"
-    print(
-        f"  duplicates                     {dupes} extra message(s) to "
-        f"{len(result.duplicated)} recipient(s): {verdict} the bound of {bound} in flight"
+    print("\nDelivery")
+    show(
+        "followers / blocked in the emulator",
+        f"{len(followers.ids):,} / {len(followers.blocked):,}",
     )
-    print(f"  delivered when killed          {clock.delivered_at_kill:,}")
-    statuses = ", ".join(f"{k} {v:,}" for k, v in sorted(result.statuses.items()))
-    print(f"  rows by final status           {statuses}")
-    print(f"  users marked blocked in the DB {result.db_blocked:,}")
+    show("successful sendMessage calls", f"{sum(result.per_user.values()):,}")
+    show("distinct recipients reached", f"{len(result.per_user):,} of {expected:,} expected")
+    show("failed calls by error code", dict(sorted(result.failed_codes.items())))
+    show("lost: row SENT, nothing came", len(result.lost_silently))
+    show("lost: nothing came, row not SENT", len(result.lost_unsent))
+    show(
+        "duplicates (extra messages)",
+        f"{dupes} to {len(result.duplicated)} recipient(s): {verdict} the bound of {bound} "
+        "(concurrency: messages in flight)",
+    )
+    show("delivered when the sender was killed", f"{clock.delivered_at_kill:,}")
+    show(
+        "rows by final status", ", ".join(f"{k} {v:,}" for k, v in sorted(result.statuses.items()))
+    )
+    show("users marked blocked in the database", f"{result.db_blocked:,}")
     if clock.timed_out:
         print("  TIMED OUT: some rows were still pending at the hard limit (--timeout)")
 
@@ -406,36 +454,28 @@ def report_rate(calls: list[ApiCall], clock: Timeline, rate: float) -> None:
         print("\nRate: fewer than two deliveries")
         return
     first_429 = min((c.at for c in calls if c.error_code == 429), default=None)
-    parts, pauses = segments(times)
-    active = sum(p.last - p.first for p in parts)
-    # n sends in a segment span n - 1 intervals: count intervals, not sends.
-    adjusted = sum(p.sends - 1 for p in parts) / active if active else 0.0
-    raw = (len(times) - 1) / (times[-1] - times[0])
+    pauses = find_pauses(times, clock, first_429)
+    adjusted = rate_without(times, [p for p in pauses if p.external])
+    verdict = "PASS" if adjusted >= TARGET_SHARE * rate else "FAIL"
     print("\nRate (from the emulator's answer times of successful sendMessage calls)")
-    print(f"  raw, first to last delivery    {raw:8.1f}/s  ({times[-1] - times[0]:.1f} s)")
-    print(
-        f"  adjusted, pauses > {GAP} s left out {adjusted:8.1f}/s  = {adjusted / rate:.1%} of "
-        f"{rate:g}/s -> {'PASS' if adjusted >= TARGET_SHARE * rate else 'FAIL'} "
-        f"(target {TARGET_SHARE:.0%}); {active:.2f} s of sending"
+    show("raw: first to last delivery", f"{rate_without(times, []):7.1f}/s")
+    show(
+        "adjusted: without 429, restart, lease",
+        f"{adjusted:7.1f}/s = {adjusted / rate:.1%} of {rate:g}/s -> {verdict} "
+        f"(target {TARGET_SHARE:.0%})",
     )
-    for part in parts:
-        span = part.last - part.first
-        speed = (part.sends - 1) / span if span else 0.0
-        offset = part.first - clock.started
-        print(
-            f"    segment t+{offset:6.2f} s {part.sends:6,} sends in {span:6.2f} s = {speed:.0f}/s"
-        )
+    show(f"between stalls: no pause > {GAP} s", f"{rate_without(times, pauses):7.1f}/s")
+    show("outbox empty after", f"{clock.finished - clock.started:7.1f} s")
     for pause in pauses:
-        cause = pause_cause(pause, clock, first_429)
-        offset, length = pause[0] - clock.started, pause[1] - pause[0]
-        print(f"    pause   t+{offset:6.2f} s {length:6.2f} s: {cause}")
+        offset = pause.start - clock.started
+        print(f"    pause at t+{offset:6.2f} s for {pause.length:6.2f} s: {pause.cause}")
     spacing = [b - a for a, b in itertools.pairwise(times) if b - a <= GAP]
-    print(
-        f"  spacing between deliveries     p50 {percentile(spacing, 0.5) * 1000:.2f} ms, "
-        f"p99 {percentile(spacing, 0.99) * 1000:.2f} ms, max {max(spacing) * 1000:.1f} ms "
-        f"(configured {1000 / rate:.2f} ms)"
+    show(
+        "spacing between deliveries",
+        f"p50 {percentile(spacing, 0.5) * 1000:.2f} ms, p99 {percentile(spacing, 0.99) * 1000:.2f}"
+        f" ms, max {max(spacing) * 1000:.1f} ms (configured {1000 / rate:.2f} ms)",
     )
-    print(f"  sends per second               {per_second(times, clock.started)}")
+    show("sends per second", per_second(times, clock.started))
 
 
 def per_second(times: list[float], origin: float) -> str:
@@ -453,28 +493,51 @@ def per_second(times: list[float], origin: float) -> str:
     return " ".join(out)
 
 
-def report_processes(stats: ProcStats, clock: Timeline) -> None:
-    print("\nProcesses")
+def report_processes(stats: ProcStats, clock: Timeline, calls: list[ApiCall]) -> None:
+    print(f"\nProcesses (CPU from /proc, start-up included; 100 % = 1 of {os.cpu_count()} cores)")
+    # Calls answered before the restart are the first sender's, even those it never read.
+    before = sum(1 for c in calls if c.at < clock.restarted)
     names = ["sender 1 (killed)", "sender 2 (restarted)"]
     windows = [clock.killed - clock.started, clock.finished - clock.restarted]
-    for name, pid, wall in zip(names, clock.pids, windows, strict=False):
+    for name, pid, wall, count in zip(
+        names, clock.pids, windows, [before, len(calls) - before], strict=False
+    ):
         peak = stats.peak_kib.get(pid, 0) / 1024
         cpu = stats.cpu_seconds.get(pid, 0.0)
         print(
-            f"  {name:22} pid {pid}: peak RSS {peak:6.1f} MiB, CPU {cpu:5.2f} s "
-            f"in {wall:6.2f} s alive ({cpu / wall:.0%} of a core)"
+            f"  {name:20} peak RSS {peak:6.1f} MiB, CPU {cpu:6.2f} s in {wall:6.1f} s "
+            f"({cpu / wall:4.0%}), {cpu / max(count, 1) * 1000:5.2f} ms per sendMessage call"
         )
     parent = resource.getrusage(resource.RUSAGE_SELF)
+    wall = clock.finished - clock.started
     print(
-        f"  {'bench + emulator':22} pid {os.getpid()}: peak RSS {parent.ru_maxrss / 1024:6.1f} MiB,"
-        f" CPU {parent.ru_utime + parent.ru_stime:5.2f} s (seeding included)"
+        f"  {'bench + emulator':20} peak RSS {parent.ru_maxrss / 1024:6.1f} MiB, "
+        f"CPU {clock.parent_cpu:6.2f} s in {wall:6.1f} s ({clock.parent_cpu / wall:4.0%}), "
+        f"{clock.parent_cpu / max(len(calls), 1) * 1000:5.2f} ms per call (with progress polls)"
     )
+
+
+LOG_PREFIX = "[sender] "
+EXCEPTION_LINE = re.compile(r"^[\w.]*(Error|Exception)\b")  # the last line of a traceback
+
+
+def report_logs(lines: list[str]) -> None:
+    """The senders' errors, grouped; a traceback is summed up by its last line."""
+    messages = Counter(
+        line.removeprefix(LOG_PREFIX) for line in lines if line.startswith(LOG_PREFIX)
+    )
+    causes = Counter(line for line in lines if EXCEPTION_LINE.match(line))
+    print(f"\nSender errors logged: {messages.total()}")
+    for line, count in (messages + causes).most_common(8):
+        print(f"  {count:5} x {line[:150]}")
 
 
 # --- Main ---------------------------------------------------------------------------------------
 
 
 async def bench(args: argparse.Namespace) -> None:
+    # The killed sender's requests break off mid-body: aiohttp logs each with a traceback.
+    logging.getLogger("aiohttp.server").setLevel(logging.CRITICAL)
     with tempfile.TemporaryDirectory(prefix="outbox-bench-") as directory:
         url = database_url(args.db, directory)
         started = time.perf_counter()
@@ -486,7 +549,8 @@ async def bench(args: argparse.Namespace) -> None:
             f"{args.latency * 1000:g} ms, concurrency {args.concurrency}, "
             f"{BURST_COUNT} x 429 at {BURST_AT:.0%}, SIGKILL at {KILL_AT:.0%}"
         )
-        async with CountingEmulator(token=TOKEN, latency=args.latency) as emu:
+        emu = CountingEmulator(TOKEN, args.latency)
+        async with emu:
             for user_id in followers.ids:
                 user = emu.user(user_id, "Anna")
                 if user_id in followers.blocked:
@@ -503,7 +567,8 @@ async def bench(args: argparse.Namespace) -> None:
     result = outcome(calls, followers, statuses, db_blocked)
     report_delivery(result, followers, clock, args.concurrency)
     report_rate(calls, clock, args.rate)
-    report_processes(stats, clock)
+    report_processes(stats, clock, calls)
+    report_logs(clock.logs)
 
 
 def main() -> None:

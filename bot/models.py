@@ -176,9 +176,20 @@ class Project(Timestamped, Base):
     __table_args__ = (
         CheckConstraint("goal_cents > 0", name="goal_positive"),
         CheckConstraint("raised_cents >= 0", name="raised_not_negative"),
+        # The catalogue's orders. "Ending soon" walks (status, ends_at), ties in id order. The
+        # newest and most backed walk their sort index and check ends_at from the entry itself
+        # (see bot/repositories/projects.py). "Almost funded" sorts the entries of a covering
+        # index, never whole projects.
         Index("ix_projects_status_ends_at", "status", "ends_at"),
-        Index("ix_projects_status_starts_at", "status", "starts_at"),
-        Index("ix_projects_status_contributors", "status", "contributors_count"),
+        Index("ix_projects_status_starts_at_ends_at", "status", "starts_at", "ends_at"),
+        Index("ix_projects_status_contributors_ends_at", "status", "contributors_count", "ends_at"),
+        Index(
+            "ix_projects_status_ends_at_raised_goal",
+            "status",
+            "ends_at",
+            "raised_cents",
+            "goal_cents",
+        ),
         Index("ix_projects_status_category_ends_at", "status", "category", "ends_at"),
         Index("ix_projects_status_departement_ends_at", "status", "departement", "ends_at"),
     )
@@ -242,6 +253,7 @@ class RewardTier(Base):
             "quantity_limit IS NULL OR claimed_count + reserved_count <= quantity_limit",
             name="not_oversold",
         ),
+        Index("ix_reward_tiers_project_id_position", "project_id", "position"),  # a card's tiers
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -306,6 +318,10 @@ class Follow(Base):
 
 class NewsPost(Base):
     __tablename__ = "news_posts"
+    __table_args__ = (
+        # A project's published news, newest first, and their count on its card.
+        Index("ix_news_posts_project_id_published_at", "project_id", "published_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))

@@ -12,6 +12,7 @@ from sqlalchemy import Connection
 
 from bot.db import create_engine
 from bot.models import Base, UtcDateTime
+from bot.repositories.sqlite_extras import not_search_index
 
 target_metadata = Base.metadata
 
@@ -30,6 +31,7 @@ def _migrate(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite cannot ALTER most things
         compare_type=True,
         render_item=_render_item,
+        include_name=not_search_index,  # SQLite's full-text index is made by raw SQL (0007)
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -10,11 +10,12 @@ from datetime import datetime
 from functools import reduce
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, Select, case, cast, func, select
+from sqlalchemy import ColumnElement, Float, case, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.models import Category, Departement, Follow, NewsPost, Project, ProjectStatus
+from bot.repositories.sqlite_extras import matching_ids, unindexed
 
 PUBLIC_STATUSES = (ProjectStatus.LIVE, ProjectStatus.SUCCEEDED, ProjectStatus.FAILED)
 
@@ -45,13 +46,26 @@ class ProjectRepository:
         return await self.count(LiveFilter(now))
 
     async def count(self, live: LiveFilter) -> int:
-        statement = select(func.count(Project.id)).where(*_conditions(live))
+        statement = select(func.count(Project.id)).where(*self._conditions(live))
         return int(await self.session.scalar(statement) or 0)
 
     async def live_page(self, live: LiveFilter, offset: int, limit: int) -> Sequence[Project]:
-        statement: Select[Any] = select(Project).where(*_conditions(live))
-        statement = statement.order_by(*_ordering(live), Project.id).offset(offset).limit(limit)
-        return (await self.session.scalars(statement)).all()
+        conditions = self._conditions(live, paging=True)
+        ordering = [*_ordering(live), Project.id]
+        if live.order != Order.ALMOST_FUNDED and not live.terms:
+            # An index gives these orders: the page's rows are the first ones it leads to.
+            statement = select(Project).where(*conditions).order_by(*ordering)
+            return (await self.session.scalars(statement.offset(offset).limit(limit))).all()
+        # Funding ratio and title hits are computed: every match is sorted before the LIMIT.
+        # Sort ids only (for "almost funded", straight from a covering index), then load the
+        # page's projects, rather than carry every matching project through the sort.
+        page = select(Project.id).where(*conditions).order_by(*ordering)
+        ids = (await self.session.scalars(page.offset(offset).limit(limit))).all()
+        if not ids:
+            return []
+        loaded = await self.session.scalars(select(Project).where(Project.id.in_(ids)))
+        by_id = {project.id: project for project in loaded}
+        return [by_id[project_id] for project_id in ids]
 
     async def with_tiers(self, project_id: int) -> Project | None:
         statement = (
@@ -80,18 +94,48 @@ class ProjectRepository:
         )
         return int(await self.session.scalar(statement) or 0)
 
+    def _conditions(self, live: LiveFilter, paging: bool = False) -> list[ColumnElement[bool]]:
+        """The filter's conditions, for a count or (`paging`) for a page in the filter's order.
 
-def _conditions(live: LiveFilter) -> list[ColumnElement[bool]]:
-    conditions = [Project.status == ProjectStatus.LIVE, Project.ends_at > live.now]
-    if live.category is not None:
-        conditions.append(Project.category == live.category)
-    if live.departement is not None:
-        conditions.append(Project.departement == live.departement)
-    if live.order == Order.ALMOST_FUNDED:
-        conditions.append(Project.raised_cents < Project.goal_cents)
-    # search_text is padded with spaces: "% term%" matches whole words and their beginnings.
-    conditions.extend(Project.search_text.like(f"% {term}%") for term in live.terms)
-    return conditions
+        `unindexed` columns steer SQLite's planner (it keeps no statistics: the app never runs
+        ANALYZE); on PostgreSQL they are plain columns."""
+        full_text = bool(live.terms) and self.session.get_bind().dialect.name == "sqlite"
+        if full_text:
+            # The full-text match is by far the most selective condition: SQLite starts from
+            # the matching ids and checks status and ends_at on those rows only. Left indexable,
+            # they would make it walk every live project and probe the matches instead.
+            status, ends_at = unindexed(Project.status), unindexed(Project.ends_at)
+            conditions = [status == ProjectStatus.LIVE, ends_at > live.now]
+        elif paging and live.order in _WALK_SORT_INDEX:
+            # Nearly every live project ends in the future, so the range on ends_at selects
+            # them all; SQLite would still take it on ix_projects_status_ends_at and then sort
+            # every live project. As `+ends_at` it walks the sort's own index instead
+            # (ix_projects_status_starts_at_ends_at, ..._contributors_ends_at), checks ends_at
+            # from the index entry and stops after one page. (A count keeps the range.)
+            ends_at = unindexed(Project.ends_at)
+            conditions = [Project.status == ProjectStatus.LIVE, ends_at > live.now]
+        else:
+            conditions = [Project.status == ProjectStatus.LIVE, Project.ends_at > live.now]
+        if live.category is not None:
+            conditions.append(Project.category == live.category)
+        if live.departement is not None:
+            conditions.append(Project.departement == live.departement)
+        if live.order == Order.ALMOST_FUNDED:
+            conditions.append(Project.raised_cents < Project.goal_cents)
+        if full_text:
+            # SQLite's FTS5 index (bot/repositories/sqlite_extras.py): the same word-prefix
+            # matches as the LIKE below, without reading every live project's text.
+            conditions.append(Project.id.in_(matching_ids(live.terms)))
+        else:
+            # search_text is padded with spaces: "% term%" matches whole words and their
+            # beginnings. PostgreSQL reads every live row for it; a pg_trgm GIN index on
+            # search_text is the production next step.
+            conditions.extend(Project.search_text.like(f"% {term}%") for term in live.terms)
+        return conditions
+
+
+# Orders whose page is found faster by walking their sort index than by the ends_at range.
+_WALK_SORT_INDEX = frozenset({Order.NEWEST, Order.MOST_BACKED})
 
 
 def _ordering(live: LiveFilter) -> list[Any]:

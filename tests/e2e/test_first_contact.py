@@ -98,11 +98,12 @@ async def test_help_upcoming_features_and_cancel_answer_in_the_users_language(
     erwan = emulator.user(104, "Erwan", language_code="br")
     for command, expected in [
         ("/help", "/proposer — kinnig ho raktres"),
+        ("/annuler", "N'eus netra da nullañ"),  # nothing in progress yet
         ("/projets", "<b>🔎 Raktresoù o tastum arc'hant</b>"),
         ("/mes_soutiens", "N'hoc'h eus skoazellet raktres ebet c'hoazh"),
         ("/suivis", "Ne heuliit raktres ebet evit ar mare"),
         ("/proposer", "<b>Kinnig ur raktres</b> : a-benn nebeut e vo er bot"),
-        ("/annuler", "N'eus netra da nullañ"),
+        ("/annuler", "Nullet eo"),  # it stops the search /projets started
         ("/moderation", "evit ar skipailh a wir ar raktresoù hepken"),
     ]:
         assert expected in text_of(await answer_to(emulator, erwan, command)), command

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.models import (
@@ -20,6 +20,8 @@ from bot.models import (
     utcnow,
 )
 from bot.repositories.projects import Order
+from bot.repositories.sqlite_extras import matching_ids
+from bot.search import search_terms
 from bot.services.catalogue import (
     PAGE_SIZE,
     CatalogueService,
@@ -234,3 +236,68 @@ async def test_inline_results_match_or_end_soonest(
     )
     assert len(await catalogue.inline("")) == 50
     assert [p.title for p in await catalogue.inline("chapelle")] == ["Chapelle de Baud"]
+
+
+async def test_search_follows_edits_and_deletions(
+    sessions: Sessions, catalogue: CatalogueService, viewer: User
+) -> None:
+    # On SQLite, searches go through the FTS5 index: its triggers must follow every write.
+    owner = await add_user(sessions)
+    await add_project(sessions, owner, title="Moulin à eau", commune="Brest")
+    project = await add_project(sessions, owner, title="Chapelle de Baud", commune="Quimper")
+
+    async def found(query: str) -> list[str]:
+        return [item.title for item in (await catalogue.search(viewer.id, query, ListView())).items]
+
+    assert await found("chapelle") == ["Chapelle de Baud"]
+    async with sessions.begin() as session:
+        edited = await session.get(Project, project.id)
+        assert edited is not None
+        edited.title, edited.commune = "Moulin de Baud", "Vannes"
+    assert await found("chapelle") == []
+    assert await found("kemper") == []
+    assert await found("gwened baud") == ["Moulin de Baud"]
+    assert await found("moulin") == ["Moulin à eau", "Moulin de Baud"]
+    async with sessions.begin() as session:
+        await session.delete(await session.get(Project, project.id))
+    assert await found("moulin") == ["Moulin à eau"]
+    # SQLite gives the next project the deleted one's id: a stale index entry would show it.
+    await add_project(sessions, owner, title="Four à pain", commune="Rennes")
+    assert await found("baud") == []
+    assert await found("four") == ["Four à pain"]
+
+
+SEARCHED = [
+    ("Fest-noz de la Saint-Jean", "Danser jusqu'au bout de la nuit.", "Quimper"),
+    ("Crêpes et c'hoari", "Un c’hoari brezhoneg pour l'école Diwan.", "Lannion"),
+    ("Récolte d'algues", "2 000 kg d'algues séchées au soleil.", "Brest"),
+    ("Chapelle de Locronan", "Sauver les vitraux de la chapelle.", "Locronan"),
+    ("Festival des chapelles", "Une fête pour toutes et tous.", None),
+    ("L'île aux crêperies", "Des crêpes à 50% du prix, _vraiment_.", "Nantes"),
+    ("Kan ha diskan", "Chanteurs et sonneurs du pays.", "Vannes"),
+    ("École Diwan de Plouzévédé", "Une classe de plus en breton.", "Plouzévédé"),
+]
+
+
+async def test_full_text_index_finds_what_like_finds(sessions: Sessions) -> None:
+    owner = await add_user(sessions)
+    async with sessions() as session:
+        if session.get_bind().dialect.name != "sqlite":
+            pytest.skip("the FTS5 index is SQLite's; PostgreSQL searches with LIKE")
+    for title, summary, commune in SEARCHED:
+        await add_project(sessions, owner, title=title, summary=summary, commune=commune)
+
+    async def ids(conditions: list[ColumnElement[bool]]) -> set[int]:
+        async with sessions() as session:
+            return set(await session.scalars(select(Project.id).where(*conditions)))
+
+    queries = ["fest noz", "fest", "crepe", "crêpes", "c'hoari", "C’H", "ch", "hoari",
+               "l'école diwan", "d'algues", "2 000", "kemper", "saint-jean", "chapelle", "ile",
+               "50%", "_vraiment_", "naoned", "gwened", "kan ha diskan", "zz"]  # fmt: skip
+    matched = 0
+    for query in queries:
+        terms = search_terms(query)
+        like = await ids([Project.search_text.like(f"% {term}%") for term in terms])
+        assert await ids([Project.id.in_(matching_ids(terms))]) == like, query
+        matched += bool(like)
+    assert matched >= len(queries) - 3  # most queries find something: the check means something

@@ -6,12 +6,15 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, inspect
 
-from bot.db import create_engine, downgrade_schema, upgrade_schema
+from bot.db import create_engine, create_session_factory, downgrade_schema, upgrade_schema
 from bot.models import Base
+from bot.repositories.sqlite_extras import not_search_index
 
 
 def _differences(connection: Connection) -> list[object]:
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    # As bot/migrations/env.py does: SQLite's FTS5 tables are not in the models.
+    opts = {"compare_type": True, "include_name": not_search_index}
+    context = MigrationContext.configure(connection, opts=opts)
     return list(compare_metadata(context, Base.metadata))
 
 
@@ -46,5 +49,24 @@ async def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path: object) -> 
             assert (await connection.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
             assert (await connection.execute(text("PRAGMA busy_timeout"))).scalar() == 5000
             assert (await connection.execute(text("PRAGMA foreign_keys"))).scalar() == 1
+            assert (await connection.execute(text("PRAGMA cache_size"))).scalar() == -32768
+    finally:
+        await engine.dispose()
+
+
+async def test_projects_written_before_the_search_index_are_found(database_url: str) -> None:
+    # 0007 adds SQLite's full-text index: it must index the projects already there.
+    from bot.services.catalogue import CatalogueService, ListView
+    from tests.factories import add_project, add_user
+
+    engine = create_engine(database_url)
+    try:
+        await upgrade_schema(engine, "24243f449e67")  # the revision before the index
+        sessions = create_session_factory(engine)
+        owner = await add_user(sessions)
+        await add_project(sessions, owner, title="Fest-noz de Kemper", commune="Quimper")
+        await upgrade_schema(engine)
+        page = await CatalogueService(sessions).search(owner.id, "fest noz", ListView())
+        assert [item.title for item in page.items] == ["Fest-noz de Kemper"]
     finally:
         await engine.dispose()
