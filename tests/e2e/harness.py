@@ -181,3 +181,16 @@ async def project_id(database_url: str, slug: str) -> int:
     found = await db_scalar(database_url, select(Project.id).where(Project.slug == slug))
     assert found is not None, slug
     return int(found)
+
+
+async def write_news(emulator: BotApiEmulator, owner: FakeUser, project: str, text: str) -> ApiCall:
+    """As an owner: /mes_projets → the project → "Publier" → `text`; returns the preview."""
+    board = await answer_to(emulator, owner, "/mes_projets")
+    board = await press_label(emulator, owner, board, project)
+    await press_label(emulator, owner, board, "Publier", method="sendMessage")
+    mark = emulator.mark()
+    await owner.send(text)
+    return await emulator.wait_for(
+        "sendMessage", lambda c: "Envoyer" in str(c.params.get("reply_markup")),
+        chat_id=owner.chat_id, since=mark, timeout=WAIT,
+    )  # fmt: skip

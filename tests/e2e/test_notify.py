@@ -20,6 +20,7 @@ from tests.e2e.harness import (
     press_label,
     project_id,
     text_of,
+    write_news,
 )
 from tests.fakes.bot_api import BotApiEmulator, FakeUser
 from tests.fakes.stripe_api import StripeStandIn
@@ -82,18 +83,7 @@ async def test_a_blocked_user_is_skipped_and_comes_back_after_start(
     await fan.block()
 
     async def post(text: str) -> None:
-        board = await answer_to(emulator, owner, "/mes_projets")
-        board = await press_label(emulator, owner, board, "Repair")
-        await press_label(emulator, owner, board, "Publier", method="sendMessage")
-        mark = emulator.mark()
-        await owner.send(text)
-        preview = await emulator.wait_for(
-            "sendMessage",
-            lambda c: "Envoyer" in str(c.params.get("reply_markup")),
-            chat_id=711,
-            since=mark,
-            timeout=WAIT,
-        )
+        preview = await write_news(emulator, owner, "Repair", text)
         await press_label(emulator, owner, preview, "Envoyer", method="editMessageText")
 
     mark = emulator.mark()
@@ -129,18 +119,7 @@ async def test_429_and_a_crash_mid_delivery_lose_and_duplicate_nothing(
     )
     for fan in fans[:3]:  # Telegram slows the sender down: three 429s during the delivery
         emulator.fail_next("sendMessage", error_code=429, retry_after=1, chat_id=fan.id)
-    board = await answer_to(emulator, owner, "/mes_projets")
-    board = await press_label(emulator, owner, board, "Repair")
-    await press_label(emulator, owner, board, "Publier", method="sendMessage")
-    mark = emulator.mark()
-    await owner.send("Nouvelle pour tout le monde")
-    preview = await emulator.wait_for(
-        "sendMessage",
-        lambda c: "Envoyer" in str(c.params.get("reply_markup")),
-        chat_id=721,
-        since=mark,
-        timeout=WAIT,
-    )
+    preview = await write_news(emulator, owner, "Repair", "Nouvelle pour tout le monde")
     await press_label(emulator, owner, preview, "Envoyer", method="editMessageText")
 
     def delivered() -> list[int]:
