@@ -122,7 +122,12 @@ class OutboxSender:
     ) -> None:
         while not queue.empty():
             row = queue.get_nowait()
-            await self._deliver(row, recipients.get(row.user_id))
+            try:
+                await self._deliver(row, recipients.get(row.user_id))
+            except Exception:  # one row must not orphan the batch's other workers
+                # Left leased, the row is claimed again when its lease lapses: at worst one
+                # more message in flight, within the documented bound.
+                log.exception("outbox row %s could not be handled", row.id)
 
     async def _deliver(self, row: OutboxMessage, user: User | None) -> None:
         if user is None or user.blocked:

@@ -104,3 +104,18 @@ async def test_a_lapsed_lease_is_delivered_by_the_next_pass(
         assert len(claimed) == 1
     assert await sender.deliver_due() == 1
     assert (await statuses(sessions))[user.id] is OutboxStatus.SENT
+
+
+async def test_one_failing_row_does_not_stop_the_others(
+    sessions: Sessions, emulator: BotApiEmulator, sender: OutboxSender
+) -> None:
+    users = [await add_user(sessions) for _ in range(3)]
+    for user in users:
+        emulator.user(user.id, user.first_name)
+    # A bug met while handling one row (here a TypeError while writing its text).
+    odd = row(users[0].id, Kind.PLEDGE_THANKS, "odd", None, title="Bagad", amount_cents=None)
+    await queue(sessions, odd, thanks(users[1].id), thanks(users[2].id))
+    assert await sender.deliver_due() == 3
+    for user in users[1:]:
+        assert len(emulator.calls("sendMessage", chat_id=user.id)) == 1
+    assert (await statuses(sessions))[users[0].id] is OutboxStatus.PENDING  # retried later
