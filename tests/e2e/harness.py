@@ -194,3 +194,14 @@ async def write_news(emulator: BotApiEmulator, owner: FakeUser, project: str, te
         "sendMessage", lambda c: "Envoyer" in str(c.params.get("reply_markup")),
         chat_id=owner.chat_id, since=mark, timeout=WAIT,
     )  # fmt: skip
+
+
+async def follow_through_link(
+    emulator: BotApiEmulator, user: FakeUser, project: int, sharer: int | None = None
+) -> None:
+    """Set the user's language, open the project's share link, press "⭐ Suivre"."""
+    await answer_to(emulator, user, "/langue")
+    await answer_to_press(emulator, user, f"lang:{user.user['language_code']}")
+    card = await answer_to(emulator, user, f"/start p{project}" + (f"-{sharer}" if sharer else ""))
+    data = next(value for label, value in buttons(card).items() if "⭐" in label)
+    await answer_to_press(emulator, user, data, method="answerCallbackQuery")

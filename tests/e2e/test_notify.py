@@ -13,27 +13,19 @@ from tests.e2e.harness import (
     WAIT,
     KengoProcess,
     answer_to,
-    answer_to_press,
     buttons,
     db_execute,
     db_scalar,
+    follow_through_link,
     press_label,
     project_id,
     text_of,
     write_news,
 )
-from tests.fakes.bot_api import BotApiEmulator, FakeUser
+from tests.fakes.bot_api import BotApiEmulator
 from tests.fakes.stripe_api import StripeStandIn
 
 pytestmark = pytest.mark.e2e
-
-
-async def follow(emulator: BotApiEmulator, user: FakeUser, project: int) -> None:
-    await answer_to(emulator, user, "/langue")
-    await answer_to_press(emulator, user, f"lang:{user.user['language_code']}")
-    card = await answer_to(emulator, user, f"/start p{project}")
-    data = next(value for label, value in buttons(card).items() if "⭐" in label)
-    await answer_to_press(emulator, user, data, method="answerCallbackQuery")
 
 
 async def test_last_48_hours_reminder_goes_only_to_followers_who_have_not_pledged(
@@ -46,7 +38,7 @@ async def test_last_48_hours_reminder_goes_only_to_followers_who_have_not_pledge
         emulator.user(702, "Nolwenn", language_code="br"),
     )
     for user in (waiting, backing):
-        await follow(emulator, user, pressoir)
+        await follow_through_link(emulator, user, pressoir)
     card = await answer_to(emulator, backing, f"/start p{pressoir}")
     options = await press_label(emulator, backing, card, "Skoazellañ", method="sendMessage")
     amounts = await press_label(emulator, backing, options, "Donezon dieub")
@@ -79,7 +71,7 @@ async def test_a_blocked_user_is_skipped_and_comes_back_after_start(
     owner, fan = emulator.user(711, "Katell"), emulator.user(712, "Loïc")
     await answer_to(emulator, owner, "/aide")
     await db_execute(database_url, update(Project).where(Project.id == repair).values(owner_id=711))
-    await follow(emulator, fan, repair)
+    await follow_through_link(emulator, fan, repair)
     await fan.block()
 
     async def post(text: str) -> None:

@@ -10,9 +10,9 @@ from tests.e2e.harness import (
     WAIT,
     KengoProcess,
     answer_to,
-    answer_to_press,
     buttons,
     db_execute,
+    follow_through_link,
     press_label,
     project_id,
     text_of,
@@ -32,13 +32,7 @@ async def test_owner_sees_figures_and_news_reaches_each_follower_once_in_their_l
     await answer_to(emulator, owner, "/aide")
     await db_execute(database_url, update(Project).where(Project.id == repair).values(owner_id=601))
     for fan in fans:
-        await answer_to(emulator, fan, "/langue")
-        await answer_to_press(emulator, fan, f"lang:{fan.user['language_code']}")
-        await answer_to(emulator, fan, f"/start p{repair}-601")  # through Katell's share link
-        card = await emulator.wait_for("sendMessage", lambda c: "Repair" in text_of(c),
-                                       chat_id=fan.id, timeout=WAIT)  # fmt: skip
-        follow = next(data for label, data in buttons(card).items() if "⭐" in label)
-        await answer_to_press(emulator, fan, follow, method="answerCallbackQuery")
+        await follow_through_link(emulator, fan, repair, sharer=601)  # Katell's share link
 
     mine = await answer_to(emulator, owner, "/mes_projets")
     assert "📂 <b>Mes projets</b>" in text_of(mine)
