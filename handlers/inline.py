@@ -17,7 +17,7 @@ from bot.i18n import Translator
 from bot.services.catalogue import ProjectSummary
 from bot.text import escape_html
 from bot.views import labels
-from bot.views.progress import progress_bar, time_left
+from bot.views.progress import progress_bar, raised_of_goal, time_left
 
 # Results depend on the user's language: Telegram must not serve them to others from its cache.
 CACHE_SECONDS = 60
@@ -44,9 +44,7 @@ def compact_card(t: Translator, project: ProjectSummary) -> str:
     lines = [f"<b>{escape_html(project.title)}</b>", f"📍 {escape_html(place)}"]
     lines.append(progress_bar(t, project.raised_cents, project.goal_cents))
     lines.append(
-        t.gettext("<b>{raised}</b> collectés sur {goal}").format(
-            raised=t.money(project.raised_cents), goal=t.money(project.goal_cents)
-        )
+        raised_of_goal(t, project.raised_cents, project.goal_cents)
         + f" · ⏳ {time_left(t, project.ends_at)}"
     )
     return "\n".join(lines)

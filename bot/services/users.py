@@ -43,6 +43,10 @@ class Preferences:
     reminders_muted: bool
 
 
+def _preferences(user: User) -> Preferences:
+    return Preferences(user.locale, user.notifications_muted, user.reminders_muted)
+
+
 def _profile(user: User, *, is_new: bool = False) -> Profile:
     return Profile(
         user.id, user.first_name, user.locale, user.locale_chosen, is_new, user.input_mode
@@ -96,7 +100,7 @@ class UserService:
             user = await UserRepository(session).get(user_id)
             if user is None:
                 raise LookupError(user_id)
-            return Preferences(user.locale, user.notifications_muted, user.reminders_muted)
+            return _preferences(user)
 
     async def toggle_notifications(self, user_id: int) -> Preferences:
         """Mute or unmute project news, milestones and reminders (not one's own payments)."""
@@ -112,7 +116,7 @@ class UserService:
             if user is None:
                 raise LookupError(user_id)
             setattr(user, flag, not getattr(user, flag))
-            return Preferences(user.locale, user.notifications_muted, user.reminders_muted)
+            return _preferences(user)
 
     async def set_input_mode(self, user_id: int, mode: str | None) -> None:
         """What the user's next free text means (None: nothing in particular)."""

@@ -13,7 +13,7 @@ from bot.models import FundingModel, ProjectStatus
 from bot.services.catalogue import ListView, ProjectCard, TierView
 from bot.text import escape_html
 from bot.views import labels
-from bot.views.progress import contributors, progress_bar, time_left
+from bot.views.progress import contributors, progress_bar, raised_of_goal, time_left
 
 TEXT_LIMIT = 4096  # Telegram's limit for a message text
 CAPTION_LIMIT = 1024  # and for a photo caption
@@ -52,11 +52,7 @@ def _head(t: Translator, card: ProjectCard) -> list[str]:
     lines.append(" · ".join(tag for tag in tags if tag))
     lines += ["", escape_html(card.summary_text), ""]
     lines.append(progress_bar(t, project.raised_cents, project.goal_cents))
-    lines.append(
-        t.gettext("<b>{raised}</b> collectés sur {goal}").format(
-            raised=t.money(project.raised_cents), goal=t.money(project.goal_cents)
-        )
-    )
+    lines.append(raised_of_goal(t, project.raised_cents, project.goal_cents))
     people = f"👥 {contributors(t, project.contributors_count)}"
     if project.status is ProjectStatus.LIVE:
         lines.append(f"{people} · ⏳ {time_left(t, project.ends_at)}")
@@ -65,7 +61,7 @@ def _head(t: Translator, card: ProjectCard) -> list[str]:
         lines += [people, _outcome(t, project.status)]
     if card.tiers:
         lines += ["", t.gettext("🎁 <b>Contreparties</b>")]
-        lines += [_tier(t, tier) for tier in card.tiers]
+        lines += [tier_line(t, tier) for tier in card.tiers]
     return lines
 
 
@@ -89,7 +85,8 @@ def _outcome(t: Translator, status: ProjectStatus) -> str:
     return t.gettext("Ce projet n'est pas encore en campagne.")
 
 
-def _tier(t: Translator, tier: TierView) -> str:
+def tier_line(t: Translator, tier: TierView) -> str:
+    """A reward: title, minimum amount, and units left or "épuisé"."""
     line = t.gettext("• <b>{title}</b> — dès {amount}").format(
         title=escape_html(tier.title), amount=t.money(tier.min_amount_cents)
     )

@@ -12,7 +12,7 @@ from bot.services.catalogue import ProjectSummary
 from bot.services.owner import Dashboard
 from bot.text import escape_html
 from bot.views.catalogue import item_lines
-from bot.views.progress import contributors, progress_bar, time_left
+from bot.views.progress import contributors, progress_bar, raised_of_goal, time_left
 
 STATUS_NAMES = {
     ProjectStatus.DRAFT: N_("brouillon"),
@@ -58,9 +58,7 @@ def dashboard_text(t: Translator, board: Dashboard) -> str:
     lines = [
         f"📂 <b>{escape_html(project.title)}</b> — <i>{status}</i>",
         progress_bar(t, project.raised_cents, project.goal_cents),
-        t.gettext("<b>{raised}</b> collectés sur {goal}").format(
-            raised=t.money(project.raised_cents), goal=t.money(project.goal_cents)
-        ),
+        raised_of_goal(t, project.raised_cents, project.goal_cents),
         f"👥 {contributors(t, project.contributors_count)} · ⭐ "
         + t.ngettext("{count} abonné", "{count} abonnés", board.followers).format(
             count=t.number(board.followers)

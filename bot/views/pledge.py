@@ -11,6 +11,7 @@ from bot.models import FundingModel, PledgeStatus
 from bot.services.catalogue import TierView
 from bot.services.pledges import PledgeLine, PledgeOptions
 from bot.text import escape_html
+from bot.views.card import tier_line
 
 GIFT_PRESETS_CENTS = (500, 1000, 2000, 5000)
 EXTRA_PRESETS_CENTS = (0, 500, 1000, 2000)
@@ -45,13 +46,7 @@ def options_text(t: Translator, options: PledgeOptions) -> str:
 
 
 def _tier_line(t: Translator, tier: TierView) -> str:
-    line = t.gettext("• <b>{title}</b> — dès {amount}").format(
-        title=escape_html(tier.title), amount=t.money(tier.min_amount_cents)
-    )
-    if tier.remaining is not None:
-        line += " · " + t.ngettext("{count} restant", "{count} restants", tier.remaining).format(
-            count=t.number(tier.remaining)
-        )
+    line = tier_line(t, tier)
     if tier.estimated_delivery:
         line += " · " + t.gettext("livraison prévue : {date}").format(
             date=t.month(tier.estimated_delivery)

@@ -43,3 +43,10 @@ def time_left(t: Translator, ends_at: datetime | None, now: datetime | None = No
     return t.ngettext("{count} jour restant", "{count} jours restants", days).format(
         count=t.number(days)
     )
+
+
+def raised_of_goal(t: Translator, raised_cents: int, goal_cents: int) -> str:
+    """e.g. "<b>1 234 €</b> collectés sur 5 000 €"."""
+    return t.gettext("<b>{raised}</b> collectés sur {goal}").format(
+        raised=t.money(raised_cents), goal=t.money(goal_cents)
+    )
