@@ -25,12 +25,14 @@ from bot.payments import StripeGateway
 from bot.services.campaigns import CampaignService
 from bot.services.catalogue import CatalogueService
 from bot.services.follows import FollowService
+from bot.services.moderation import ModerationService
 from bot.services.news import NewsService
 from bot.services.owner import OwnerService
 from bot.services.payment_events import PaymentEventService
 from bot.services.pledges import PledgeService
 from bot.services.projects import ProjectService
 from bot.services.sharing import SharingService
+from bot.services.submissions import SubmissionService
 from bot.services.users import Profile, UserService, Visitor
 from bot.updates import KengoBot, PerUserUpdateProcessor
 
@@ -49,6 +51,8 @@ class Services:
     campaigns: CampaignService
     news: NewsService
     owner: OwnerService
+    submissions: SubmissionService
+    moderation: ModerationService
 
     @classmethod
     def create(
@@ -73,6 +77,8 @@ class Services:
             campaigns=CampaignService(sessions, gateway),
             news=NewsService(sessions),
             owner=OwnerService(sessions),
+            submissions=SubmissionService(sessions, settings.pledge_max_eur * 100),
+            moderation=ModerationService(sessions),
         )
 
 

@@ -17,6 +17,8 @@ not parse is treated as a stale or forged button, never trusted.
 | `uf:<id>`                   | unfollow from the list of followed projects        |
 | `st:<setting>`              | settings: language, notifications, reminders        |
 | `ow:<action>:<id>`          | owner: project figures, write / send / drop a news  |
+| `sb:<step>:<id>:<value>`    | submission wizard: a step's button, edit, save, send |
+| `md:<action>:<id>`          | moderation: view, approve, ask for changes, refuse  |
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ class Namespace(enum.StrEnum):
     UNFOLLOW = "uf"
     SETTING = "st"
     OWNER = "ow"
+    SUBMIT = "sb"
+    MODERATE = "md"
 
 
 class MenuItem(enum.StrEnum):
@@ -322,6 +326,49 @@ def parse_owner(data: str | None) -> tuple[OwnerAction, int] | None:
     if not parts[1].isdigit() or len(parts[1]) > 12:
         return None
     return OwnerAction(parts[0]), int(parts[1])
+
+
+class WizardAction(enum.StrEnum):
+    """Buttons of the wizard that are not answers to a step (those carry the step's name)."""
+
+    NEW = "new"  # start a new draft
+    OPEN = "open"  # <id>: continue a draft
+    EDIT = "edit"  # <id>, <step>: from the preview, change one answer
+    SAVE = "save"  # <id>: keep the draft for later
+    SEND = "send"  # <id>: submit to the moderators
+
+
+def wizard(action: str, project_id: int = 0, value: str = "-") -> str:
+    """`action`: a `WizardAction`, or the step whose button this is (its value is the answer)."""
+    return build(Namespace.SUBMIT, action, str(project_id), value)
+
+
+def parse_wizard(data: str | None) -> tuple[str, int, str] | None:
+    """(action or step, project id, value); the service checks the step and the value."""
+    parts = _parts(data, Namespace.SUBMIT, 3)
+    if not parts or not parts[1].isdigit() or len(parts[1]) > 12:
+        return None
+    return parts[0], int(parts[1]), parts[2]
+
+
+class ModerationAction(enum.StrEnum):
+    VIEW = "v"
+    APPROVE = "a"
+    CHANGES = "c"
+    REFUSE = "r"
+
+
+def moderation(action: ModerationAction, project_id: int) -> str:
+    return build(Namespace.MODERATE, action.value, str(project_id))
+
+
+def parse_moderation(data: str | None) -> tuple[ModerationAction, int] | None:
+    parts = _parts(data, Namespace.MODERATE, 2)
+    if not parts or parts[0] not in ModerationAction.__members__.values():
+        return None
+    if not parts[1].isdigit() or len(parts[1]) > 12:
+        return None
+    return ModerationAction(parts[0]), int(parts[1])
 
 
 def pattern(namespace: Namespace) -> str:

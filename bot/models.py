@@ -228,6 +228,8 @@ class Project(Timestamped, Base):
     reminded_at: Mapped[datetime | None]
     # Where the owner stopped in the submission wizard; None outside the wizard.
     wizard_step: Mapped[str | None] = mapped_column(String(32))
+    # The reward being written in the wizard, field by field, until it is complete.
+    wizard_tier: Mapped[dict[str, Any] | None]
     submitted_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
 

@@ -20,6 +20,7 @@ class Kind(enum.StrEnum):
     REFUNDED = "refunded"
     REMINDER = "reminder"
     NEWS = "news"
+    MODERATION = "moderation"  # to an owner: their project approved, to change, or refused
 
 
 # What "mute notifications" silences: news about projects one follows. Messages about one's own

@@ -23,13 +23,14 @@ from handlers import (
     follow,
     inline,
     membership,
+    moderate,
     owner,
     pledge,
     project,
     settings,
     start,
+    submit,
     typed,
-    upcoming,
 )
 
 
@@ -45,7 +46,8 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CommandHandler("mes_projets", owner.my_projects, filters=private),
         CommandHandler("projets", browse.catalogue_command, filters=private),
         CommandHandler("mes_soutiens", pledge.my_pledges, filters=private),
-        CommandHandler(list(upcoming.COMMAND_FEATURES), upcoming.upcoming_command, filters=private),
+        CommandHandler("proposer", submit.propose, filters=private),
+        CommandHandler("moderation", moderate.moderation_command),
         CommandHandler("annuler", typed.cancel_command, filters=private),
         CallbackQueryHandler(start.menu_button, pattern=pattern(Namespace.MENU)),
         CallbackQueryHandler(settings.language_button, pattern=pattern(Namespace.LANGUAGE)),
@@ -59,13 +61,15 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CallbackQueryHandler(follow.unfollow_button, pattern=pattern(Namespace.UNFOLLOW)),
         CallbackQueryHandler(settings.setting_button, pattern=pattern(Namespace.SETTING)),
         CallbackQueryHandler(owner.owner_button, pattern=pattern(Namespace.OWNER)),
+        CallbackQueryHandler(submit.wizard_button, pattern=pattern(Namespace.SUBMIT)),
+        CallbackQueryHandler(moderate.moderation_button, pattern=pattern(Namespace.MODERATE)),
         InlineQueryHandler(inline.inline_query),
         ChatMemberHandler(membership.private_membership_changed, ChatMemberHandler.MY_CHAT_MEMBER),
         # Last: whatever nothing above claimed.
         CallbackQueryHandler(fallback.unknown_button),
         MessageHandler(private & filters.TEXT & ~filters.COMMAND, typed.free_text),
         MessageHandler(private & filters.PHOTO, typed.photo),
-        MessageHandler(private & ~filters.StatusUpdate.ALL, fallback.unknown_message),
+        MessageHandler(private & ~filters.StatusUpdate.ALL, typed.other),
     ]
     metrics = application.bot_data[RUNTIME_KEY].metrics
     for handler in handlers:

@@ -15,7 +15,7 @@ from bot.i18n import Translator
 from bot.keyboards import language_choice, main_menu
 from bot.services.catalogue import ListView
 from bot.text import escape_html
-from handlers import browse, follow, pledge, project, settings, upcoming
+from handlers import browse, follow, pledge, project, settings, submit
 from handlers.common import answer_stale_button, reply, show
 
 # Telegram's rule for `t.me/<bot>?start=<payload>`: at most 64 characters of A-Za-z0-9_-.
@@ -142,4 +142,4 @@ async def menu_button(update: Update, context: KengoContext) -> None:
     elif item is MenuItem.FOLLOWS:
         await follow.followed(update, context)
     else:
-        await upcoming.announce(update, context, upcoming.MENU_FEATURES[item])
+        await submit.propose(update, context)

@@ -7,7 +7,9 @@ from telegram import Update
 from bot.app import KengoContext
 from bot.keyboards import main_menu
 from bot.services.catalogue import SEARCH_MODE
-from handlers import browse, fallback, owner, pledge
+from bot.services.submissions import WIZARD_MODE
+from bot.views.submission import paused_text
+from handlers import browse, fallback, moderate, owner, pledge, submit
 from handlers.common import reply
 
 
@@ -18,6 +20,10 @@ async def free_text(update: Update, context: KengoContext) -> None:
     mode = profile.input_mode or ""
     if message is None or not message.text:
         await fallback.unknown_message(update, context)
+    elif mode.startswith(f"{WIZARD_MODE}:"):
+        await submit.typed(update, context, mode)
+    elif mode.startswith(f"{moderate.REASON_MODE}:"):
+        await moderate.typed_reason(update, context, mode, message.text)
     elif mode.startswith(f"{owner.NEWS_MODE}:"):
         await owner.typed_news(update, context, mode)
     elif mode.startswith(f"{pledge.AMOUNT_MODE}:"):
@@ -29,20 +35,34 @@ async def free_text(update: Update, context: KengoContext) -> None:
 
 
 async def photo(update: Update, context: KengoContext) -> None:
-    """A photo: the picture of a news post being written, otherwise a pointer to the help."""
+    """A photo: the picture of a draft or of a news post, otherwise a pointer to the help."""
     mode = (await context.profile(update)).input_mode or ""
-    if mode.startswith(f"{owner.NEWS_MODE}:"):
+    if mode.startswith(f"{WIZARD_MODE}:"):
+        await submit.typed(update, context, mode)
+    elif mode.startswith(f"{owner.NEWS_MODE}:"):
         await owner.typed_news(update, context, mode)
     else:
         await fallback.unknown_message(update, context)
 
 
+async def other(update: Update, context: KengoContext) -> None:
+    """Anything else (a file, a sticker…): the wizard says what it expects, others get help."""
+    mode = (await context.profile(update)).input_mode or ""
+    if mode.startswith(f"{WIZARD_MODE}:"):
+        await submit.unexpected(update, context, mode)
+    else:
+        await fallback.unknown_message(update, context)
+
+
 async def cancel_command(update: Update, context: KengoContext) -> None:
-    """/annuler: stop what the user was typing for (an amount, a news post, a search)."""
+    """/annuler: stop what the user was typing for (an answer, an amount, a news post…)."""
     t = await context.translator(update)
     profile = await context.profile(update)
     if profile.input_mode is None:
         await reply(update, t.gettext("Il n'y a rien à annuler pour le moment."), main_menu(t))
         return
     await context.services.users.set_input_mode(profile.id, None)
+    if profile.input_mode.startswith(f"{WIZARD_MODE}:"):
+        await reply(update, paused_text(t), main_menu(t))
+        return
     await reply(update, t.gettext("C'est annulé. Que souhaitez-vous faire ?"), main_menu(t))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -140,7 +141,7 @@ class CatalogueService:
             project = await projects.with_tiers(project_id)
             if project is None or not _visible(project, viewer_id):
                 return None
-            return _card(
+            return card_of(
                 project,
                 following=await projects.is_followed(project_id, viewer_id),
                 news_count=await projects.count_news(project_id),
@@ -218,7 +219,7 @@ def summary_of(project: Project) -> ProjectSummary:
     )
 
 
-def _card(project: Project, *, following: bool, news_count: int) -> ProjectCard:
+def card_of(project: Project, *, following: bool = False, news_count: int = 0) -> ProjectCard:
     tiers = [tier_view(tier) for tier in project.reward_tiers]
     return ProjectCard(
         summary=summary_of(project),
@@ -230,3 +231,11 @@ def _card(project: Project, *, following: bool, news_count: int) -> ProjectCard:
         following=following,
         news_count=news_count,
     )
+
+
+def launch_preview(project: Project) -> ProjectCard:
+    """The card of a project not yet live, as it will look on the day it goes live."""
+    card = card_of(project)
+    days = timedelta(days=project.duration_days or 30)
+    live = dataclasses.replace(card.summary, status=ProjectStatus.LIVE, ends_at=utcnow() + days)
+    return dataclasses.replace(card, summary=live)

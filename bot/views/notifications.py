@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
+from bot.callbacks import WizardAction
 from bot.deeplinks import project_payload, share_url, start_url
 from bot.i18n import Translator
+from bot.models import Decision
 from bot.notifications import Kind
 from bot.services.news import Delivery
 from bot.text import escape_html
@@ -23,6 +26,8 @@ def render(
     title = escape_html(str(payload.get("title", "")))
     if Kind(kind) is Kind.PLEDGE_THANKS:
         return _thanks(t, title, payload, recipient)
+    if Kind(kind) is Kind.MODERATION:
+        return _moderation(t, title, payload, recipient)
     text = _RENDERERS[Kind(kind)](t, title, payload)
     if recipient.project_id is None:
         return text, None
@@ -59,6 +64,43 @@ def _thanks(
         t.gettext("📤 Partager dans Telegram"), url=share_url(link, invitation)
     )
     return text, InlineKeyboardMarkup([[share], [_see_project(t, project_id)]])
+
+
+def _moderation(
+    t: Translator, title: str, payload: dict[str, Any], recipient: Recipient
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The moderators' answer to an owner: live (with their share link), to change, or refused."""
+    project_id = recipient.project_id or 0
+    reason = escape_html(str(payload.get("reason") or ""))
+    if payload["decision"] == Decision.APPROVE:
+        link = start_url(recipient.bot_username, project_payload(project_id, recipient.user_id))
+        ends_at = datetime.fromisoformat(payload["ends_at"])
+        text = t.gettext(
+            "🎉 <b>« {title} » est en ligne !</b> L'équipe de Kengo a validé votre projet : la "
+            "campagne court jusqu'au {date}.\n\nPartagez-le avec votre lien, qui compte les "
+            "visites et les soutiens qu'il apporte :\n{link}"
+        ).format(title=title, date=t.date(ends_at), link=link)
+        invitation = t.gettext("Soutenez « {title} » sur Kengo !").format(title=payload["title"])
+        share = InlineKeyboardButton(
+            t.gettext("📤 Partager dans Telegram"), url=share_url(link, invitation)
+        )
+        return text, InlineKeyboardMarkup([[share], [_see_project(t, project_id)]])
+    if payload["decision"] == Decision.REQUEST_CHANGES:
+        text = t.gettext(
+            "✏️ L'équipe de Kengo demande des modifications sur « {title} » :\n\n{reason}\n\n"
+            "Votre brouillon est rouvert : corrigez-le depuis l'aperçu, puis soumettez-le à "
+            "nouveau."
+        ).format(title=title, reason=reason)
+        resume = InlineKeyboardButton(
+            t.gettext("✏️ Reprendre mon projet"),
+            callback_data=callbacks.wizard(WizardAction.OPEN, project_id),
+        )
+        return text, InlineKeyboardMarkup([[resume]])
+    text = t.gettext(
+        "L'équipe de Kengo n'a pas retenu « {title} ». Sa raison :\n\n{reason}\n\nLe projet "
+        "reste visible de vous seul, dans /mes_projets."
+    ).format(title=title, reason=reason)
+    return text, None
 
 
 def _owner_pledge(t: Translator, title: str, payload: dict[str, Any]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
-from bot.callbacks import OwnerAction
+from bot.callbacks import OwnerAction, WizardAction
 from bot.i18n import N_, Translator
 from bot.models import ProjectStatus
 from bot.services.catalogue import ProjectSummary
@@ -94,6 +94,10 @@ def dashboard_keyboard(t: Translator, board: Dashboard) -> InlineKeyboardMarkup:
         rows.append(
             [_button(t.gettext("📰 Publier une actualité"), OwnerAction.WRITE_NEWS, project.id)]
         )
+    if project.status in (ProjectStatus.DRAFT, ProjectStatus.CHANGES_REQUESTED):
+        resume = callbacks.wizard(WizardAction.OPEN, project.id)
+        label = t.gettext("✏️ Reprendre ce projet")
+        rows.append([InlineKeyboardButton(label, callback_data=resume)])
     card = InlineKeyboardButton(
         t.gettext("🔎 Voir la fiche"), callback_data=callbacks.project(project.id, None)
     )

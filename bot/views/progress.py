@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import math
+from datetime import datetime, timedelta
 
 from bot.i18n import Translator
 from bot.models import utcnow
@@ -37,9 +38,10 @@ def time_left(t: Translator, ends_at: datetime | None, now: datetime | None = No
     remaining = ends_at - (now or utcnow())
     if remaining.total_seconds() <= 0:
         return t.gettext("Campagne terminée")
-    days = remaining.days
-    if days == 0:
+    if remaining < timedelta(days=1):
         return t.gettext("Dernières heures !")
+    # To the nearest day: a 45-day campaign shows "45 jours restants" as it goes live, not 44.
+    days = math.floor(remaining / timedelta(days=1) + 0.5)
     return t.ngettext("{count} jour restant", "{count} jours restants", days).format(
         count=t.number(days)
     )

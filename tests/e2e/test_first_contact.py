@@ -92,7 +92,7 @@ async def test_command_menus_are_published_in_french_and_breton(
     assert "moderation" not in {c["command"] for c in default}
 
 
-async def test_help_upcoming_features_and_cancel_answer_in_the_users_language(
+async def test_help_commands_and_cancel_answer_in_the_users_language(
     running: KengoProcess, emulator: BotApiEmulator
 ) -> None:
     erwan = emulator.user(104, "Erwan", language_code="br")
@@ -102,13 +102,14 @@ async def test_help_upcoming_features_and_cancel_answer_in_the_users_language(
         ("/projets", "<b>🔎 Raktresoù o tastum arc'hant</b>"),
         ("/mes_soutiens", "N'hoc'h eus skoazellet raktres ebet c'hoazh"),
         ("/suivis", "Ne heuliit raktres ebet evit ar mare"),
-        ("/proposer", "<b>Kinnig ur raktres</b> : a-benn nebeut e vo er bot"),
         ("/annuler", "Nullet eo"),  # it stops the search /projets started
+        ("/proposer", "<b>Kinnig ur raktres</b>"),
+        ("/annuler", "Lakaet eo ho prouilhed a-gostez"),  # the draft waits for /proposer
         ("/moderation", "evit ar skipailh a wir ar raktresoù hepken"),
     ]:
         assert expected in text_of(await answer_to(emulator, erwan, command)), command
-    edited = await answer_to_press(emulator, erwan, "menu:propose")
-    assert "Kinnig ur raktres" in text_of(edited)
+    offer = await answer_to_press(emulator, erwan, "menu:propose")
+    assert "paouezet er bazenn 1/13" in text_of(offer)
 
 
 async def test_moderators_get_their_command_and_the_queue_answer(
@@ -124,7 +125,8 @@ async def test_moderators_get_their_command_and_the_queue_answer(
         timeout=WAIT,
     )
     assert "moderation" in {c["command"] for c in scoped.params["commands"]}
-    assert "La modération" in text_of(await answer_to(emulator, moderator, "/moderation"))
+    queue = await answer_to(emulator, moderator, "/moderation")
+    assert "Aucun projet n'attend de décision" in text_of(queue)
 
 
 async def test_malformed_updates_and_forged_buttons_leave_the_bot_working(

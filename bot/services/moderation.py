@@ -1,0 +1,143 @@
+"""Moderation: the queue of submitted projects, and decisions taken once and recorded.
+
+A decision locks the project's row (`FOR UPDATE` on PostgreSQL; SQLite's `BEGIN IMMEDIATE`
+serialises writers), so when two moderators press at once the second one finds the project
+already decided. Every decision is a `moderation_decisions` row (who, when, what, why), and the
+owner's notification is queued in the same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import selectinload
+
+from bot.models import Decision, ModerationDecision, Project, ProjectStatus, User, utcnow
+from bot.notifications import Kind, row
+from bot.repositories.outbox import OutboxRepository
+from bot.services.catalogue import ProjectCard, launch_preview
+
+QUEUE_SHOWN = 20
+REASON_LIMITS = (5, 1000)
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A project as moderators review it."""
+
+    project_id: int
+    status: ProjectStatus
+    owner_name: str
+    owner_username: str | None
+    submitted_at: datetime | None
+    breton_connection: str
+    duration_days: int
+    card: ProjectCard
+
+
+@dataclass(frozen=True)
+class Verdict:
+    decided: bool  # False: the project was no longer waiting (another moderator was first)
+    decision: Decision | None  # what was decided, now or earlier
+    moderator_name: str | None
+    title: str
+    ends_at: datetime | None = None
+
+
+class UnknownProject(Exception):
+    pass
+
+
+class ModerationService:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def queue(self) -> tuple[list[Submission], int]:
+        """The oldest submissions first, and how many are waiting in all."""
+        waiting = Project.status == ProjectStatus.IN_REVIEW
+        async with self._sessions() as session:
+            total = await session.scalar(select(func.count()).where(waiting))
+            projects = await session.scalars(
+                select(Project).where(waiting).options(selectinload(Project.reward_tiers))
+                .order_by(Project.submitted_at, Project.id).limit(QUEUE_SHOWN)
+            )  # fmt: skip
+            return [await _submission(session, p) for p in projects.all()], int(total or 0)
+
+    async def submission(self, project_id: int) -> Submission | None:
+        async with self._sessions() as session:
+            project = await session.scalar(
+                select(Project).where(Project.id == project_id)
+                .options(selectinload(Project.reward_tiers))
+            )  # fmt: skip
+            return await _submission(session, project) if project else None
+
+    async def outcome(self, project_id: int) -> Verdict:
+        """What became of a project that no longer waits (or None as decision if it never did)."""
+        async with self._sessions() as session:
+            project = await session.get(Project, project_id)
+            if project is None:
+                raise UnknownProject
+            return await _earlier(session, project)
+
+    async def decide(
+        self, moderator_id: int, project_id: int, decision: Decision, reason: str | None = None
+    ) -> Verdict:
+        """Approve, ask for changes or refuse a submitted project, unless it was decided already."""
+        async with self._sessions.begin() as session:
+            project = await session.get(Project, project_id, with_for_update=True)
+            if project is None:
+                raise UnknownProject
+            if project.status is not ProjectStatus.IN_REVIEW:
+                return await _earlier(session, project)
+            now = utcnow()
+            if decision is Decision.APPROVE:
+                project.status, project.starts_at = ProjectStatus.LIVE, now
+                project.ends_at = now + timedelta(days=project.duration_days or 30)
+            elif decision is Decision.REQUEST_CHANGES:
+                project.status, project.wizard_step = ProjectStatus.CHANGES_REQUESTED, "preview"
+            else:
+                project.status = ProjectStatus.REJECTED
+            record = ModerationDecision(
+                project_id=project_id, moderator_id=moderator_id, decision=decision,
+                reason=reason, created_at=now,
+            )  # fmt: skip
+            session.add(record)
+            await session.flush()
+            await OutboxRepository(session).enqueue([row(
+                project.owner_id, Kind.MODERATION, f"moderation:{record.id}", project.id,
+                decision=decision.value, reason=reason or "", title=project.title,
+                ends_at=project.ends_at.isoformat() if project.ends_at else None,
+            )])  # fmt: skip
+            moderator = await session.get(User, moderator_id)
+            return Verdict(True, decision, moderator.first_name if moderator else None,
+                           project.title, project.ends_at)  # fmt: skip
+
+
+async def _earlier(session: AsyncSession, project: Project) -> Verdict:
+    """What happened to a project no longer waiting: its latest decision, if any."""
+    latest = await session.scalar(
+        select(ModerationDecision).where(ModerationDecision.project_id == project.id)
+        .order_by(ModerationDecision.id.desc()).limit(1)
+    )  # fmt: skip
+    if latest is None or project.status in (ProjectStatus.DRAFT, ProjectStatus.IN_REVIEW):
+        return Verdict(False, None, None, project.title)
+    moderator = await session.get(User, latest.moderator_id)
+    name = moderator.first_name if moderator else None
+    return Verdict(False, latest.decision, name, project.title, project.ends_at)
+
+
+async def _submission(session: AsyncSession, project: Project) -> Submission:
+    owner = await session.get(User, project.owner_id)
+    return Submission(
+        project_id=project.id,
+        status=project.status,
+        owner_name=owner.first_name if owner else "?",
+        owner_username=owner.username if owner else None,
+        submitted_at=project.submitted_at,
+        breton_connection=project.breton_connection,
+        duration_days=project.duration_days or 0,
+        card=launch_preview(project),
+    )

@@ -1,0 +1,113 @@
+"""The moderators' screens: a submission with its decision buttons, the queue, the outcome."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import callbacks
+from bot.callbacks import ModerationAction
+from bot.i18n import Translator
+from bot.models import Decision
+from bot.services.moderation import Submission, Verdict
+from bot.text import escape_html
+
+
+def submission_text(t: Translator, submission: Submission) -> str:
+    """The panel under a submitted card: who proposes it, for how long, and its Breton link."""
+    owner = escape_html(submission.owner_name)
+    if submission.owner_username:
+        owner += f" (@{escape_html(submission.owner_username)})"
+    lines = [
+        t.gettext("🆕 <b>Projet à examiner</b> : « {title} »").format(
+            title=escape_html(submission.card.summary.title)
+        ),
+        t.gettext("Proposé par {owner}").format(owner=owner),
+        t.ngettext(
+            "Campagne de {count} jour", "Campagne de {count} jours", submission.duration_days
+        ).format(count=t.number(submission.duration_days)),
+        "",
+        t.gettext("<b>Lien avec la Bretagne</b>"),
+        escape_html(submission.breton_connection),
+    ]
+    return "\n".join(lines)
+
+
+def decision_keyboard(t: Translator, project_id: int) -> InlineKeyboardMarkup:
+    def button(label: str, action: ModerationAction) -> InlineKeyboardButton:
+        return InlineKeyboardButton(label, callback_data=callbacks.moderation(action, project_id))
+
+    return InlineKeyboardMarkup([
+        [button(t.gettext("✅ Approuver"), ModerationAction.APPROVE)],
+        [button(t.gettext("✏️ Demander des modifications"), ModerationAction.CHANGES)],
+        [button(t.gettext("⛔ Refuser"), ModerationAction.REFUSE)],
+    ])  # fmt: skip
+
+
+def queue_text(t: Translator, submissions: list[Submission], total: int) -> str:
+    if not total:
+        return t.gettext("🗂 Aucun projet n'attend de décision pour le moment.")
+    lines = [
+        t.ngettext(
+            "🗂 <b>{count} projet attend une décision</b>",
+            "🗂 <b>{count} projets attendent une décision</b>",
+            total,
+        ).format(count=t.number(total))
+    ]
+    for number, submission in enumerate(submissions, start=1):
+        when = t.date(submission.submitted_at) if submission.submitted_at else ""
+        title = escape_html(submission.card.summary.title)
+        lines.append(f"{number}. {title} — {escape_html(submission.owner_name)} — {when}")
+    return "\n".join(lines)
+
+
+def queue_keyboard(submissions: list[Submission]) -> InlineKeyboardMarkup | None:
+    if not submissions:
+        return None
+    view = ModerationAction.VIEW
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(f"{n}. {s.card.summary.title[:40]}",
+                                  callback_data=callbacks.moderation(view, s.project_id))]
+            for n, s in enumerate(submissions, start=1)
+        ]
+    )  # fmt: skip
+
+
+def reason_prompt(t: Translator, decision: Decision, title: str) -> str:
+    if decision is Decision.REQUEST_CHANGES:
+        text = t.gettext(
+            "✏️ Quelles modifications demandez-vous pour « {title} » ? Écrivez-les : elles "
+            "seront transmises telles quelles au porteur du projet. /annuler pour renoncer."
+        )
+    else:
+        text = t.gettext(
+            "⛔ Pourquoi refusez-vous « {title} » ? Écrivez la raison : elle sera transmise "
+            "telle quelle au porteur du projet. /annuler pour renoncer."
+        )
+    return text.format(title=escape_html(title))
+
+
+def verdict_text(t: Translator, verdict: Verdict) -> str:
+    """What became of the project, for the moderator who pressed (and on the decided panel)."""
+    title, name = escape_html(verdict.title), escape_html(verdict.moderator_name or "?")
+    if verdict.decision is None:
+        return t.gettext("« {title} » n'attend pas de décision.").format(title=title)
+    if verdict.decision is Decision.APPROVE:
+        text = t.gettext("✅ « {title} » approuvé par {name} : en ligne jusqu'au {date}.").format(
+            title=title, name=name, date=t.date(verdict.ends_at) if verdict.ends_at else "?"
+        )
+    elif verdict.decision is Decision.REQUEST_CHANGES:
+        text = t.gettext("✏️ Modifications demandées par {name} pour « {title} ».").format(
+            title=title, name=name
+        )
+    else:
+        text = t.gettext("⛔ « {title} » refusé par {name}.").format(title=title, name=name)
+    if verdict.decided:
+        return text
+    return t.gettext("Déjà décidé : {decision}").format(decision=text)
+
+
+def reason_refused_text(t: Translator, low: int, high: int) -> str:
+    return t.gettext("Écrivez une raison de {low} à {high} caractères.").format(
+        low=t.number(low), high=t.number(high)
+    )

@@ -1,0 +1,179 @@
+"""Moderation: submissions reach the moderators, who approve, ask for changes or refuse.
+
+Only the ids of `MODERATOR_IDS` may decide, wherever they press (their private chat or the
+`MODERATION_CHAT_ID` group); anyone else's press is refused and logged. A reason is typed in
+the moderator's private chat (input mode `reason:<c|r>:<project id>`).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import CallbackQuery, Message, Update
+from telegram.error import Forbidden, TelegramError
+
+from bot import callbacks
+from bot.app import KengoContext
+from bot.callbacks import ModerationAction
+from bot.i18n import Translator
+from bot.models import Decision, ProjectStatus
+from bot.services.moderation import REASON_LIMITS, Submission, UnknownProject
+from bot.views.card import render_card
+from bot.views.moderation import (
+    decision_keyboard,
+    queue_keyboard,
+    queue_text,
+    reason_prompt,
+    reason_refused_text,
+    submission_text,
+    verdict_text,
+)
+from handlers.common import answer_stale_button, reply
+
+log = logging.getLogger(__name__)
+
+REASON_MODE = "reason"
+_REASONED = {ModerationAction.CHANGES: Decision.REQUEST_CHANGES,
+             ModerationAction.REFUSE: Decision.REJECT}  # fmt: skip
+_MODE_CODES = {Decision.REQUEST_CHANGES: "c", Decision.REJECT: "r"}
+
+
+def _reserved(t: Translator) -> str:
+    return t.gettext("Cette commande est réservée à l'équipe de modération.")
+
+
+async def moderation_command(update: Update, context: KengoContext) -> None:
+    """/moderation: the projects waiting for a decision, oldest first."""
+    t = await context.translator(update)
+    if not context.runtime.is_moderator((await context.profile(update)).id):
+        await reply(update, _reserved(t))
+        return
+    submissions, total = await context.services.moderation.queue()
+    await reply(update, queue_text(t, submissions, total), queue_keyboard(submissions))
+
+
+async def announce(context: KengoContext, project_id: int) -> None:
+    """Show a new submission to every moderator and to the moderation group."""
+    runtime = context.runtime
+    submission = await runtime.services.moderation.submission(project_id)
+    if submission is None:
+        return
+    chats = set(runtime.settings.moderator_ids)
+    if runtime.settings.moderation_chat_id is not None:
+        chats.add(runtime.settings.moderation_chat_id)
+    for chat_id in sorted(chats):
+        locale = await runtime.services.users.locale_of(chat_id)
+        try:
+            await _send_submission(
+                context, runtime.catalogs.translator(locale), chat_id, submission
+            )
+        except TelegramError as error:  # one unreachable moderator must not stop the others
+            log.warning("submission %s not shown in chat %s: %s", project_id, chat_id, error)
+
+
+async def _send_submission(
+    context: KengoContext, t: Translator, chat_id: int, submission: Submission
+) -> None:
+    """The card as contributors will see it, then the panel with the decision buttons."""
+    photo = submission.card.summary.photo_file_id
+    card = render_card(t, submission.card, as_caption=photo is not None)
+    if photo:
+        await context.bot.send_photo(chat_id, photo, caption=card.text)
+    else:
+        await context.bot.send_message(chat_id, card.text)
+    await context.bot.send_message(
+        chat_id,
+        submission_text(t, submission),
+        reply_markup=decision_keyboard(t, submission.project_id),
+    )
+
+
+async def moderation_button(update: Update, context: KengoContext) -> None:
+    """View, approve, or start asking for changes / refusing (the reason is typed next)."""
+    query = update.callback_query
+    t = await context.translator(update)
+    parsed = callbacks.parse_moderation(query.data if query else None)
+    if query is None or parsed is None:
+        await answer_stale_button(update, t)
+        return
+    action, project_id = parsed
+    moderator_id = query.from_user.id
+    if not context.runtime.is_moderator(moderator_id):
+        log.warning("moderation refused: user %s is not a moderator (%s)", moderator_id, query.data)
+        await query.answer(_reserved(t), show_alert=True)
+        return
+    moderation = context.services.moderation
+    submission = await moderation.submission(project_id)
+    if submission is None:
+        await answer_stale_button(update, t)
+        return
+    if action is ModerationAction.VIEW:
+        await query.answer()
+        chat_id = query.message.chat.id if query.message else moderator_id
+        await _send_submission(context, t, chat_id, submission)
+    elif action is ModerationAction.APPROVE:
+        verdict = await moderation.decide(moderator_id, project_id, Decision.APPROVE)
+        await query.answer(verdict_text(t, verdict), show_alert=not verdict.decided)
+        await _close_panel(query.message, verdict_text(t, verdict))
+    else:
+        await _ask_reason(query, context, t, _REASONED[action], submission)
+
+
+async def _ask_reason(
+    query: CallbackQuery, context: KengoContext, t: Translator, decision: Decision,
+    submission: Submission,
+) -> None:  # fmt: skip
+    moderator_id = query.from_user.id
+    if submission.status is not ProjectStatus.IN_REVIEW:
+        verdict = await context.services.moderation.outcome(submission.project_id)
+        await query.answer(verdict_text(t, verdict), show_alert=True)
+        return
+    mode = f"{REASON_MODE}:{_MODE_CODES[decision]}:{submission.project_id}"
+    try:
+        # Asked in the private chat, whether the button was pressed there or in the group.
+        await context.bot.send_message(
+            moderator_id, reason_prompt(t, decision, submission.card.summary.title)
+        )
+    except Forbidden:
+        await query.answer(
+            t.gettext("Écrivez-moi d'abord en privé (/start), puis appuyez à nouveau."),
+            show_alert=True,
+        )
+        return
+    await context.services.users.set_input_mode(moderator_id, mode)
+    await query.answer()
+
+
+async def typed_reason(update: Update, context: KengoContext, mode: str, text: str) -> None:
+    """The reason a moderator typed: the decision is taken now (unless someone was first)."""
+    t = await context.translator(update)
+    profile = await context.profile(update)
+    _, code, project = mode.split(":")
+    decision = next(d for d, c in _MODE_CODES.items() if c == code)
+    reason = text.strip()
+    low, high = REASON_LIMITS
+    if not context.runtime.is_moderator(profile.id):
+        await context.services.users.set_input_mode(profile.id, None)
+        await reply(update, _reserved(t))
+        return
+    if not low <= len(reason) <= high:
+        await reply(update, reason_refused_text(t, low, high))
+        return
+    await context.services.users.set_input_mode(profile.id, None)
+    try:
+        verdict = await context.services.moderation.decide(
+            profile.id, int(project), decision, reason
+        )
+    except UnknownProject:
+        await reply(update, t.gettext("Ce projet n'existe plus."))
+        return
+    await reply(update, verdict_text(t, verdict))
+
+
+async def _close_panel(message: object, text: str) -> None:
+    """Replace the decision buttons of the pressed panel with what was decided."""
+    if isinstance(message, Message) and message.text is not None:
+        try:
+            await message.edit_text(f"{message.text_html}\n\n{text}", reply_markup=None)
+        except TelegramError as error:
+            log.debug("moderation panel not edited: %s", error)
