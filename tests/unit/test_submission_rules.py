@@ -1,0 +1,107 @@
+"""The wizard's rules: what each step accepts, and where an answer leads."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.models import Departement
+from bot.submission import (
+    Position,
+    Problem,
+    Refusal,
+    Step,
+    check_text,
+    join_description,
+    number_of,
+    parse_commune,
+    parse_duration,
+    parse_goal,
+    parse_month,
+    parse_quantity,
+)
+
+
+@pytest.mark.parametrize(
+    "typed", ["1500", "1 500", "1500 €", "1.500", "1\u202f500\u00a0€", "1500,00"]
+)
+def test_goals_people_type_are_fifteen_hundred_euros(typed: str) -> None:
+    assert parse_goal(typed) == 150_000
+
+
+@pytest.mark.parametrize(
+    ("typed", "problem"),
+    [("beaucoup", Problem.NOT_AN_AMOUNT), ("99", Problem.GOAL_RANGE),
+     ("200 001", Problem.GOAL_RANGE), ("-500", Problem.NOT_AN_AMOUNT)],
+)  # fmt: skip
+def test_goals_outside_the_rules_are_explained(typed: str, problem: Problem) -> None:
+    with pytest.raises(Refusal) as refused:
+        parse_goal(typed)
+    assert refused.value.problem is problem
+
+
+def test_communes_are_named_officially_and_must_be_in_the_chosen_departement() -> None:
+    assert parse_commune("  kemper ", Departement.FINISTERE) == "Quimper"
+    assert parse_commune("naoned", None) == "Nantes"
+    assert parse_commune("plouguerneau", Departement.FINISTERE) == "Plouguerneau"
+    with pytest.raises(Refusal) as elsewhere:
+        parse_commune("Gwened", Departement.FINISTERE)
+    assert elsewhere.value.value("departement") is Departement.MORBIHAN
+    for nonsense in ["29200", "<b>", "x" * 81]:
+        with pytest.raises(Refusal):
+            parse_commune(nonsense, None)
+
+
+def test_texts_are_trimmed_and_measured_after_trimming() -> None:
+    assert check_text(Step.TITLE, "  Un   parquet\npour le cercle ") == "Un parquet pour le cercle"
+    with pytest.raises(Refusal) as short:
+        check_text(Step.TITLE, "   ab \n ")
+    assert (short.value.problem, short.value.value("count")) == (Problem.TOO_SHORT, 2)
+    with pytest.raises(Refusal):
+        check_text(Step.BRETON, "x" * 1001)
+
+
+def test_a_description_grows_by_parts_and_never_past_its_limit() -> None:
+    first = join_description("ancienne", "Première partie.", appending=False)
+    assert first == "Première partie."
+    both = join_description(first, "Seconde partie.", appending=True)
+    assert both == "Première partie.\n\nSeconde partie."
+    with pytest.raises(Refusal) as too_long:
+        join_description("x" * 2990, "y" * 20, appending=True)
+    assert too_long.value.value("count") == 3012
+
+
+def test_durations_quantities_and_months() -> None:
+    assert parse_duration("45 jours") == 45
+    assert parse_duration("60 deiz") == 60
+    for wrong in ["3", "91", "30 ou 45", "bientôt"]:
+        with pytest.raises(Refusal):
+            parse_duration(wrong)
+    assert parse_quantity("1 000") == 1000
+    with pytest.raises(Refusal):
+        parse_quantity("0")
+    today = date(2026, 11, 26)
+    assert parse_month("06/2027", today) == date(2027, 6, 1)
+    assert parse_month("2027-6", today) == date(2027, 6, 1)
+    assert parse_month("11/2026", today) == date(2026, 11, 1)  # this month is fine
+    wrongs = [("13/2027", Problem.NOT_A_MONTH), ("juin", Problem.NOT_A_MONTH),
+              ("10/2026", Problem.MONTH_RANGE), ("01/2040", Problem.MONTH_RANGE)]  # fmt: skip
+    for wrong, problem in wrongs:
+        with pytest.raises(Refusal) as refused:
+            parse_month(wrong, today)
+        assert refused.value.problem is problem
+
+
+def test_positions_survive_the_database_and_lead_where_the_owner_expects() -> None:
+    for position in [Position(Step.TITLE), Position(Step.DESCRIPTION, appending=True),
+                     Position(Step.TIER_AMOUNT, editing=True)]:  # fmt: skip
+        assert Position.decode(position.encode()) == position
+    assert Position.decode("nonsense") is None
+    assert Position(Step.TITLE).after_answer() == Position(Step.CATEGORY)
+    assert Position(Step.TITLE, editing=True).after_answer() == Position(Step.PREVIEW)
+    assert Position(Step.TIER_DELIVERY).after_answer() == Position(Step.TIERS)
+    assert Position(Step.TIER_TITLE, editing=True).after_answer() == Position(
+        Step.TIER_AMOUNT, editing=True
+    )
+    assert [number_of(s) for s in (Step.BRETON, Step.TIER_QUANTITY, Step.PREVIEW)] == [1, 11, 13]
