@@ -34,6 +34,7 @@ from bot.services.projects import ProjectService
 from bot.services.sharing import SharingService
 from bot.services.submissions import SubmissionService
 from bot.services.users import Profile, UserService, Visitor
+from bot.services.webhook_updates import WebhookUpdates
 from bot.updates import KengoBot, PerUserUpdateProcessor
 
 RUNTIME_KEY = "runtime"
@@ -53,6 +54,7 @@ class Services:
     owner: OwnerService
     submissions: SubmissionService
     moderation: ModerationService
+    webhook_updates: WebhookUpdates
 
     @classmethod
     def create(
@@ -79,6 +81,7 @@ class Services:
             owner=OwnerService(sessions),
             submissions=SubmissionService(sessions, settings.pledge_max_eur * 100),
             moderation=ModerationService(sessions),
+            webhook_updates=WebhookUpdates(sessions),
         )
 
 

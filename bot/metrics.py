@@ -40,6 +40,11 @@ class Metrics:
         self.pledges = Gauge(
             "kengo_pledges", "Pledges by status", ["status"], registry=self.registry
         )
+        self.updates_redelivered = Counter(
+            "kengo_updates_redelivered_total",
+            "Webhook updates Telegram sent again, acknowledged without being handled twice",
+            registry=self.registry,
+        )
         self.stripe_webhooks = Counter(
             "kengo_stripe_webhooks_total", "Stripe webhook calls, by result", ["result"],
             registry=self.registry,

@@ -369,6 +369,16 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None]
 
 
+class TelegramUpdate(Base):
+    """An update received by webhook: Telegram redelivers when our answer did not reach it, and
+    with several workers the copy may reach another process; the primary key lets one win."""
+
+    __tablename__ = "telegram_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
 class StripeEvent(Base):
     """A Stripe webhook event already received: the primary key makes replays harmless."""
 

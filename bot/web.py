@@ -77,6 +77,10 @@ async def telegram_webhook(request: web.Request) -> web.Response:
         return web.json_response({"error": "malformed JSON"}, status=400)
     if not isinstance(payload, dict) or not isinstance(payload.get("update_id"), int):
         return web.json_response({"error": "not an update"}, status=400)
+    if not await runtime.services.webhook_updates.first_time(payload["update_id"]):
+        runtime.metrics.updates_redelivered.inc()
+        log.info("update %s already received: ignored", payload["update_id"])
+        return web.json_response({"ok": True, "duplicate": True})
     update = read_update(payload, application.bot)
     # An update we cannot read is acknowledged anyway: Telegram's retries would not fix it.
     if update is not None:

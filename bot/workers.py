@@ -47,6 +47,7 @@ class Workers:
         while not self._stop.is_set():
             try:
                 await campaigns.run_once()
+                await self._runtime.services.webhook_updates.forget_old()
             except Exception:
                 log.exception("campaign sweep failed")
             with contextlib.suppress(TimeoutError):

@@ -27,7 +27,7 @@ async def my_projects(update: Update, context: KengoContext) -> None:
     t = await context.translator(update)
     profile = await context.profile(update)
     projects = await context.services.owner.projects(profile.id)
-    await show(update, projects_text(t, projects), projects_keyboard(projects))
+    await show(update, projects_text(t, projects), projects_keyboard(t, projects))
 
 
 async def owner_button(update: Update, context: KengoContext) -> None:

@@ -8,6 +8,7 @@ from bot import callbacks
 from bot.callbacks import OwnerAction, WizardAction
 from bot.i18n import N_, Translator
 from bot.models import ProjectStatus
+from bot.repositories.projects import PUBLIC_STATUSES
 from bot.services.catalogue import ProjectSummary
 from bot.services.owner import Dashboard
 from bot.text import escape_html
@@ -36,17 +37,25 @@ def projects_text(t: Translator, projects: list[ProjectSummary]) -> str:
         )
     lines = [t.gettext("📂 <b>Mes projets</b>")]
     for number, project in enumerate(projects, start=1):
-        lines += ["", *item_lines(t, number, project)]
+        if project.status in PUBLIC_STATUSES:
+            lines += ["", *item_lines(t, number, project)]
+        else:  # not yet (or never) in campaign: figures would mean nothing
+            lines += ["", f"{number}. <b>{escape_html(_title(t, project))}</b>"]
         lines.append(f"<i>{t.gettext(STATUS_NAMES[project.status])}</i>")
     return "\n".join(lines)
 
 
-def projects_keyboard(projects: list[ProjectSummary]) -> InlineKeyboardMarkup | None:
+def _title(t: Translator, project: ProjectSummary) -> str:
+    """A draft may not have its title yet."""
+    return project.title or t.gettext("sans titre")
+
+
+def projects_keyboard(t: Translator, projects: list[ProjectSummary]) -> InlineKeyboardMarkup | None:
     if not projects:
         return None
     return InlineKeyboardMarkup(
         [
-            [_button(f"{n}. {p.title[:40]}", OwnerAction.PROJECT, p.id)]
+            [_button(f"{n}. {_title(t, p)[:40]}", OwnerAction.PROJECT, p.id)]
             for n, p in enumerate(projects, 1)
         ]
     )
@@ -55,8 +64,11 @@ def projects_keyboard(projects: list[ProjectSummary]) -> InlineKeyboardMarkup | 
 def dashboard_text(t: Translator, board: Dashboard) -> str:
     project = board.project
     status = t.gettext(STATUS_NAMES[project.status])
+    heading = f"📂 <b>{escape_html(_title(t, project))}</b> — <i>{status}</i>"
+    if project.status not in PUBLIC_STATUSES:  # no campaign yet: nothing to count
+        return heading
     lines = [
-        f"📂 <b>{escape_html(project.title)}</b> — <i>{status}</i>",
+        heading,
         progress_bar(t, project.raised_cents, project.goal_cents),
         raised_of_goal(t, project.raised_cents, project.goal_cents),
         f"👥 {contributors(t, project.contributors_count)} · ⭐ "

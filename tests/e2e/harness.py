@@ -13,6 +13,7 @@ from typing import Any
 
 import aiohttp
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import create_engine
 from bot.models import Project
@@ -205,3 +206,43 @@ async def follow_through_link(
     card = await answer_to(emulator, user, f"/start p{project}" + (f"-{sharer}" if sharer else ""))
     data = next(value for label, value in buttons(card).items() if "⭐" in label)
     await answer_to_press(emulator, user, data, method="answerCallbackQuery")
+
+
+async def expect(
+    emulator: BotApiEmulator, user: FakeUser, action: str, contains: str,
+    method: str = "sendMessage",
+) -> ApiCall:  # fmt: skip
+    """Send `action` (a text, or `press:<data>`) and wait for the bot's call holding `contains`."""
+    mark = emulator.mark()
+    if action.startswith("press:"):
+        await user.press(action.removeprefix("press:"))
+    else:
+        await user.send(action)
+    return await emulator.wait_for(
+        method, lambda c: contains in shown(c), chat_id=user.chat_id, since=mark, timeout=WAIT
+    )
+
+
+def shown(call: ApiCall) -> str:
+    """A message's text or caption, with Babel's no-break spaces as plain ones."""
+    text = str(call.params.get("text") or call.params.get("caption") or "")
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def press(call: ApiCall, label: str) -> str:
+    """`press:<data>` for the button of `call` whose label contains `label`."""
+    return "press:" + next(data for text, data in buttons(call).items() if label in text)
+
+
+async def latest_project(database_url: str, owner_id: int) -> Project:
+    """The owner's newest project, read from the bot's database."""
+    engine = create_engine(database_url)
+    try:
+        async with AsyncSession(engine) as session:
+            project = await session.scalar(
+                select(Project).where(Project.owner_id == owner_id).order_by(Project.id.desc())
+            )
+    finally:
+        await engine.dispose()
+    assert project is not None
+    return project

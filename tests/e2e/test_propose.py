@@ -6,55 +6,24 @@ import signal
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db import create_engine
-from bot.models import ModerationDecision, Project, ProjectStatus
+from bot.models import ModerationDecision, ProjectStatus
 from tests.e2e.conftest import MODERATOR_ID
-from tests.e2e.harness import WAIT, KengoProcess, answer_to, buttons, db_scalar, text_of
-from tests.fakes.bot_api import ApiCall, BotApiEmulator, FakeUser
+from tests.e2e.harness import (
+    WAIT,
+    KengoProcess,
+    answer_to,
+    buttons,
+    db_scalar,
+    expect,
+    latest_project,
+    press,
+    shown,
+    text_of,
+)
+from tests.fakes.bot_api import BotApiEmulator
 
 pytestmark = pytest.mark.e2e
-
-
-async def expect(
-    emulator: BotApiEmulator, user: FakeUser, action: str, contains: str,
-    method: str = "sendMessage",
-) -> ApiCall:  # fmt: skip
-    """Send `action` (a text, or `press:<data>`) and wait for the bot's call holding `contains`."""
-    mark = emulator.mark()
-    if action.startswith("press:"):
-        await user.press(action.removeprefix("press:"))
-    else:
-        await user.send(action)
-    return await emulator.wait_for(
-        method, lambda c: contains in shown(c), chat_id=user.chat_id, since=mark, timeout=WAIT
-    )
-
-
-def shown(call: ApiCall) -> str:
-    """A message's text or caption, with Babel's no-break spaces as plain ones."""
-    text = str(call.params.get("text") or call.params.get("caption") or "")
-    return text.replace("\u00a0", " ").replace("\u202f", " ")
-
-
-def press(call: ApiCall, label: str) -> str:
-    """`press:<data>` for the button of `call` whose label contains `label`."""
-    return "press:" + next(data for text, data in buttons(call).items() if label in text)
-
-
-async def latest_project(database_url: str, owner_id: int) -> Project:
-    """The owner's newest project, read from the bot's database."""
-    engine = create_engine(database_url)
-    try:
-        async with AsyncSession(engine) as session:
-            project = await session.scalar(
-                select(Project).where(Project.owner_id == owner_id).order_by(Project.id.desc())
-            )
-    finally:
-        await engine.dispose()
-    assert project is not None
-    return project
 
 
 async def test_a_full_submission_in_french_checks_every_answer_and_goes_live_once_approved(

@@ -72,6 +72,10 @@ class BotApiUpdates(BotApiMethods):
         self.webhook_retries = 3
         self.webhook_retry_delay = 0.2
         self.webhook_deliveries: list[WebhookDelivery] = []
+        # Like a load balancer in front of several workers: when set, deliveries go to these
+        # URLs in turn instead of the registered one (the secret stays the registered one).
+        self.webhook_spread: list[str] = []
+        self._spread_turn = 0
         self.dropped_updates: list[dict[str, Any]] = []
         self._updates: list[dict[str, Any]] = []
         self._next_update_id = 10_000
@@ -253,9 +257,15 @@ class BotApiUpdates(BotApiMethods):
             if not delivered:
                 self.dropped_updates.append(update)
 
+    def _target(self, hook: _Webhook) -> str:
+        if not self.webhook_spread:
+            return hook.url
+        self._spread_turn += 1
+        return self.webhook_spread[(self._spread_turn - 1) % len(self.webhook_spread)]
+
     async def _deliver(self, hook: _Webhook, update: dict[str, Any]) -> bool:
         for attempt in range(1, self.webhook_retries + 1):
-            status, error = await self._post(hook.url, update, hook.secret)
+            status, error = await self._post(self._target(hook), update, hook.secret)
             self.webhook_deliveries.append(
                 WebhookDelivery(update.get("update_id"), status, attempt, time.monotonic(), error)
             )
