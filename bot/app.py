@@ -172,8 +172,12 @@ def make_bot(settings: Settings, *, rate_limited: bool, pool_size: int = 64) -> 
         defaults=Defaults(
             parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
         ),
-        rate_limiter=AIORateLimiter(max_retries=2) if rate_limited else None,
+        rate_limiter=_limiter(settings.reply_rate) if rate_limited else None,
     )
+
+
+def _limiter(rate: float) -> AIORateLimiter | None:
+    return AIORateLimiter(overall_max_rate=rate, max_retries=2) if rate else None
 
 
 def _file_url(api_url: str) -> str:

@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     campaign_check_seconds: float = Field(default=60.0, gt=0)
     # Notification delivery: messages per second over all chats (Telegram allows about 30).
     outbox_rate: float = Field(default=25.0, gt=0, le=1000)
+    # Replies to users, over all chats (python-telegram-bot's limiter; 0 turns it off, e.g. for
+    # a self-hosted Bot API server or to measure the bot itself).
+    reply_rate: float = Field(default=30.0, ge=0, le=1000)
 
     @field_validator("telegram_bot_token")
     @classmethod
