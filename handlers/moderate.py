@@ -99,7 +99,8 @@ async def moderation_button(update: Update, context: KengoContext) -> None:
     action, project_id = parsed
     moderator_id = query.from_user.id
     if not context.runtime.is_moderator(moderator_id):
-        log.warning("moderation refused: user %s is not a moderator (%s)", moderator_id, query.data)
+        log.warning("moderation refused: user %s is not a moderator (%s)", moderator_id,
+                    query.data, extra={"update_id": update.update_id})  # fmt: skip
         await query.answer(_reserved(t), show_alert=True)
         return
     moderation = context.services.moderation
