@@ -110,6 +110,7 @@ async def wizard_button(update: Update, context: KengoContext) -> None:
             draft = await submissions.choose(owner_id, project_id, Step(action), value)
     except (NotEditable, ValueError):  # an old button, or data no button of ours carries
         await answer_stale_button(update, t)
+        await _ask_again(update, context, t, project_id)
         return
     except Refusal as refusal:
         await query.answer()
@@ -120,6 +121,18 @@ async def wizard_button(update: Update, context: KengoContext) -> None:
         await ask(update, t, await submissions.open(owner_id, project_id))
         return
     await query.answer()
+    await ask(update, t, draft)
+
+
+async def _ask_again(
+    update: Update, context: KengoContext, t: Translator, project_id: int
+) -> None:
+    """After a button of an earlier step: the question the draft is waiting for, if any."""
+    profile = await context.profile(update)
+    try:
+        draft = await context.services.submissions.open(profile.id, project_id)
+    except NotEditable:  # not (or no longer) this user's draft: the alert said enough
+        return
     await ask(update, t, draft)
 
 

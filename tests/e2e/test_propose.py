@@ -206,3 +206,25 @@ async def test_a_forged_approval_from_a_non_moderator_is_refused_and_logged(
     assert (await latest_project(database_url, 721)).status is ProjectStatus.DRAFT
     listing = await answer_to(emulator, owner, "/moderation")
     assert "réservée à l'équipe de modération" in text_of(listing)
+
+
+async def test_an_old_button_or_a_photo_out_of_place_brings_back_the_current_question(
+    running: KengoProcess, emulator: BotApiEmulator, database_url: str
+) -> None:
+    owner = emulator.user(731, "Gwenn", language_code="fr")
+    await expect(emulator, owner, "/proposer", "Étape 1/13")
+    await expect(emulator, owner, "Un atelier de broderie bigoudène à Pont-l'Abbé.", "Étape 2/13")
+    category = await expect(emulator, owner, "Broderie bigoudène", "Étape 3/13")
+    await expect(emulator, owner, press(category, "Patrimoine"), "Étape 4/13")
+    mark = emulator.mark()
+    await owner.press(next(d for label, d in buttons(category).items() if "Sport" in label))
+    alert = await emulator.wait_for("answerCallbackQuery", since=mark, timeout=WAIT)
+    assert "plus valable" in str(alert.params.get("text"))
+    await emulator.wait_for("sendMessage", lambda c: "Étape 4/13" in text_of(c), chat_id=731,
+                            since=mark, timeout=WAIT)  # fmt: skip
+    mark = emulator.mark()
+    await owner.send_photo()
+    expects = await emulator.wait_for("sendMessage", chat_id=731, since=mark, timeout=WAIT)
+    assert text_of(expects) == "Choisissez avec les boutons ci-dessous."  # then step 4 again
+    project = await latest_project(database_url, 731)
+    assert (project.category, project.wizard_step) == ("heritage", "departement")
