@@ -1,11 +1,16 @@
-"""Small helpers shared by the handlers: replying in the user's chat, stale buttons."""
+"""Small helpers shared by the handlers: replying in the user's chat, pressed buttons."""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from collections.abc import Callable
+from typing import TypeVar
+
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from bot.i18n import Translator
+
+T = TypeVar("T")
 
 
 async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
@@ -41,3 +46,16 @@ async def answer_stale_button(update: Update, t: Translator) -> None:
             t.gettext("Ce bouton n'est plus valable. Tapez /start pour retrouver le menu."),
             show_alert=True,
         )
+
+
+async def pressed(
+    update: Update, t: Translator, parse: Callable[[str | None], T | None]
+) -> tuple[CallbackQuery, T] | None:
+    """The pressed button's query and its data, parsed; None when the data is not ours (the
+    user is told the button is stale)."""
+    query = update.callback_query
+    parsed = parse(query.data) if query is not None else None
+    if query is None or parsed is None:
+        await answer_stale_button(update, t)
+        return None
+    return query, parsed

@@ -28,7 +28,7 @@ from bot.views.moderation import (
     submission_text,
     verdict_text,
 )
-from handlers.common import answer_stale_button, reply
+from handlers.common import answer_stale_button, pressed, reply
 
 log = logging.getLogger(__name__)
 
@@ -90,13 +90,11 @@ async def _send_submission(
 
 async def moderation_button(update: Update, context: KengoContext) -> None:
     """View, approve, or start asking for changes / refusing (the reason is typed next)."""
-    query = update.callback_query
     t = await context.translator(update)
-    parsed = callbacks.parse_moderation(query.data if query else None)
-    if query is None or parsed is None:
-        await answer_stale_button(update, t)
+    button = await pressed(update, t, callbacks.parse_moderation)
+    if button is None:
         return
-    action, project_id = parsed
+    query, (action, project_id) = button
     moderator_id = query.from_user.id
     if not context.runtime.is_moderator(moderator_id):
         log.warning("moderation refused: user %s is not a moderator (%s)", moderator_id,

@@ -17,7 +17,7 @@ from bot.views.owner import (
     projects_keyboard,
     projects_text,
 )
-from handlers.common import answer_stale_button, reply, show
+from handlers.common import answer_stale_button, pressed, reply, show
 
 NEWS_MODE = "news"
 
@@ -32,13 +32,11 @@ async def my_projects(update: Update, context: KengoContext) -> None:
 
 async def owner_button(update: Update, context: KengoContext) -> None:
     """A project's figures, writing, sending or dropping a news post."""
-    query = update.callback_query
     t = await context.translator(update)
-    parsed = callbacks.parse_owner(query.data if query else None)
-    if query is None or parsed is None:
-        await answer_stale_button(update, t)
+    button = await pressed(update, t, callbacks.parse_owner)
+    if button is None:
         return
-    action, target = parsed
+    query, (action, target) = button
     owner_id = query.from_user.id
     await query.answer()
     if action is OwnerAction.LIST:

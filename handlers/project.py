@@ -13,7 +13,7 @@ from bot.services.catalogue import ListView, ProjectCard
 from bot.text import escape_html
 from bot.views.card import TEXT_LIMIT, card_keyboard, render_card
 from handlers import browse, pledge
-from handlers.common import answer_stale_button, reply, show
+from handlers.common import pressed, reply, show
 
 
 async def send_card(
@@ -33,13 +33,11 @@ async def send_card(
 
 async def open_card(update: Update, context: KengoContext) -> None:
     """A project chosen in a list."""
-    query = update.callback_query
     t = await context.translator(update)
-    parsed = callbacks.parse_project(query.data if query else None)
-    if query is None or parsed is None:
-        await answer_stale_button(update, t)
+    button = await pressed(update, t, callbacks.parse_project)
+    if button is None:
         return
-    project_id, view = parsed
+    query, (project_id, view) = button
     card = await context.services.catalogue.card(project_id, query.from_user.id)
     if card is None:
         await query.answer(t.gettext("Ce projet n'est plus disponible."), show_alert=True)
@@ -50,13 +48,11 @@ async def open_card(update: Update, context: KengoContext) -> None:
 
 async def card_button(update: Update, context: KengoContext) -> None:
     """Follow, news, read more, share, support or back, from a card."""
-    query = update.callback_query
     t = await context.translator(update)
-    parsed = callbacks.parse_project_action(query.data if query else None)
-    if query is None or parsed is None:
-        await answer_stale_button(update, t)
+    button = await pressed(update, t, callbacks.parse_project_action)
+    if button is None:
         return
-    action, project_id, view = parsed
+    query, (action, project_id, view) = button
     if action is CardAction.BACK:
         await _back_to_list(update, context, view)
         await query.answer()

@@ -34,7 +34,7 @@ from bot.views.submission import (
     wrong_input_text,
 )
 from handlers import moderate
-from handlers.common import answer_stale_button, reply, show
+from handlers.common import answer_stale_button, pressed, reply, show
 
 
 async def propose(update: Update, context: KengoContext) -> None:
@@ -77,13 +77,11 @@ async def ask(update: Update, t: Translator, draft: Draft) -> None:
 
 async def wizard_button(update: Update, context: KengoContext) -> None:
     """A button of the wizard: a step's answer, or continue / edit / save / submit."""
-    query = update.callback_query
     t = await context.translator(update)
-    parsed = callbacks.parse_wizard(query.data if query else None)
-    if query is None or parsed is None:
-        await answer_stale_button(update, t)
+    button = await pressed(update, t, callbacks.parse_wizard)
+    if button is None:
         return
-    action, project_id, value = parsed
+    query, (action, project_id, value) = button
     owner_id = query.from_user.id
     submissions = context.services.submissions
     try:
@@ -124,9 +122,7 @@ async def wizard_button(update: Update, context: KengoContext) -> None:
     await ask(update, t, draft)
 
 
-async def _ask_again(
-    update: Update, context: KengoContext, t: Translator, project_id: int
-) -> None:
+async def _ask_again(update: Update, context: KengoContext, t: Translator, project_id: int) -> None:
     """After a button of an earlier step: the question the draft is waiting for, if any."""
     profile = await context.profile(update)
     try:
