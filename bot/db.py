@@ -49,13 +49,35 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
     def _on_begin(connection: Connection) -> None:
         # A deferred transaction that reads and then writes fails at once with SQLITE_BUSY when
         # another connection wrote in between (the busy timeout does not apply). Taking the
-        # write lock up front makes concurrent writers wait their turn instead.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # write lock up front makes concurrent writers wait their turn instead. Reading
+        # transactions take no lock at all (WAL gives them a snapshot): taking it for them too
+        # queued every update behind every write, and some waited past the busy timeout.
+        writes = connection.get_execution_options().get(WRITES, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+
+WRITES = "kengo_writes"
+
+
+class Sessions(async_sessionmaker[AsyncSession]):
+    """`sessions()` for reading, `sessions.begin()` for a transaction that writes and commits.
+
+    The two differ on SQLite only: a writing transaction takes the write lock when it begins.
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        # Objects stay usable after commit: services return them to handlers for rendering.
+        super().__init__(engine, expire_on_commit=False)
+        self._writers = async_sessionmaker(
+            engine, expire_on_commit=False, execution_options={WRITES: True}
+        )
+
+    def begin(self) -> Any:
+        return self._writers.begin()
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    # Objects stay usable after commit: services return them to handlers for rendering.
-    return async_sessionmaker(engine, expire_on_commit=False)
+    return Sessions(engine)
 
 
 def alembic_config() -> Config:

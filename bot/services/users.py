@@ -60,6 +60,12 @@ class UserService:
 
     async def greet(self, visitor: Visitor) -> Profile:
         """Record a contact from `visitor`, creating the user on first contact."""
+        # Most updates come from a known user seen minutes ago: a read is enough, and on
+        # SQLite it does not queue for the write lock.
+        async with self._sessions() as session:
+            known = await UserRepository(session).get(visitor.id)
+            if known is not None and not _stale(known, visitor):
+                return _profile(known)
         async with self._sessions.begin() as session:
             users = UserRepository(session)
             user = await users.get(visitor.id)
@@ -152,6 +158,16 @@ class UserService:
         async with self._sessions() as session:
             user = await UserRepository(session).get(user_id)
             return user.locale if user else self._default_locale
+
+
+def _stale(user: User, visitor: Visitor) -> bool:
+    """Whether `_refresh` has something to write."""
+    return (
+        user.first_name != visitor.first_name[:128]
+        or user.username != visitor.username
+        or user.blocked
+        or utcnow() - user.last_seen_at > _LAST_SEEN_GRANULARITY
+    )
 
 
 def _refresh(user: User, visitor: Visitor) -> None:
