@@ -5,7 +5,8 @@ in the emulator (it answers 403), then runs the real `OutboxSender` in a child p
 `--rate` messages/s against the emulator (`--latency` s per call). A burst of 429s is injected at
 25 % of the deliveries; at 50 % the sender is killed with SIGKILL and a fresh one started. Once
 the outbox holds no pending row, it prints the achieved rate, duplicates (against the documented
-bound: the `concurrency` messages in flight), losses, final row statuses and peak memory.
+bound, `bot.outbox.crash_bound`: sends in flight plus outcomes not yet written), losses, final
+row statuses and peak memory.
 
     .venv/bin/python bench/outbox_delivery.py [--followers N] [--rate R] [--latency S]
         [--blocked SHARE] [--concurrency C] [--db sqlite|URL] [--lease S] [--timeout S]
@@ -28,6 +29,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from random import Random
 
@@ -36,7 +38,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anywhere
 
+from bot import outbox
+from bot.app import make_bot
+from bot.config import load_settings
 from bot.db import create_engine, create_session_factory, upgrade_schema
+from bot.i18n import Catalogs
 from bot.models import OutboxMessage, OutboxStatus, User
 from bot.notifications import Kind, row
 from bot.repositories.outbox import OutboxRepository
@@ -53,7 +59,7 @@ SAMPLE_EVERY = 0.1  # seconds between two looks at a sender's /proc files
 # A pause between two successful sends longer than this is listed with its cause; the adjusted
 # rate leaves out those the scenario causes (429 pause, restart, waiting for a lease).
 GAP = 0.5
-# After the restart, a pause this long is the wait for the killed sender's leases (2 minutes by
+# After the restart, a pause this long is the wait for the killed sender's leases (30 s by
 # default); shorter ones are the sender's own stalls.
 LEASE_PAUSE = 5.0
 TARGET_SHARE = 0.95
@@ -71,7 +77,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--rate", type=float, default=1000.0, help="messages per second")
     parser.add_argument("--latency", type=float, default=0.02, help="emulator seconds per call")
     parser.add_argument("--blocked", type=float, default=0.02, help="share answering 403")
-    parser.add_argument("--concurrency", type=int, default=48, help="sends in flight")
+    parser.add_argument(
+        "--concurrency", type=int, default=None, help="sends in flight (default: the sender's)"
+    )
     parser.add_argument(
         "--db",
         "--database-url",
@@ -90,6 +98,11 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
+def concurrency_for(args: argparse.Namespace) -> int:
+    """The sender's sends in flight: its own default for the rate unless --concurrency."""
+    return int(args.concurrency or outbox.default_concurrency(args.rate))
+
+
 def database_url(option: str, directory: str) -> str:
     if option == "sqlite":
         return f"sqlite+aiosqlite:///{Path(directory) / 'outbox.db'}"
@@ -105,14 +118,6 @@ def database_url(option: str, directory: str) -> str:
 
 async def worker_main(args: argparse.Namespace) -> None:
     """Run the real sender until SIGTERM (a graceful stop) or SIGKILL (a crash)."""
-    # Imported here: only the sender needs python-telegram-bot and the catalogs.
-    from datetime import timedelta
-
-    from bot import outbox
-    from bot.app import make_bot
-    from bot.config import load_settings
-    from bot.i18n import Catalogs
-
     logging.basicConfig(level=logging.ERROR, format=LOG_PREFIX + "%(message)s")
     if args.lease is not None:
         outbox.LEASE = timedelta(seconds=args.lease)
@@ -124,11 +129,12 @@ async def worker_main(args: argparse.Namespace) -> None:
         _env_file=None,
     )
     engine = create_engine(settings.database_url)
-    # As `bot.workers.Workers` builds it, with an HTTP pool large enough for `concurrency`.
-    bot = make_bot(settings, rate_limited=False, pool_size=max(32, args.concurrency))
+    # As `bot.workers.Workers` builds it: one connection per send in flight, one for progress.
+    concurrency = concurrency_for(args)
+    bot = make_bot(settings, rate_limited=False, pool_size=concurrency + 1)
     await bot.initialize()
     sender = outbox.OutboxSender(
-        create_session_factory(engine), bot, Catalogs.load(), args.rate, args.concurrency
+        create_session_factory(engine), bot, Catalogs.load(), args.rate, concurrency
     )
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
@@ -142,7 +148,8 @@ async def spawn_worker(
 ) -> asyncio.subprocess.Process:
     command = [sys.executable, str(SCRIPT), "--worker", "--db", url]
     command += ["--api-url", api_url, "--rate", str(args.rate)]
-    command += ["--concurrency", str(args.concurrency)]
+    if args.concurrency is not None:
+        command += ["--concurrency", str(args.concurrency)]
     if args.lease is not None:
         command += ["--lease", str(args.lease)]
     return await asyncio.create_subprocess_exec(*command, stderr=asyncio.subprocess.PIPE)
@@ -353,14 +360,17 @@ class Pause:
         return self.end - self.start
 
 
-def find_pauses(times: list[float], clock: Timeline, first_429: float | None) -> list[Pause]:
+def find_pauses(
+    times: list[float], clock: Timeline, burst: tuple[float, float] | None
+) -> list[Pause]:
     """Every pause longer than GAP between two successful sends, with its likely cause."""
     found, restarted = [], False
     for start, end in itertools.pairwise(times):
         if end - start <= GAP:
             continue
-        # Sends already in flight when the 429s came back still land after them.
-        if first_429 is not None and first_429 - GAP <= start <= first_429 + BURST_RETRY_AFTER:
+        # Sends already in flight when the 429s came back still land after them, and the burst
+        # can come back in two waves (sends in flight, then the first sends after the pause).
+        if burst is not None and burst[0] - GAP <= start <= burst[1] + BURST_RETRY_AFTER:
             found.append(Pause(start, end, "429 burst: the sender pauses for retry_after", True))
         elif end > clock.killed and not restarted:
             restarted = True
@@ -437,7 +447,7 @@ def report_delivery(result: Outcome, followers: Followers, clock: Timeline, boun
     show(
         "duplicates (extra messages)",
         f"{dupes} to {len(result.duplicated)} recipient(s): {verdict} the bound of {bound} "
-        "(concurrency: messages in flight)",
+        "(sends in flight + outcomes not yet written)",
     )
     show("delivered when the sender was killed", f"{clock.delivered_at_kill:,}")
     show(
@@ -453,8 +463,8 @@ def report_rate(calls: list[ApiCall], clock: Timeline, rate: float) -> None:
     if len(times) < 2:
         print("\nRate: fewer than two deliveries")
         return
-    first_429 = min((c.at for c in calls if c.error_code == 429), default=None)
-    pauses = find_pauses(times, clock, first_429)
+    limited = [c.at for c in calls if c.error_code == 429]
+    pauses = find_pauses(times, clock, (min(limited), max(limited)) if limited else None)
     adjusted = rate_without(times, [p for p in pauses if p.external])
     verdict = "PASS" if adjusted >= TARGET_SHARE * rate else "FAIL"
     print("\nRate (from the emulator's answer times of successful sendMessage calls)")
@@ -546,7 +556,7 @@ async def bench(args: argparse.Namespace) -> None:
         print(f"Seeded {len(followers.ids):,} followers and their rows on {backend}")
         print(
             f"  in {time.perf_counter() - started:.1f} s; rate {args.rate:g}/s, latency "
-            f"{args.latency * 1000:g} ms, concurrency {args.concurrency}, "
+            f"{args.latency * 1000:g} ms, concurrency {concurrency_for(args)}, "
             f"{BURST_COUNT} x 429 at {BURST_AT:.0%}, SIGKILL at {KILL_AT:.0%}"
         )
         emu = CountingEmulator(TOKEN, args.latency)
@@ -565,7 +575,7 @@ async def bench(args: argparse.Namespace) -> None:
         finally:
             await engine.dispose()
     result = outcome(calls, followers, statuses, db_blocked)
-    report_delivery(result, followers, clock, args.concurrency)
+    report_delivery(result, followers, clock, outbox.crash_bound(concurrency_for(args)))
     report_rate(calls, clock, args.rate)
     report_processes(stats, clock, calls)
     report_logs(clock.logs)

@@ -16,7 +16,6 @@ from telegram.ext import (
     ContextTypes,
     Defaults,
 )
-from telegram.request import HTTPXRequest
 
 from bot.config import Settings
 from bot.i18n import Catalogs, Translator
@@ -35,6 +34,7 @@ from bot.services.sharing import SharingService
 from bot.services.submissions import SubmissionService
 from bot.services.users import Profile, UserService, Visitor
 from bot.services.webhook_updates import WebhookUpdates
+from bot.telegram_http import AiohttpRequest
 from bot.updates import KengoBot, PerUserUpdateProcessor
 
 RUNTIME_KEY = "runtime"
@@ -161,14 +161,15 @@ def make_bot(settings: Settings, *, rate_limited: bool, pool_size: int = 64) -> 
 
     Replies go through python-telegram-bot's rate limiter; the outbox sender has a bot of its
     own without it, since it paces itself (and would otherwise be capped at 30 messages/s).
+    Requests go over aiohttp (`bot.telegram_http`): a fraction of httpx's CPU per call.
     """
     return KengoBot(
         settings.telegram_bot_token.get_secret_value(),
         base_url=settings.telegram_api_url,
         base_file_url=_file_url(settings.telegram_api_url),
-        request=HTTPXRequest(connection_pool_size=pool_size),
+        request=AiohttpRequest(connection_pool_size=pool_size),
         # Long polling holds its connection for up to `timeout` seconds: give it its own pool.
-        get_updates_request=HTTPXRequest(connection_pool_size=2),
+        get_updates_request=AiohttpRequest(connection_pool_size=2),
         defaults=Defaults(
             parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
         ),

@@ -1,11 +1,17 @@
 """The outbox sender: delivers queued notifications at Telegram's pace, and never loses one.
 
-- Each row is claimed with a lease, sent, then marked in its own transaction. A crash can
-  therefore re-send at most the messages in flight at that moment (`concurrency` of them), and
-  never skips one: a row whose lease lapses is simply claimed again.
-- A global pace (`rate` messages per second) and at most one message per second per chat; a
-  429 pauses the whole sender for `retry_after`; a 403 marks the recipient as having blocked the
-  bot (they get nothing until they write again); other errors retry with backoff, then give up.
+- A claimer keeps a queue of due rows topped up (about `CLAIM_AHEAD` seconds of sending), each
+  leased to this sender for `LEASE`; `concurrency` workers take rows from it, so no worker
+  waits for the slowest message of a batch. A row is sent only in the first `SEND_WITHIN` of
+  its lease, else left to be claimed again: a long 429 pause cannot make two senders deliver it.
+- Outcomes are written in batches (`bot.outbox_outcomes`). A crash (`kill -9`) can therefore
+  re-send at most `crash_bound(concurrency)` messages: those in flight plus those sent but not
+  yet recorded (`MAX_UNRECORDED`). It loses none: a leased row comes back when its lease
+  lapses. A graceful stop finishes the sends in flight and writes every outcome first.
+- Pace: `rate` messages per second overall and at most one per second per chat; a 429 pauses
+  the whole sender for `retry_after` and the message is retried without counting an attempt;
+  a 403 marks the recipient as having blocked the bot (they get nothing until they write
+  again); other errors retry with backoff, then give up (`MAX_ATTEMPTS`).
 """
 
 from __future__ import annotations
@@ -13,33 +19,71 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import time
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import Bot
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
-from telegram.warnings import PTBDeprecationWarning
+from telegram.warnings import PTBDeprecationWarning, PTBUserWarning
 
 from bot.i18n import Catalogs
 from bot.metrics import Metrics
 from bot.models import OutboxMessage, OutboxStatus, User, utcnow
 from bot.notifications import is_muted
+from bot.outbox_outcomes import (
+    MAX_UNRECORDED,
+    Outcome,
+    OutcomeWriter,
+    finished,
+    postponed,
+    released,
+)
+from bot.outbox_progress import NewsProgress
 from bot.repositories.outbox import OutboxRepository
-from bot.services.news import NewsService
-from bot.views.notifications import Recipient, delivery_text, render
+from bot.views.notifications import Recipient, render
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=2)
+LEASE = timedelta(seconds=30)  # short: a crashed sender's rows come back quickly
+# Share of the lease in which a row may be sent: a send started later could outlast the lease
+# (10 s of a 30 s lease: more than a call's timeouts).
+SEND_WITHIN = 2 / 3
 PER_CHAT_GAP = 1.0  # seconds between two messages to the same chat
-PROGRESS_EVERY = 3.0  # seconds between two edits of an owner's progress message
 CAPTION_LIMIT = 1024
-MAX_ATTEMPTS = 5
 IDLE_POLL = 1.0  # seconds between looks at an empty outbox
+CLAIM_AHEAD = 0.5  # seconds of sending kept claimed, ready for the workers
+CALL_LATENCY = 0.05  # seconds per Bot API call planned for: sends in flight = rate x this
+MIN_CONCURRENCY, MAX_CONCURRENCY = 4, 64
+PRUNE_CHATS_AT = 10_000  # forget chats last messaged over PER_CHAT_GAP ago past this many
+
+
+# Texts are rendered as HTML (bot.views.notifications), sent without link previews. A plain dict:
+# given a `LinkPreviewOptions`, PTB would build a new one per call to merge it with the defaults.
+_HTML = {"parse_mode": ParseMode.HTML, "link_preview_options": {"is_disabled": True}}
+
+
+def default_concurrency(rate: float) -> int:
+    """Sends in flight needed to keep `rate` when each Bot API call takes CALL_LATENCY."""
+    return max(MIN_CONCURRENCY, min(MAX_CONCURRENCY, math.ceil(rate * CALL_LATENCY)))
+
+
+def crash_bound(concurrency: int) -> int:
+    """How many messages a crash can send twice: in flight, plus sent but not yet recorded."""
+    return concurrency + MAX_UNRECORDED
+
+
+@dataclass(slots=True)
+class Claimed:
+    row: OutboxMessage
+    user: User | None
+    send_by: float  # time.monotonic(): later, the row waits for the next claim
 
 
 class OutboxSender:
@@ -49,175 +93,185 @@ class OutboxSender:
         bot: Bot,
         catalogs: Catalogs,
         rate: float,
-        concurrency: int = 16,
+        concurrency: int | None = None,
         metrics: Metrics | None = None,
     ) -> None:
         self._sessions = sessions
         self._bot = bot
         self._catalogs = catalogs
         self._interval = 1.0 / rate
-        self._concurrency = concurrency
+        self.concurrency = concurrency or default_concurrency(rate)
+        self._depth = max(2 * self.concurrency, math.ceil(rate * CLAIM_AHEAD))
         self._next_slot = 0.0
         self._paused_until = 0.0
         self._last_to_chat: dict[int, float] = {}
-        self._pace = asyncio.Lock()
-        self._news = NewsService(sessions)
-        self._metrics = metrics
-        self._reported: dict[int, float] = {}
+        self._blocked: set[int] = set()  # answered 403 in this process
+        self._hungry = asyncio.Event()  # the queue is half empty: claim more
+        # The claimer and the flusher take turns: on SQLite, two transactions waiting for the
+        # write lock poll for it with growing sleeps (up to 100 ms), which stalled sending.
+        self._write_lock = asyncio.Lock()
+        self._writer = OutcomeWriter(sessions, self._write_lock, metrics)
+        self._progress = NewsProgress(sessions, bot, catalogs)
+        # PTB points at `send_message` when `do_api_request` is used for it (see `_send`).
+        warnings.filterwarnings("ignore", r"Please use 'Bot\.send(Message|Photo)'", PTBUserWarning)
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Deliver until `stop` is set; rows in hand are finished first, none is left half-done."""
-        while not stop.is_set():
+        """Deliver until `stop` is set; sends in flight are finished and every outcome written."""
+        queue: asyncio.Queue[Claimed | None] = asyncio.Queue()
+        async with self._writer.running():
+            workers = [asyncio.create_task(self._work(queue)) for _ in range(self.concurrency)]
+            helpers = [
+                asyncio.create_task(self._progress.report_regularly(self._writer, stop)),
+                asyncio.create_task(self._wake_on(stop)),
+            ]
             try:
-                handled = await self.deliver_due()
+                await self._claim_ahead(queue, stop)
+                while not queue.empty():  # claimed, never tried: free them for the next sender
+                    claimed = queue.get_nowait()
+                    if claimed is not None and self._lease_ok(claimed):
+                        await self._writer.add(released(claimed.row))
+                for _ in workers:
+                    queue.put_nowait(None)
+                await asyncio.gather(*workers, *helpers)
+            finally:  # cancelled: leave no task behind
+                for task in [*workers, *helpers]:
+                    task.cancel()
+        await self._progress.report(self._writer.take_touched_posts())
+
+    async def deliver_due(self) -> int:
+        """One pass: claim due rows, deliver them, write their outcomes; returns how many."""
+        claimed = await self._claim(self._depth)
+        if not claimed:
+            return 0
+        queue: asyncio.Queue[Claimed | None] = asyncio.Queue()
+        for item in [*claimed, *[None] * self.concurrency]:
+            queue.put_nowait(item)
+        async with self._writer.running():
+            await asyncio.gather(*(self._work(queue) for _ in range(self.concurrency)))
+        await self._progress.report(self._writer.take_touched_posts())
+        return len(claimed)
+
+    async def _wake_on(self, stop: asyncio.Event) -> None:
+        await stop.wait()
+        self._hungry.set()
+
+    async def _claim_ahead(self, queue: asyncio.Queue[Claimed | None], stop: asyncio.Event) -> None:
+        """Keep the queue between half full and `_depth` rows until `stop` is set."""
+        while not stop.is_set():
+            free = self._depth - queue.qsize()
+            if free < self._depth // 2:
+                self._hungry.clear()
+                await self._hungry.wait()  # set by a worker, or by `stop`
+                continue
+            claimed = []
+            try:
+                claimed = await self._claim(free)
             except Exception:
-                log.exception("outbox delivery failed; retrying")
-                handled = 0
-            if not handled:
+                log.exception("outbox claim failed; retrying")
+            for item in claimed:
+                queue.put_nowait(item)
+            if not claimed:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), IDLE_POLL)
 
-    async def deliver_due(self) -> int:
-        """One pass: claim a batch of due rows and deliver them; returns how many were handled."""
-        async with self._sessions.begin() as session:
-            rows = await OutboxRepository(session).claim(utcnow(), self._concurrency * 4, LEASE)
-            recipients = await _recipients(session, [row.user_id for row in rows])
-        if not rows:
-            return 0
-        queue: asyncio.Queue[OutboxMessage] = asyncio.Queue()
-        for row in rows:
-            queue.put_nowait(row)
-        workers = [
-            self._worker(queue, recipients) for _ in range(min(self._concurrency, len(rows)))
-        ]
-        await asyncio.gather(*workers)
-        await self._report_news({row.news_post_id for row in rows if row.news_post_id})
-        return len(rows)
+    async def _claim(self, limit: int) -> list[Claimed]:
+        send_by = time.monotonic() + LEASE.total_seconds() * SEND_WITHIN  # before the claim
+        async with self._write_lock, self._sessions.begin() as session:
+            rows = await OutboxRepository(session).claim(utcnow(), limit, LEASE)
+            users = await _recipients(session, [row.user_id for row in rows])
+        if len(self._last_to_chat) > PRUNE_CHATS_AT:
+            now = time.monotonic()
+            recent = {k: v for k, v in self._last_to_chat.items() if now - v < PER_CHAT_GAP}
+            self._last_to_chat = recent
+        return [Claimed(row, users.get(row.user_id), send_by) for row in rows]
 
-    async def _report_news(self, post_ids: set[int]) -> None:
-        """Edit each owner's progress message, at most every few seconds, and once at the end."""
-        for post_id in post_ids:
-            delivery = await self._news.delivery(post_id)
-            if delivery is None or delivery.chat_id is None or delivery.message_id is None:
-                continue
-            last = self._reported.get(post_id, 0.0)
-            if not delivery.done and time.monotonic() - last < PROGRESS_EVERY:
-                continue
-            self._reported[post_id] = time.monotonic()
-            async with self._sessions() as session:
-                owner = await session.get(User, delivery.owner_id)
-            t = self._catalogs.translator(owner.locale if owner else None)
+    async def _work(self, queue: asyncio.Queue[Claimed | None]) -> None:
+        while (claimed := await queue.get()) is not None:
+            if queue.qsize() < self._depth // 2:
+                self._hungry.set()
             try:
-                await self._bot.edit_message_text(
-                    delivery_text(t, delivery), delivery.chat_id, delivery.message_id
-                )
-            except BadRequest as error:  # unchanged, or deleted by the owner: nothing to do
-                log.debug("news %s progress not edited: %s", post_id, error)
-            if delivery.done:
-                await self._news.mark_reported(post_id)
-                self._reported.pop(post_id, None)
-
-    async def _worker(
-        self, queue: asyncio.Queue[OutboxMessage], recipients: dict[int, User]
-    ) -> None:
-        while not queue.empty():
-            row = queue.get_nowait()
-            try:
-                await self._deliver(row, recipients.get(row.user_id))
-            except Exception:  # one row must not orphan the batch's other workers
+                await self._deliver(claimed)
+            except Exception:  # one row must not stop this worker
                 # Left leased, the row is claimed again when its lease lapses: at worst one
                 # more message in flight, within the documented bound.
-                log.exception("outbox row %s could not be handled", row.id)
+                log.exception("outbox row %s could not be handled", claimed.row.id)
 
-    async def _deliver(self, row: OutboxMessage, user: User | None) -> None:
-        if user is None or user.blocked:
-            await self._finish(row.id, OutboxStatus.BLOCKED)
+    def _lease_ok(self, claimed: Claimed) -> bool:
+        return time.monotonic() < claimed.send_by
+
+    async def _deliver(self, claimed: Claimed) -> None:
+        row, user = claimed.row, claimed.user
+        if not self._lease_ok(claimed):
+            return  # another pass claims it again once the lease lapses
+        if user is None or user.blocked or user.id in self._blocked:
+            await self._writer.add(finished(row, OutboxStatus.BLOCKED))
             return
         if is_muted(row.kind, row.payload, news_muted=user.notifications_muted,
                     reminders_muted=user.reminders_muted):  # fmt: skip
-            await self._finish(row.id, OutboxStatus.SKIPPED)
+            await self._writer.add(finished(row, OutboxStatus.SKIPPED))
             return
         if time.monotonic() - self._last_to_chat.get(row.user_id, -PER_CHAT_GAP) < PER_CHAT_GAP:
-            await self._postpone(row.id, PER_CHAT_GAP, count_attempt=False)
+            await self._writer.add(postponed(row, PER_CHAT_GAP, count_attempt=False))
             return
         try:
             recipient = Recipient(row.user_id, row.project_id, self._bot.username)
-            t = self._catalogs.translator(user.locale)
-            text, keyboard = render(t, row.kind, row.payload, recipient)
+            text, keyboard = render(self._catalogs.translator(user.locale), row.kind,
+                                    row.payload, recipient)  # fmt: skip
         except (KeyError, ValueError) as error:
             log.error("outbox row %s cannot be rendered: %r", row.id, error)
-            await self._finish(row.id, OutboxStatus.FAILED, str(error))
+            await self._writer.add(finished(row, OutboxStatus.FAILED, str(error)))
             return
         await self._wait_for_slot()
+        if not self._lease_ok(claimed):  # a long 429 pause
+            return
         self._last_to_chat[row.user_id] = time.monotonic()
+        await self._writer.add(await self._send(row, text, keyboard))
+
+    async def _send(
+        self, row: OutboxMessage, text: str, keyboard: InlineKeyboardMarkup | None
+    ) -> Outcome:
         photo = row.payload.get("photo_file_id")
+        params: dict[str, object] = {"chat_id": row.user_id, "reply_markup": keyboard, **_HTML}
+        if photo:
+            caption = text if len(text) <= CAPTION_LIMIT else text[: CAPTION_LIMIT - 1] + "…"
+            endpoint, params["photo"], params["caption"] = "sendPhoto", photo, caption
+        else:
+            endpoint, params["text"] = "sendMessage", text
         try:
-            if photo:
-                caption = text if len(text) <= CAPTION_LIMIT else text[: CAPTION_LIMIT - 1] + "…"
-                await self._bot.send_photo(
-                    row.user_id, photo, caption=caption, reply_markup=keyboard
-                )
-            else:
-                await self._bot.send_message(row.user_id, text, reply_markup=keyboard)
+            # Not `send_message`: it builds a `Message` from each answer, about 10 % of the
+            # sender's CPU for an object nobody reads. Telegram's errors are mapped all the same.
+            await self._bot.do_api_request(endpoint, api_kwargs=params)
         except RetryAfter as error:
             pause = _retry_after_seconds(error)
             self._paused_until = max(self._paused_until, time.monotonic() + pause)
             log.warning("Telegram asks to slow down: pausing delivery for %.0f s", pause)
-            await self._postpone(row.id, pause, count_attempt=False)
+            return postponed(row, pause, count_attempt=False)
         except Forbidden:
-            await self._blocked(row.user_id, row.id)
+            self._blocked.add(row.user_id)
+            log.info("user %s has blocked the bot: notifications stop", row.user_id)
+            return finished(row, OutboxStatus.BLOCKED, blocked=True)
         except BadRequest as error:
-            await self._finish(row.id, OutboxStatus.FAILED, str(error))
+            return finished(row, OutboxStatus.FAILED, str(error))
         except TelegramError as error:
-            await self._postpone(row.id, None, count_attempt=True, error=str(error))
-        else:
-            await self._finish(row.id, OutboxStatus.SENT)
+            return postponed(row, None, count_attempt=True, error=str(error))
+        return finished(row, OutboxStatus.SENT)
 
     async def _wait_for_slot(self) -> None:
-        """Keep the global pace, and honour a pause asked for by a 429."""
-        async with self._pace:
+        """Keep the global pace, and honour a pause asked for by a 429, also one that came
+        back while this send was waiting for its slot (it then takes a slot after the pause)."""
+        while True:
             now = time.monotonic()
             start = max(now, self._next_slot, self._paused_until)
             self._next_slot = start + self._interval
-        if start > now:
-            await asyncio.sleep(start - now)
-
-    async def _finish(self, row_id: int, status: OutboxStatus, error: str | None = None) -> None:
-        if self._metrics is not None:
-            self._metrics.outbox_sent.labels(status.value).inc()
-        async with self._sessions.begin() as session:
-            row = await session.get(OutboxMessage, row_id)
-            if row is not None:
-                row.status, row.locked_until, row.last_error = status, None, error and error[:255]
-                if status is OutboxStatus.SENT:
-                    row.sent_at = utcnow()
-                row.attempts += 1
-
-    async def _postpone(
-        self, row_id: int, delay: float | None, *, count_attempt: bool, error: str | None = None
-    ) -> None:
-        async with self._sessions.begin() as session:
-            row = await session.get(OutboxMessage, row_id)
-            if row is None:
+            if start > now:
+                await asyncio.sleep(start - now)
+            if self._paused_until <= time.monotonic():
                 return
-            if count_attempt:
-                row.attempts += 1
-                if row.attempts >= MAX_ATTEMPTS:
-                    row.status = OutboxStatus.FAILED
-                delay = delay or min(2.0**row.attempts, 300.0)
-            row.next_attempt_at = utcnow() + timedelta(seconds=delay or 1.0)
-            row.locked_until, row.last_error = None, error and error[:255]
-
-    async def _blocked(self, user_id: int, row_id: int) -> None:
-        async with self._sessions.begin() as session:
-            user = await session.get(User, user_id)
-            if user is not None and not user.blocked:
-                user.blocked, user.blocked_at = True, utcnow()
-        await self._finish(row_id, OutboxStatus.BLOCKED)
-        log.info("user %s has blocked the bot: notifications stop", user_id)
 
 
 async def _recipients(session: AsyncSession, user_ids: Sequence[int]) -> dict[int, User]:
+    if not user_ids:
+        return {}
     users = (await session.scalars(select(User).where(User.id.in_(set(user_ids))))).all()
     return {user.id: user for user in users}
 

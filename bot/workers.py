@@ -9,7 +9,7 @@ import logging
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import Runtime, make_bot
-from bot.outbox import OutboxSender
+from bot.outbox import OutboxSender, default_concurrency
 
 log = logging.getLogger(__name__)
 
@@ -20,14 +20,16 @@ class Workers:
         self._sessions = sessions
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
-        self._bot = make_bot(runtime.settings, rate_limited=False, pool_size=32)
+        self._concurrency = default_concurrency(runtime.settings.outbox_rate)
+        # One connection per send in flight, and one for the owners' progress messages.
+        self._bot = make_bot(runtime.settings, rate_limited=False, pool_size=self._concurrency + 1)
 
     async def start(self) -> None:
         await self._bot.initialize()
         runtime = self._runtime
         sender = OutboxSender(
             self._sessions, self._bot, runtime.catalogs, runtime.settings.outbox_rate,
-            metrics=runtime.metrics,
+            self._concurrency, runtime.metrics,
         )  # fmt: skip
         self._tasks = [
             asyncio.create_task(sender.run(self._stop), name="outbox"),
@@ -35,7 +37,7 @@ class Workers:
         ]
 
     async def stop(self) -> None:
-        """Let the workers finish what they hold (messages in flight), then stop them."""
+        """Let the workers finish what they hold (sends in flight, unwritten outcomes)."""
         self._stop.set()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await self._bot.shutdown()

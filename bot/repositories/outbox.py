@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Table, Update, bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import OutboxMessage, OutboxStatus
+from bot.models import OutboxMessage, OutboxStatus, User, utcnow
 from bot.repositories.common import insert_ignoring_duplicates
 
 
@@ -26,7 +26,7 @@ class OutboxRepository:
             await self.session.execute(statement)
 
     async def claim(self, now: datetime, limit: int, lease: timedelta) -> Sequence[OutboxMessage]:
-        """Take up to `limit` due messages for this worker until `now + lease`.
+        """Take up to `limit` due messages, longest due first, for this worker until `now + lease`.
 
         PostgreSQL skips rows other workers hold (`SKIP LOCKED`); SQLite serialises writers, so
         the lease written here is what keeps two senders apart.
@@ -38,7 +38,9 @@ class OutboxRepository:
                 OutboxMessage.next_attempt_at <= now,
                 or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until < now),
             )
-            .order_by(OutboxMessage.id)
+            # The order of `ix_outbox_due`: the scan stops after `limit` rows, where ordering
+            # by id alone sorted every due row at each claim.
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
@@ -50,3 +52,33 @@ class OutboxRepository:
                 .values(locked_until=now + lease)
             )
         return messages
+
+    async def record(
+        self, outcomes: list[dict[str, Any]], blocked_user_ids: Collection[int]
+    ) -> None:
+        """Write many rows' new columns (each dict: `id` and the columns) in one `executemany`,
+        and mark the users who answered 403 as having blocked the bot."""
+        if outcomes:
+            # A bound parameter may not share its column's name in an UPDATE: prefix them.
+            params = [{f"new_{name}": value for name, value in o.items()} for o in outcomes]
+            await self.session.execute(_RECORD, params)
+        if blocked_user_ids:
+            await self.session.execute(
+                update(User)
+                .where(User.id.in_(blocked_user_ids), User.blocked.is_(False))
+                .values(blocked=True, blocked_at=utcnow())
+            )
+
+
+def _record_statement() -> Update:
+    # On the table, not the ORM class: a plain executemany, without the ORM's bulk machinery.
+    table = cast(Table, OutboxMessage.__table__)
+    columns = ["status", "attempts", "next_attempt_at", "locked_until", "last_error", "sent_at"]
+    return (
+        update(table)
+        .where(table.c.id == bindparam("new_id"))
+        .values({name: bindparam(f"new_{name}", type_=table.c[name].type) for name in columns})
+    )
+
+
+_RECORD = _record_statement()

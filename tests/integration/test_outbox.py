@@ -5,9 +5,12 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import outbox, outbox_outcomes
+from bot.i18n import Catalogs
 from bot.models import OutboxMessage, OutboxStatus, User, utcnow
 from bot.notifications import Kind, row
 from bot.outbox import OutboxSender
@@ -50,6 +53,8 @@ async def test_each_recipient_gets_it_once_in_their_language(
     assert len(french) == len(breton) == 1
     assert "Merci pour votre soutien" in french[0].params["text"]
     assert "Trugarez deoc'h evit ho skoazell" in breton[0].params["text"]
+    assert french[0].params["parse_mode"] == "HTML"
+    assert french[0].params["link_preview_options"] == {"is_disabled": True}
     assert set((await statuses(sessions)).values()) == {OutboxStatus.SENT}
 
 
@@ -119,3 +124,104 @@ async def test_one_failing_row_does_not_stop_the_others(
     for user in users[1:]:
         assert len(emulator.calls("sendMessage", chat_id=user.id)) == 1
     assert (await statuses(sessions))[users[0].id] is OutboxStatus.PENDING  # retried later
+
+
+async def sent_count(emulator: BotApiEmulator) -> int:
+    """Successful sendMessage calls, once no new one has come for a while."""
+    previous = -1
+    for _ in range(50):
+        await asyncio.sleep(0.3)
+        if previous == (previous := len(emulator.calls("sendMessage"))):
+            break
+    return previous
+
+
+async def test_a_crash_before_outcomes_are_written_resends_at_most_the_bound(
+    sessions: Sessions,
+    emulator: BotApiEmulator,
+    sender: OutboxSender,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    users = [await add_user(sessions) for _ in range(12)]
+    for user in users:
+        emulator.user(user.id, user.first_name)
+    await queue(sessions, *(thanks(user.id) for user in users))
+    monkeypatch.setattr(outbox_outcomes, "MAX_UNRECORDED", 3)
+    monkeypatch.setattr(outbox_outcomes, "RETRY_PAUSE", 0.05)
+
+    async def unreachable(*_: object) -> None:
+        raise ConnectionError("database unreachable")
+
+    # Outcomes cannot be written: sending stops once the unwritten ones reach the cap.
+    monkeypatch.setattr(OutboxRepository, "record", unreachable)
+    crashing = OutboxSender(sessions, sender._bot, Catalogs.load(), rate=200, concurrency=2)
+    running = asyncio.create_task(crashing.run(asyncio.Event()))
+    sent_before_crash = await sent_count(emulator)
+    assert 0 < sent_before_crash <= 2 + 3  # in flight + unwritten
+    running.cancel()  # the crash: nothing was recorded
+    with pytest.raises(asyncio.CancelledError):
+        await running
+    assert set((await statuses(sessions)).values()) == {OutboxStatus.PENDING}
+
+    monkeypatch.undo()
+    async with sessions.begin() as session:  # the leases lapse
+        await session.execute(update(OutboxMessage).values(locked_until=None))
+    while await sender.deliver_due():
+        pass
+    per_user = [len(emulator.calls("sendMessage", chat_id=user.id)) for user in users]
+    assert min(per_user) == 1  # nobody lost
+    assert sum(per_user) - len(users) <= 2 + 3  # duplicates within the bound
+    assert set((await statuses(sessions)).values()) == {OutboxStatus.SENT}
+
+
+async def test_a_graceful_stop_writes_every_outcome(
+    sessions: Sessions, emulator: BotApiEmulator, sender: OutboxSender
+) -> None:
+    users = [await add_user(sessions) for _ in range(20)]
+    for user in users:
+        emulator.user(user.id, user.first_name)
+    await emulator.user(users[0].id, users[0].first_name).block()
+    await queue(sessions, *(thanks(user.id) for user in users))
+    stop = asyncio.Event()
+    running = asyncio.create_task(sender.run(stop))
+    for user in users[1:]:
+        await emulator.wait_for("sendMessage", chat_id=user.id)
+    stop.set()  # outcomes of the last sends are still in memory
+    await running
+    assert set((await statuses(sessions)).values()) == {OutboxStatus.SENT, OutboxStatus.BLOCKED}
+    async with sessions() as session:
+        assert (await session.get(User, users[0].id)).blocked  # type: ignore[union-attr]
+    for user in users[1:]:
+        assert len(emulator.calls("sendMessage", chat_id=user.id)) == 1
+
+
+async def test_a_row_whose_lease_runs_out_during_a_429_pause_is_left_for_later(
+    sessions: Sessions,
+    emulator: BotApiEmulator,
+    sender: OutboxSender,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    users = [await add_user(sessions) for _ in range(2)]
+    for user in users:
+        emulator.user(user.id, user.first_name)
+    await queue(sessions, *(thanks(user.id) for user in users))
+    monkeypatch.setattr(outbox, "LEASE", timedelta(seconds=0.6))  # may send for 0.4 s
+    emulator.fail_next("sendMessage", error_code=429, retry_after=1)
+    one_by_one = OutboxSender(sessions, sender._bot, Catalogs.load(), rate=200, concurrency=1)
+    assert await one_by_one.deliver_due() == 2
+    # The second row waited for the pause past its sending window: not sent, still leased.
+    assert emulator.calls("sendMessage") == []
+    assert set((await statuses(sessions)).values()) == {OutboxStatus.PENDING}
+    await asyncio.sleep(0.6)
+    while set((await statuses(sessions)).values()) != {OutboxStatus.SENT}:
+        await one_by_one.deliver_due()
+        await asyncio.sleep(0.1)
+    for user in users:
+        assert len(emulator.calls("sendMessage", chat_id=user.id)) == 1
+
+
+def test_concurrency_follows_the_rate() -> None:
+    assert outbox.default_concurrency(25) == outbox.MIN_CONCURRENCY
+    assert outbox.default_concurrency(1000) == 50  # 1,000/s at 50 ms per call
+    assert outbox.default_concurrency(10_000) == outbox.MAX_CONCURRENCY
+    assert outbox.crash_bound(50) == 50 + outbox_outcomes.MAX_UNRECORDED

@@ -1,0 +1,91 @@
+"""The aiohttp transport for python-telegram-bot, against the Bot API emulator."""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import AsyncIterator
+
+import pytest
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bot.telegram_http import AiohttpRequest
+from tests.conftest import TEST_TOKEN
+from tests.fakes.bot_api import BotApiEmulator
+
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000")
+
+
+def bot_for(url: str, **timeouts: float) -> Bot:
+    return Bot(
+        TEST_TOKEN,
+        base_url=url,
+        request=AiohttpRequest(4, **timeouts),
+        get_updates_request=AiohttpRequest(1, **timeouts),
+    )
+
+
+@pytest.fixture
+async def bot(emulator: BotApiEmulator) -> AsyncIterator[Bot]:
+    async with bot_for(emulator.base_url) as bot:
+        yield bot
+
+
+async def test_sends_parameters_and_uploads(emulator: BotApiEmulator, bot: Bot) -> None:
+    anna = emulator.user(1001, "Anna")
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Kemper", callback_data="p:1")]])
+    sent = await bot.send_message(anna.id, "Demat & degemer mat", reply_markup=keyboard)
+    assert sent.text == "Demat & degemer mat"
+    call = emulator.calls("sendMessage", chat_id=anna.id)[0]
+    assert call.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "p:1"
+    photo = await bot.send_photo(anna.id, PNG, caption="Bagad", filename="bagad.png")
+    assert photo.photo
+    assert emulator.calls("sendPhoto", chat_id=anna.id)[0].params["caption"] == "Bagad"
+
+
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # retry_after
+async def test_telegram_errors_keep_their_meaning(emulator: BotApiEmulator, bot: Bot) -> None:
+    anna = emulator.user(1001, "Anna")
+    emulator.fail_next("sendMessage", error_code=429, retry_after=3)
+    with pytest.raises(RetryAfter) as limited:
+        await bot.send_message(anna.id, "1")
+    assert limited.value.retry_after == 3
+    emulator.fail_next("sendMessage", error_code=400)
+    with pytest.raises(BadRequest):
+        await bot.send_message(anna.id, "2")
+    await anna.block()
+    with pytest.raises(Forbidden):
+        await bot.send_message(anna.id, "3")
+
+
+async def test_a_slow_answer_times_out(emulator: BotApiEmulator) -> None:
+    emulator.latency = 1.0
+    async with bot_for(emulator.base_url) as bot:  # initialised before the latency bites
+        anna = emulator.user(1001, "Anna")
+        started = time.monotonic()
+        with pytest.raises(TimedOut):
+            await bot.send_message(anna.id, "Demat", read_timeout=0.2)
+        assert time.monotonic() - started < 0.9
+
+
+async def test_an_unreachable_server_is_a_network_error() -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    bot = bot_for(f"http://127.0.0.1:{port}/bot")
+    with pytest.raises(NetworkError):
+        await bot.initialize()  # getMe
+    await bot.shutdown()
+
+
+async def test_long_polling_waits_past_the_default_read_timeout(emulator: BotApiEmulator) -> None:
+    async with bot_for(emulator.base_url, read_timeout=0.3) as bot:
+        started = time.monotonic()
+        assert await bot.get_updates(timeout=1) == ()
+        assert time.monotonic() - started >= 0.9
+        anna = emulator.user(1001, "Anna")
+        await anna.send("/start")
+        updates = await bot.get_updates(timeout=1)
+        assert updates[0].message is not None
+        assert updates[0].message.text == "/start"
