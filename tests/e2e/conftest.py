@@ -29,9 +29,9 @@ async def stripe_stand_in(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Stri
 
 
 @pytest.fixture
-def kengo(
+async def kengo(
     tmp_path: Path, emulator: BotApiEmulator, stripe_stand_in: StripeStandIn, database_url: str
-) -> KengoProcess:
+) -> AsyncIterator[KengoProcess]:
     """A configured, not yet started bot process (tests start it, some twice)."""
     kengo = KengoProcess.configure(
         tmp_path,
@@ -46,7 +46,11 @@ def kengo(
         OUTBOX_RATE="200",
     )
     stripe_stand_in.webhook_url = kengo.url("/stripe/webhook")
-    return kengo
+    yield kengo
+    # A test that failed half-way must not leave its bot running (a passing one stopped it).
+    if kengo.process is not None and kengo.process.returncode is None:
+        kengo.process.kill()
+        await kengo.process.wait()
 
 
 @pytest.fixture
