@@ -33,11 +33,12 @@ from datetime import timedelta
 from pathlib import Path
 from random import Random
 
-from sqlalchemy import func, insert, make_url, select, text
+from sqlalchemy import func, insert, make_url, select
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anywhere
 
+from bench.databases import empty_postgres
 from bot import outbox
 from bot.app import make_bot
 from bot.config import load_settings
@@ -195,19 +196,6 @@ async def seed(url: str, args: argparse.Namespace) -> Followers:
     finally:
         await engine.dispose()
     return Followers(ids, blocked)
-
-
-async def empty_postgres(url: str) -> None:
-    name = make_url(url).database or ""
-    if "bench" not in name:
-        raise SystemExit(f"refusing to empty the database {name!r}: its name lacks 'bench'")
-    engine = create_async_engine(url)
-    try:
-        async with engine.begin() as connection:
-            await connection.execute(text("DROP SCHEMA public CASCADE"))
-            await connection.execute(text("CREATE SCHEMA public"))
-    finally:
-        await engine.dispose()
 
 
 def reader(url: str) -> AsyncEngine:

@@ -28,11 +28,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import make_url, select, text
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy import make_url, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anywhere
 
+from bench.databases import empty_postgres
 from bot.db import create_engine
 from bot.models import Project, ProjectStatus, utcnow
 from tests.e2e.harness import KengoProcess, free_port
@@ -324,19 +324,6 @@ async def run_echo(
 
 
 # --- Databases -----------------------------------------------------------------------------------
-
-
-async def empty_postgres(url: str) -> None:
-    name = make_url(url).database or ""
-    if "bench" not in name:
-        raise SystemExit(f"refusing to empty the database {name!r}: its name lacks 'bench'")
-    engine = create_async_engine(url)
-    try:
-        async with engine.begin() as connection:
-            await connection.execute(text("DROP SCHEMA public CASCADE"))
-            await connection.execute(text("CREATE SCHEMA public"))
-    finally:
-        await engine.dispose()
 
 
 async def live_project_ids(url: str) -> list[int]:
