@@ -8,26 +8,22 @@ from bot import callbacks
 from bot.app import KengoContext
 from bot.callbacks import WizardAction
 from bot.i18n import Translator
-from bot.services.submissions import (
-    WIZARD_MODE,
-    Draft,
-    Incomplete,
-    NotEditable,
-    TooManyDrafts,
-    WrongInput,
-)
+from bot.services.draft_answers import Incomplete, NotEditable, TooManyDrafts, WrongInput
+from bot.services.submissions import WIZARD_MODE, Draft
 from bot.submission import Refusal, Step
 from bot.views.card import render_card
 from bot.views.submission import (
-    description_received_text,
     intro_text,
     preview_header,
     preview_keyboard,
     prompt,
     prompt_keyboard,
-    refusal_text,
     resume_keyboard,
     resume_text,
+)
+from bot.views.submission_replies import (
+    description_received_text,
+    refusal_text,
     saved_text,
     submitted_text,
     too_many_drafts_text,

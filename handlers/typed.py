@@ -8,7 +8,7 @@ from bot.app import KengoContext
 from bot.keyboards import main_menu
 from bot.services.catalogue import SEARCH_MODE
 from bot.services.submissions import WIZARD_MODE
-from bot.views.submission import paused_text
+from bot.views.submission_replies import paused_text
 from handlers import browse, fallback, moderate, owner, pledge, submit
 from handlers.common import reply
 
