@@ -8,6 +8,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.models import (
@@ -114,15 +115,21 @@ class CatalogueService:
 
     async def browse(self, user_id: int, view: ListView) -> CataloguePage:
         """A page of live projects; the user's free text becomes a search from now on."""
-        async with self._sessions.begin() as session:
+        # Read, then write only if the mode changes (the first page of a browse): turning pages
+        # does not queue for SQLite's write lock.
+        async with self._sessions() as session:
             user = await session.get(User, user_id)
-            query = None
-            if user is not None:
-                user.input_mode = SEARCH_MODE
-                query = user.catalogue_query if view.query_hash else None
+            query = user.catalogue_query if user is not None and view.query_hash else None
             if view.query_hash and (query is None or query_hash(query) != view.query_hash):
                 raise StaleList
-            return await _page(ProjectRepository(session), view, query)
+            page = await _page(ProjectRepository(session), view, query)
+            switching = user is not None and user.input_mode != SEARCH_MODE
+        if switching:
+            async with self._sessions.begin() as session:
+                await session.execute(
+                    update(User).where(User.id == user_id).values(input_mode=SEARCH_MODE)
+                )
+        return page
 
     async def search(self, user_id: int, text: str, view: ListView) -> CataloguePage:
         """Search the live projects for `text`, keeping the filters and order of `view`."""
