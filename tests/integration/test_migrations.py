@@ -47,7 +47,7 @@ async def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path: object) -> 
     try:
         async with engine.connect() as connection:
             assert (await connection.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
-            assert (await connection.execute(text("PRAGMA busy_timeout"))).scalar() == 5000
+            assert (await connection.execute(text("PRAGMA busy_timeout"))).scalar() == 15000
             assert (await connection.execute(text("PRAGMA foreign_keys"))).scalar() == 1
             assert (await connection.execute(text("PRAGMA cache_size"))).scalar() == -32768
     finally:
