@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import make_url, text
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy import make_url
+
+from tests.conftest import reset_database
 
 
 async def empty_postgres(url: str) -> None:
@@ -11,10 +12,4 @@ async def empty_postgres(url: str) -> None:
     name = make_url(url).database or ""
     if "bench" not in name:
         raise SystemExit(f"refusing to empty the database {name!r}: its name lacks 'bench'")
-    engine = create_async_engine(url)
-    try:
-        async with engine.begin() as connection:
-            await connection.execute(text("DROP SCHEMA public CASCADE"))
-            await connection.execute(text("CREATE SCHEMA public"))
-    finally:
-        await engine.dispose()
+    await reset_database(url)
