@@ -7,13 +7,15 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, event, text
+from sqlalchemy import Connection, event, make_url, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+
+from bot import sqlite_driver
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # How long a writer waits for SQLite's write lock. A write transaction holds the lock across
@@ -30,6 +32,8 @@ SQLITE_CACHE_KIB = 32 * 1024
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """Create the engine; SQLite gets WAL, a busy timeout, foreign keys and write-ahead BEGINs."""
+    if make_url(url).get_backend_name() == "sqlite":
+        kwargs.setdefault("async_creator", sqlite_driver.connector(url))
     engine = create_async_engine(url, pool_pre_ping=not url.startswith("sqlite"), **kwargs)
     if engine.dialect.name == "sqlite":
         _tune_sqlite(engine)
