@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import User
-from bot.repositories.common import insert_ignoring_duplicates
+from bot.repositories.common import affected_rows, insert_ignoring_duplicates
 
 
 class UserRepository:
@@ -17,6 +17,10 @@ class UserRepository:
     async def get(self, user_id: int) -> User | None:
         return await self.session.get(User, user_id)
 
-    async def insert_if_absent(self, **values: Any) -> None:
-        """Insert a user unless that id exists: two first updates of one user may race."""
-        await self.session.execute(insert_ignoring_duplicates(self.session, User, ["id"], [values]))
+    async def insert_if_absent(self, **values: Any) -> bool:
+        """Insert a user unless that id exists (two first updates of one user may race); True
+        when this call inserted it."""
+        result = await self.session.execute(
+            insert_ignoring_duplicates(self.session, User, ["id"], [values])
+        )
+        return bool(affected_rows(result))

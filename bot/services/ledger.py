@@ -23,6 +23,7 @@ from bot.models import (
     utcnow,
 )
 from bot.notifications import Kind, for_each, row
+from bot.repositories.common import affected_rows
 from bot.repositories.outbox import OutboxRepository
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ async def reserve_unit(session: AsyncSession, tier_id: int) -> bool:
         )
         .values(reserved_count=RewardTier.reserved_count + 1)
     )
-    return bool(getattr(result, "rowcount", 0))
+    return bool(affected_rows(result))
 
 
 async def release(session: AsyncSession, pledge: Pledge, status: PledgeStatus) -> None:
@@ -117,7 +118,7 @@ async def _claim_tier(session: AsyncSession, pledge: Pledge) -> None:
         )
         .values(claimed_count=RewardTier.claimed_count + 1)
     )
-    if not getattr(claimed, "rowcount", 0):
+    if not affected_rows(claimed):
         log.warning("pledge %s paid after its reward sold out: kept as a gift", pledge.id)
         pledge.reward_tier_id = None
 

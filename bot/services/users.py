@@ -66,29 +66,37 @@ class UserService:
             known = await UserRepository(session).get(visitor.id)
             if known is not None and not _stale(known, visitor):
                 return _profile(known)
+        if known is None:
+            created = await self._create(visitor)
+            if created is not None:
+                return created
         async with self._sessions.begin() as session:
-            users = UserRepository(session)
-            user = await users.get(visitor.id)
-            if user is None:
-                locale = locale_from_telegram(visitor.language_code, self._default_locale)
-                await users.insert_if_absent(
-                    id=visitor.id,
-                    first_name=visitor.first_name[:128],
-                    last_name=(visitor.last_name or None) and visitor.last_name[:128],
-                    username=visitor.username,
-                    telegram_language=visitor.language_code,
-                    locale=locale,
-                    locale_chosen=False,
-                    created_at=utcnow(),
-                    updated_at=utcnow(),
-                    last_seen_at=utcnow(),
-                )
-                user = await users.get(visitor.id)
-                if user is None:  # pragma: no cover - inserted just now or by a concurrent update
-                    raise LookupError(visitor.id)
-                return _profile(user, is_new=True)
+            user = await UserRepository(session).get(visitor.id)
+            if user is None:  # pragma: no cover - users are never deleted
+                raise LookupError(visitor.id)
             _refresh(user, visitor)
             return _profile(user)
+
+    async def _create(self, visitor: Visitor) -> Profile | None:
+        """Insert a first-time visitor; None when a concurrent update of theirs did it first."""
+        now = utcnow()
+        first_name = visitor.first_name[:128]
+        locale = locale_from_telegram(visitor.language_code, self._default_locale)
+        async with self._sessions.begin() as session:
+            inserted = await UserRepository(session).insert_if_absent(
+                id=visitor.id,
+                first_name=first_name,
+                last_name=(visitor.last_name or None) and visitor.last_name[:128],
+                username=visitor.username,
+                telegram_language=visitor.language_code,
+                locale=locale,
+                locale_chosen=False,
+                created_at=now,
+                updated_at=now,
+                last_seen_at=now,
+            )
+        # Built from what was inserted: reading the row back would cost a query.
+        return Profile(visitor.id, first_name, locale, False, is_new=True) if inserted else None
 
     async def choose_locale(self, user_id: int, locale: str) -> Profile:
         if locale not in SUPPORTED_LOCALES:

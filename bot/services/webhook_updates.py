@@ -13,7 +13,7 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.models import TelegramUpdate, utcnow
-from bot.repositories.common import insert_ignoring_duplicates
+from bot.repositories.common import affected_rows, insert_ignoring_duplicates
 
 KEEP = timedelta(days=2)
 
@@ -30,11 +30,11 @@ class WebhookUpdates:
                 [{"update_id": update_id, "received_at": utcnow()}],
             )  # fmt: skip
             result = await session.execute(statement)
-            return bool(result.rowcount)  # type: ignore[attr-defined]
+            return bool(affected_rows(result))
 
     async def forget_old(self) -> int:
         async with self._sessions.begin() as session:
             result = await session.execute(
                 delete(TelegramUpdate).where(TelegramUpdate.received_at < utcnow() - KEEP)
             )
-            return int(result.rowcount)  # type: ignore[attr-defined]
+            return affected_rows(result)
