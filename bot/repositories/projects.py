@@ -38,6 +38,13 @@ class LiveFilter:
     order: Order = Order.ENDING_SOON
 
 
+@dataclass(frozen=True)
+class ProjectForCard:
+    project: Project
+    following: bool
+    news_count: int
+
+
 class ProjectRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -67,17 +74,26 @@ class ProjectRepository:
         by_id = {project.id: project for project in loaded}
         return [by_id[project_id] for project_id in ids]
 
-    async def with_tiers(self, project_id: int) -> Project | None:
+    async def for_card(self, project_id: int, viewer_id: int) -> ProjectForCard | None:
+        """A project with its tiers, whether `viewer_id` follows it and its published news count:
+        two statements (the project with the two figures, then its tiers)."""
+        following = (
+            select(Follow.project_id)
+            .where(Follow.project_id == Project.id, Follow.user_id == viewer_id)
+            .exists()
+        )
+        news_count = (
+            select(func.count(NewsPost.id))
+            .where(NewsPost.project_id == Project.id, NewsPost.published_at.is_not(None))
+            .scalar_subquery()
+        )
         statement = (
-            select(Project)
+            select(Project, following, news_count)
             .where(Project.id == project_id)
             .options(selectinload(Project.reward_tiers))
         )
-        return await self.session.scalar(statement)
-
-    async def is_followed(self, project_id: int, user_id: int) -> bool:
-        follow = await self.session.get(Follow, (user_id, project_id))
-        return follow is not None
+        row = (await self.session.execute(statement)).one_or_none()
+        return ProjectForCard(row[0], bool(row[1]), int(row[2] or 0)) if row else None
 
     async def news(self, project_id: int, limit: int) -> Sequence[NewsPost]:
         statement = (
@@ -87,12 +103,6 @@ class ProjectRepository:
             .limit(limit)
         )
         return (await self.session.scalars(statement)).all()
-
-    async def count_news(self, project_id: int) -> int:
-        statement = select(func.count(NewsPost.id)).where(
-            NewsPost.project_id == project_id, NewsPost.published_at.is_not(None)
-        )
-        return int(await self.session.scalar(statement) or 0)
 
     def _conditions(self, live: LiveFilter, paging: bool = False) -> list[ColumnElement[bool]]:
         """The filter's conditions, for a count or (`paging`) for a page in the filter's order.

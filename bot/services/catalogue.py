@@ -144,15 +144,10 @@ class CatalogueService:
     async def card(self, project_id: int, viewer_id: int) -> ProjectCard | None:
         """A project's card, or None when it does not exist or is not public (owners see theirs)."""
         async with self._sessions() as session:
-            projects = ProjectRepository(session)
-            project = await projects.with_tiers(project_id)
-            if project is None or not _visible(project, viewer_id):
-                return None
-            return card_of(
-                project,
-                following=await projects.is_followed(project_id, viewer_id),
-                news_count=await projects.count_news(project_id),
-            )
+            found = await ProjectRepository(session).for_card(project_id, viewer_id)
+        if found is None or not _visible(found.project, viewer_id):
+            return None
+        return card_of(found.project, following=found.following, news_count=found.news_count)
 
     async def inline(self, text: str) -> list[ProjectSummary]:
         """Projects for inline mode: matches of `text`, or those ending soonest."""
