@@ -6,7 +6,8 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
+from typing import Any
 
 from telegram.error import InvalidToken, NetworkError
 
@@ -39,7 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "run":
             from bot.server import serve
 
-            asyncio.run(serve(settings))
+            _run_serving(serve(settings))
         elif args.command == "db":
             asyncio.run(_upgrade(settings))
         else:
@@ -55,6 +56,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         pass
     return 0
+
+
+def _run_serving(serving: Coroutine[Any, Any, None]) -> None:
+    """Serve on uvloop's event loop where it is installed (not on Windows), else asyncio's."""
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(serving)
+    else:
+        uvloop.run(serving)
 
 
 def _secrets(settings: Settings) -> list[str]:
