@@ -29,10 +29,10 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot, InlineKeyboardMarkup
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
-from telegram.warnings import PTBDeprecationWarning, PTBUserWarning
+from telegram.warnings import PTBDeprecationWarning
 
+from bot import telegram_calls
 from bot.i18n import Catalogs
 from bot.metrics import Metrics
 from bot.models import OutboxMessage, OutboxStatus, User, utcnow
@@ -66,9 +66,6 @@ PRUNE_CHATS_AT = 10_000  # forget chats last messaged over PER_CHAT_GAP ago past
 
 # Texts are rendered as HTML (bot.views.notifications), sent without link previews. A plain dict:
 # given a `LinkPreviewOptions`, PTB would build a new one per call to merge it with the defaults.
-_HTML = {"parse_mode": ParseMode.HTML, "link_preview_options": {"is_disabled": True}}
-
-
 def default_concurrency(rate: float) -> int:
     """Sends in flight needed to keep `rate` when each Bot API call takes CALL_LATENCY."""
     return max(MIN_CONCURRENCY, min(MAX_CONCURRENCY, math.ceil(rate * CALL_LATENCY)))
@@ -112,8 +109,6 @@ class OutboxSender:
         self._write_lock = asyncio.Lock()
         self._writer = OutcomeWriter(sessions, self._write_lock, metrics)
         self._progress = NewsProgress(sessions, bot, catalogs)
-        # PTB points at `send_message` when `do_api_request` is used for it (see `_send`).
-        warnings.filterwarnings("ignore", r"Please use 'Bot\.send(Message|Photo)'", PTBUserWarning)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until `stop` is set; sends in flight are finished and every outcome written."""
@@ -231,16 +226,14 @@ class OutboxSender:
         self, row: OutboxMessage, text: str, keyboard: InlineKeyboardMarkup | None
     ) -> Outcome:
         photo = row.payload.get("photo_file_id")
-        params: dict[str, object] = {"chat_id": row.user_id, "reply_markup": keyboard, **_HTML}
+        params: dict[str, object] = {"chat_id": row.user_id, "reply_markup": keyboard}
         if photo:
             caption = text if len(text) <= CAPTION_LIMIT else text[: CAPTION_LIMIT - 1] + "…"
             endpoint, params["photo"], params["caption"] = "sendPhoto", photo, caption
         else:
             endpoint, params["text"] = "sendMessage", text
         try:
-            # Not `send_message`: it builds a `Message` from each answer, about 10 % of the
-            # sender's CPU for an object nobody reads. Telegram's errors are mapped all the same.
-            await self._bot.do_api_request(endpoint, api_kwargs=params)
+            await telegram_calls.call(self._bot, endpoint, **params)
         except RetryAfter as error:
             pause = _retry_after_seconds(error)
             self._paused_until = max(self._paused_until, time.monotonic() + pause)

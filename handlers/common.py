@@ -9,6 +9,7 @@ from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from bot.i18n import Translator
+from bot.telegram_calls import edit_text, send_text
 
 T = TypeVar("T")
 
@@ -17,7 +18,7 @@ async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None =
     """Send `text` (HTML) to the chat the update came from."""
     chat = update.effective_chat
     if chat is not None:
-        await chat.send_message(text, reply_markup=markup)
+        await send_text(update.get_bot(), chat.id, text, markup)
 
 
 async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
@@ -32,7 +33,7 @@ async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None = 
         await reply(update, text, markup)
         return
     try:
-        await query.edit_message_text(text, reply_markup=markup)
+        await edit_text(update.get_bot(), message.chat_id, message.message_id, text, markup)
     except BadRequest as error:
         # Pressing the button of what is already shown: nothing to change, nothing wrong.
         if "not modified" not in str(error).lower():
