@@ -9,7 +9,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, event, make_url, text
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -67,7 +67,8 @@ def _ping_idle_connections(engine: AsyncEngine) -> None:
         try:
             engine.dialect.do_ping(dbapi_connection)
         except Exception as error:
-            raise DisconnectionError(f"idle connection is gone: {error}") from error
+            # Likely a server restart: every connection pooled before now goes too.
+            raise InvalidatePoolError(f"idle connection is gone: {error}") from error
 
 
 # A pooled connection idle for longer than this is checked before use (`_ping_idle_connections`).
