@@ -30,6 +30,10 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 # are read again from the OS at every query (bench/browse_db.py: a search's statements take
 # 3-4x longer). A ceiling, filled as pages are read: at most 32 MiB per pooled connection.
 SQLITE_CACHE_KIB = 32 * 1024
+# A pooled PostgreSQL connection idle for longer than this is checked before use
+# (`_ping_idle_connections`).
+PING_AFTER_IDLE_S = 10.0
+_IDLE_SINCE = "kengo_idle_since"
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
@@ -69,11 +73,6 @@ def _ping_idle_connections(engine: AsyncEngine) -> None:
         except Exception as error:
             # Likely a server restart: every connection pooled before now goes too.
             raise InvalidatePoolError(f"idle connection is gone: {error}") from error
-
-
-# A pooled connection idle for longer than this is checked before use (`_ping_idle_connections`).
-PING_AFTER_IDLE_S = 10.0
-_IDLE_SINCE = "kengo_idle_since"
 
 
 def _tune_sqlite(engine: AsyncEngine) -> None:

@@ -57,6 +57,11 @@ class WebhookUpdates:
             else:
                 for update_id in batch:
                     self._waiting.pop(update_id).set_result(update_id in fresh)
+            finally:
+                # Cancelled at shutdown mid-write: the POSTs waiting on this batch end too.
+                for update_id in batch:
+                    if (pending := self._waiting.pop(update_id, None)) is not None:
+                        pending.cancel()
 
     async def _insert(self, update_ids: list[int]) -> set[int]:
         """Insert the ids; those that were not there yet."""
