@@ -165,6 +165,7 @@ class Phase:
     span: float  # first update queued -> last first reply
     failed: int  # answered with an apology
     calls: int  # Bot API calls other than getUpdates, the phase's trailing messages included
+    cpu: float = 0.0  # the bot's CPU seconds during the phase (trailing messages included)
 
     @property
     def rate(self) -> float:
@@ -285,9 +286,11 @@ async def drive(
     for name, act in workload(live_ids) if users.warm_up else ():
         await run_phase(emu, name, users.warm_up, act, args)
     cpu, bot_cpu = time.process_time(), cpu_seconds(pid)
-    phases = [
-        await run_phase(emu, name, users.measured, act, args) for name, act in workload(live_ids)
-    ]
+    phases = []
+    for name, act in workload(live_ids):
+        before = cpu_seconds(pid)
+        phases.append(await run_phase(emu, name, users.measured, act, args))
+        phases[-1].cpu = cpu_seconds(pid) - before
     run = BotRun(phases, cpu_seconds=cpu_seconds(pid) - bot_cpu)
     run.bench_cpu = time.process_time() - cpu
     memory_figures(pid, run)
@@ -373,6 +376,10 @@ def mb(kib: int) -> float:
     return kib * 1024 / 1e6
 
 
+def cpu_ms(phase: Phase) -> str:
+    return f"{phase.cpu / phase.updates * 1000:5.2f}"
+
+
 def unanswered(mine: Phase, base: Phase) -> str:
     kengo, echo = mine.updates - len(mine.latencies), base.updates - len(base.latencies)
     text = f"  Kengo: {mine.failed} apologies, {kengo - mine.failed} no reply" if kengo else ""
@@ -382,7 +389,8 @@ def unanswered(mine: Phase, base: Phase) -> str:
 def report(results: list[tuple[str, str, BotRun, BotRun]]) -> None:
     print("\nUpdates per second and latency (queued at the emulator -> first reply), ms")
     print(f"{'database':<11}{'mode':<9}{'phase':<24}{'Kengo upd/s':>12}{'p50':>8}{'p99':>8}"
-          f"{'echo upd/s':>12}{'p50':>8}{'p99':>8}   Kengo/echo  calls/update")  # fmt: skip
+          f"{'echo upd/s':>12}{'p50':>8}{'p99':>8}   Kengo/echo  calls/update"
+          "  CPU ms/update")  # fmt: skip
     for database, mode, kengo, echo in results:
         for mine, base in zip(kengo.phases, echo.phases, strict=True):
             ratio = mine.rate / base.rate if base.rate else 0.0
@@ -393,7 +401,7 @@ def report(results: list[tuple[str, str, BotRun, BotRun]]) -> None:
                 f"{base.rate:12.1f}{base.percentile(0.5) * 1000:8.0f}"
                 f"{base.percentile(0.99) * 1000:8.0f}   {ratio:5.2f} {verdict}"
                 f"   {mine.calls / mine.updates:.1f} / {base.calls / base.updates:.1f}"
-                + unanswered(mine, base)
+                f"     {cpu_ms(mine)} / {cpu_ms(base)}" + unanswered(mine, base)
             )
     print(
         "\nProcesses (peak RSS = VmHWM; CPU from /proc during the measured phases; "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
@@ -18,6 +18,7 @@ from telegram.ext import (
 )
 
 from bot.config import Settings
+from bot.db import Sessions
 from bot.i18n import Catalogs, Translator
 from bot.metrics import Metrics
 from bot.payments import StripeGateway
@@ -59,7 +60,7 @@ class Services:
     @classmethod
     def create(
         cls,
-        sessions: async_sessionmaker[AsyncSession],
+        sessions: Sessions,
         settings: Settings,
         gateway: StripeGateway | None = None,
     ) -> Services:

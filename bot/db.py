@@ -11,6 +11,7 @@ from alembic.config import Config
 from sqlalchemy import Connection, event, make_url, text
 from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -90,6 +91,9 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
+        if connection.get_execution_options().get(_NO_TRANSACTION, False):
+            # `Sessions.autocommit`: each statement is its own transaction.
+            return
         # A deferred transaction that reads and then writes fails at once with SQLITE_BUSY when
         # another connection wrote in between (the busy timeout does not apply). Taking the
         # write lock up front makes concurrent writers wait their turn instead. Reading
@@ -100,12 +104,15 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
 
 
 WRITES = "kengo_writes"
+_NO_TRANSACTION = "kengo_no_transaction"
 
 
 class Sessions(async_sessionmaker[AsyncSession]):
-    """`sessions()` for reading, `sessions.begin()` for a transaction that writes and commits.
+    """`sessions()` for reading, `sessions.begin()` for a transaction that writes and commits,
+    `sessions.autocommit()` for statements that need no transaction around them.
 
-    The two differ on SQLite only: a writing transaction takes the write lock when it begins.
+    The first two differ on SQLite only: a writing transaction takes the write lock when it
+    begins.
     """
 
     def __init__(self, engine: AsyncEngine) -> None:
@@ -114,12 +121,34 @@ class Sessions(async_sessionmaker[AsyncSession]):
         self._writers = async_sessionmaker(
             engine, expire_on_commit=False, execution_options={WRITES: True}
         )
+        self._autocommit = engine.execution_options(**_autocommit_options(engine))
 
     def begin(self) -> Any:
         return self._writers.begin()
 
+    def autocommit(self) -> AsyncConnection:
+        """A connection (`async with`) on which every statement is its own transaction.
 
-def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+        For the reads and one-statement writes that every update makes (who the user is, a
+        catalogue page, a card): Core statements on a connection, without an ORM session, a
+        BEGIN and a ROLLBACK around them, cost a third to a half of the CPU
+        (bench/update_handling.py). Statements see what is committed when each one starts;
+        anything that must read and write consistently uses `begin()`.
+        """
+        return self._autocommit.connect()
+
+
+def _autocommit_options(engine: AsyncEngine) -> dict[str, Any]:
+    if engine.dialect.name == "sqlite":
+        # SQLite runs a statement outside BEGIN as its own transaction; `_on_begin` skips the
+        # BEGIN, and the pool's rollback finds no transaction to roll back (bot.sqlite_driver).
+        # SQLAlchemy's AUTOCOMMIT level would instead reset the driver's transaction handling
+        # when the connection goes back to the pool.
+        return {_NO_TRANSACTION: True}
+    return {"isolation_level": "AUTOCOMMIT"}
+
+
+def create_session_factory(engine: AsyncEngine) -> Sessions:
     return Sessions(engine)
 
 

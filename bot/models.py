@@ -275,9 +275,14 @@ class RewardTier(Base):
     @property
     def units_left(self) -> int | None:
         """Units one can still pledge for; None when the tier is unlimited."""
-        if self.quantity_limit is None:
-            return None
-        return max(0, self.quantity_limit - self.claimed_count - self.reserved_count)
+        return units_left(self.quantity_limit, self.claimed_count, self.reserved_count)
+
+
+def units_left(quantity_limit: int | None, claimed: int, reserved: int) -> int | None:
+    """Units of a tier one can still pledge for; None when the tier is unlimited."""
+    if quantity_limit is None:
+        return None
+    return max(0, quantity_limit - claimed - reserved)
 
 
 class Pledge(Timestamped, Base):

@@ -36,13 +36,15 @@ async def open_catalogue(
     t = await context.translator(update)
     catalogue = context.services.catalogue
     try:
-        page = await catalogue.browse(profile.id, view)
+        page = await catalogue.browse(profile.id, view, input_mode=profile.input_mode)
     except StaleList:
         if update.callback_query is not None:
             await update.callback_query.answer(
                 t.gettext("Cette liste a changé depuis : voici la liste à jour.")
             )
-        page = await catalogue.browse(profile.id, ListView(sort=view.sort))
+        page = await catalogue.browse(
+            profile.id, ListView(sort=view.sort), input_mode=profile.input_mode
+        )
     await show_page(update, t, page, new=new)
 
 

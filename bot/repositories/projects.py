@@ -1,4 +1,9 @@
-"""Queries on projects. Repositories never commit: the calling service owns the transaction."""
+"""Queries on projects. Repositories never commit: the calling service owns the transaction.
+
+The catalogue's queries select table columns (Core), not ORM objects: they run for most updates,
+and a page or a card needs no identity map or change tracking. Their rows are named like the
+model's attributes (`row.title`, `row.ends_at`).
+"""
 
 from __future__ import annotations
 
@@ -10,14 +15,49 @@ from datetime import datetime
 from functools import reduce
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, case, cast, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ColumnElement, Float, bindparam, case, cast, func, select
 
-from bot.models import Category, Departement, Follow, NewsPost, Project, ProjectStatus
+from bot.models import Category, Departement, Follow, NewsPost, Project, ProjectStatus, RewardTier
+from bot.repositories.common import AnyRow, Database, dialect_name, table_of
 from bot.repositories.sqlite_extras import matching_ids, unindexed
 
 PUBLIC_STATUSES = (ProjectStatus.LIVE, ProjectStatus.SUCCEEDED, ProjectStatus.FAILED)
+
+_projects = table_of(Project).c
+_tiers = table_of(RewardTier).c
+_news = table_of(NewsPost).c
+_follows = table_of(Follow).c
+# What a line of a list shows (bot.services.catalogue.ProjectSummary), and what a card adds.
+SUMMARY_COLUMNS = (
+    _projects.id, _projects.title, _projects.commune, _projects.departement, _projects.category,
+    _projects.status, _projects.raised_cents, _projects.goal_cents, _projects.contributors_count,
+    _projects.ends_at, _projects.photo_file_id,
+)  # fmt: skip
+CARD_COLUMNS = (
+    *SUMMARY_COLUMNS, _projects.owner_id, _projects.summary, _projects.description,
+    _projects.funding_model,
+)  # fmt: skip
+# A card: the project, whether the viewer follows it and how many news it published; then its
+# tiers. Built once, like every statement the catalogue runs with only values changing.
+_CARD = select(
+    *CARD_COLUMNS,
+    select(_follows.project_id)
+    .where(_follows.project_id == _projects.id, _follows.user_id == bindparam("viewer_id"))
+    .exists()
+    .label("following"),
+    select(func.count(_news.id))
+    .where(_news.project_id == _projects.id, _news.published_at.is_not(None))
+    .scalar_subquery()
+    .label("news_count"),
+).where(_projects.id == bindparam("project_id"))
+_CARD_TIERS = (
+    select(
+        _tiers.title, _tiers.description, _tiers.min_amount_cents, _tiers.quantity_limit,
+        _tiers.claimed_count, _tiers.reserved_count, _tiers.estimated_delivery,
+    )
+    .where(_tiers.project_id == bindparam("project_id"))
+    .order_by(_tiers.position, _tiers.id)
+)  # fmt: skip
 
 
 class Order(enum.StrEnum):
@@ -40,81 +80,71 @@ class LiveFilter:
 
 @dataclass(frozen=True)
 class ProjectForCard:
-    project: Project
-    following: bool
-    news_count: int
+    project: AnyRow  # CARD_COLUMNS, `following` and `news_count`
+    tiers: Sequence[AnyRow]
 
 
 class ProjectRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Database) -> None:
         self.session = session
 
     async def count_live(self, now: datetime) -> int:
         return await self.count(LiveFilter(now))
 
     async def count(self, live: LiveFilter) -> int:
-        statement = select(func.count(Project.id)).where(*self._conditions(live))
+        statement = select(func.count(_projects.id)).where(*self._conditions(live))
         return int(await self.session.scalar(statement) or 0)
 
-    async def live_page(self, live: LiveFilter, offset: int, limit: int) -> Sequence[Project]:
+    async def live_page(self, live: LiveFilter, offset: int, limit: int) -> Sequence[AnyRow]:
+        """A page of live projects in the filter's order: rows of `SUMMARY_COLUMNS`."""
         conditions = self._conditions(live, paging=True)
-        ordering = [*_ordering(live), Project.id]
+        ordering = [*_ordering(live), _projects.id]
         if live.order != Order.ALMOST_FUNDED and not live.terms:
             # An index gives these orders: the page's rows are the first ones it leads to.
-            statement = select(Project).where(*conditions).order_by(*ordering)
-            return (await self.session.scalars(statement.offset(offset).limit(limit))).all()
+            statement = select(*SUMMARY_COLUMNS).where(*conditions).order_by(*ordering)
+            return (await self.session.execute(statement.offset(offset).limit(limit))).all()
         # Funding ratio and title hits are computed: every match is sorted before the LIMIT.
         # Sort ids only (for "almost funded", straight from a covering index), then load the
         # page's projects, rather than carry every matching project through the sort.
-        page = select(Project.id).where(*conditions).order_by(*ordering)
+        page = select(_projects.id).where(*conditions).order_by(*ordering)
         ids = (await self.session.scalars(page.offset(offset).limit(limit))).all()
         if not ids:
             return []
-        loaded = await self.session.scalars(select(Project).where(Project.id.in_(ids)))
-        by_id = {project.id: project for project in loaded}
+        loaded = await self.session.execute(select(*SUMMARY_COLUMNS).where(_projects.id.in_(ids)))
+        by_id = {row.id: row for row in loaded}
         return [by_id[project_id] for project_id in ids]
 
     async def for_card(self, project_id: int, viewer_id: int) -> ProjectForCard | None:
-        """A project with its tiers, whether `viewer_id` follows it and its published news count:
-        two statements (the project with the two figures, then its tiers)."""
-        following = (
-            select(Follow.project_id)
-            .where(Follow.project_id == Project.id, Follow.user_id == viewer_id)
-            .exists()
-        )
-        news_count = (
-            select(func.count(NewsPost.id))
-            .where(NewsPost.project_id == Project.id, NewsPost.published_at.is_not(None))
-            .scalar_subquery()
-        )
-        statement = (
-            select(Project, following, news_count)
-            .where(Project.id == project_id)
-            .options(selectinload(Project.reward_tiers))
-        )
-        row = (await self.session.execute(statement)).one_or_none()
-        return ProjectForCard(row[0], bool(row[1]), int(row[2] or 0)) if row else None
+        """A project with whether `viewer_id` follows it and its published news count, and its
+        tiers: two statements."""
+        values = {"project_id": project_id, "viewer_id": viewer_id}
+        project = (await self.session.execute(_CARD, values)).first()
+        if project is None:
+            return None
+        tiers = (await self.session.execute(_CARD_TIERS, values)).all()
+        return ProjectForCard(project, tiers)
 
-    async def news(self, project_id: int, limit: int) -> Sequence[NewsPost]:
+    async def news(self, project_id: int, limit: int) -> Sequence[AnyRow]:
+        """The project's latest published news, newest first."""
         statement = (
-            select(NewsPost)
-            .where(NewsPost.project_id == project_id, NewsPost.published_at.is_not(None))
-            .order_by(NewsPost.published_at.desc(), NewsPost.id.desc())
+            select(_news.text, _news.published_at, _news.photo_file_id)
+            .where(_news.project_id == project_id, _news.published_at.is_not(None))
+            .order_by(_news.published_at.desc(), _news.id.desc())
             .limit(limit)
         )
-        return (await self.session.scalars(statement)).all()
+        return (await self.session.execute(statement)).all()
 
     def _conditions(self, live: LiveFilter, paging: bool = False) -> list[ColumnElement[bool]]:
         """The filter's conditions, for a count or (`paging`) for a page in the filter's order.
 
         `unindexed` columns steer SQLite's planner (it keeps no statistics: the app never runs
         ANALYZE); on PostgreSQL they are plain columns."""
-        full_text = bool(live.terms) and self.session.get_bind().dialect.name == "sqlite"
+        full_text = bool(live.terms) and dialect_name(self.session) == "sqlite"
         if full_text:
             # The full-text match is by far the most selective condition: SQLite starts from
             # the matching ids and checks status and ends_at on those rows only. Left indexable,
             # they would make it walk every live project and probe the matches instead.
-            status, ends_at = unindexed(Project.status), unindexed(Project.ends_at)
+            status, ends_at = unindexed(_projects.status), unindexed(_projects.ends_at)
             conditions = [status == ProjectStatus.LIVE, ends_at > live.now]
         elif paging and live.order in _WALK_SORT_INDEX:
             # Nearly every live project ends in the future, so the range on ends_at selects
@@ -122,25 +152,25 @@ class ProjectRepository:
             # every live project. As `+ends_at` it walks the sort's own index instead
             # (ix_projects_status_starts_at_ends_at, ..._contributors_ends_at), checks ends_at
             # from the index entry and stops after one page. (A count keeps the range.)
-            ends_at = unindexed(Project.ends_at)
-            conditions = [Project.status == ProjectStatus.LIVE, ends_at > live.now]
+            ends_at = unindexed(_projects.ends_at)
+            conditions = [_projects.status == ProjectStatus.LIVE, ends_at > live.now]
         else:
-            conditions = [Project.status == ProjectStatus.LIVE, Project.ends_at > live.now]
+            conditions = [_projects.status == ProjectStatus.LIVE, _projects.ends_at > live.now]
         if live.category is not None:
-            conditions.append(Project.category == live.category)
+            conditions.append(_projects.category == live.category)
         if live.departement is not None:
-            conditions.append(Project.departement == live.departement)
+            conditions.append(_projects.departement == live.departement)
         if live.order == Order.ALMOST_FUNDED:
-            conditions.append(Project.raised_cents < Project.goal_cents)
+            conditions.append(_projects.raised_cents < _projects.goal_cents)
         if full_text:
             # SQLite's FTS5 index (bot/repositories/sqlite_extras.py): the same word-prefix
             # matches as the LIKE below, without reading every live project's text.
-            conditions.append(Project.id.in_(matching_ids(live.terms)))
+            conditions.append(_projects.id.in_(matching_ids(live.terms)))
         else:
             # search_text is padded with spaces: "% term%" matches whole words and their
             # beginnings. PostgreSQL reads every live row for it; a pg_trgm GIN index on
             # search_text is the production next step.
-            conditions.extend(Project.search_text.like(f"% {term}%") for term in live.terms)
+            conditions.extend(_projects.search_text.like(f"% {term}%") for term in live.terms)
         return conditions
 
 
@@ -152,14 +182,14 @@ def _ordering(live: LiveFilter) -> list[Any]:
     ordering: list[Any] = []
     if live.terms:
         # Projects whose title holds more of the words come first.
-        hits = [case((Project.search_title.like(f"% {t}%"), 1), else_=0) for t in live.terms]
+        hits = [case((_projects.search_title.like(f"% {t}%"), 1), else_=0) for t in live.terms]
         ordering.append(reduce(operator.add, hits).desc())
     if live.order == Order.NEWEST:
-        ordering.append(Project.starts_at.desc())
+        ordering.append(_projects.starts_at.desc())
     elif live.order == Order.ALMOST_FUNDED:
-        ordering.append((cast(Project.raised_cents, Float) / Project.goal_cents).desc())
+        ordering.append((cast(_projects.raised_cents, Float) / _projects.goal_cents).desc())
     elif live.order == Order.MOST_BACKED:
-        ordering.append(Project.contributors_count.desc())
+        ordering.append(_projects.contributors_count.desc())
     else:
-        ordering.append(Project.ends_at)
+        ordering.append(_projects.ends_at)
     return ordering

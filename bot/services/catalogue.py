@@ -8,9 +8,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
+from bot.db import Sessions
 from bot.models import (
     Category,
     Departement,
@@ -19,9 +17,12 @@ from bot.models import (
     ProjectStatus,
     RewardTier,
     User,
+    units_left,
     utcnow,
 )
+from bot.repositories.common import AnyRow
 from bot.repositories.projects import PUBLIC_STATUSES, LiveFilter, Order, ProjectRepository
+from bot.repositories.users import UserRepository
 from bot.search import MAX_QUERY_LENGTH, search_terms
 
 PAGE_SIZE = 5
@@ -110,64 +111,66 @@ def query_hash(query: str) -> str:
 
 
 class CatalogueService:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: Sessions) -> None:
         self._sessions = sessions
 
-    async def browse(self, user_id: int, view: ListView) -> CataloguePage:
-        """A page of live projects; the user's free text becomes a search from now on."""
-        # Read, then write only if the mode changes (the first page of a browse): turning pages
-        # does not queue for SQLite's write lock.
-        async with self._sessions() as session:
-            user = await session.get(User, user_id)
-            query = user.catalogue_query if user is not None and view.query_hash else None
+    async def browse(
+        self, user_id: int, view: ListView, *, input_mode: str | None = None
+    ) -> CataloguePage:
+        """A page of live projects; the user's free text becomes a search from now on.
+
+        `input_mode` is the user's as read at the start of the update (`Profile.input_mode`):
+        the mode is written only when it changes (the first page of a browse), so that turning
+        pages does not queue for SQLite's write lock.
+        """
+        async with self._sessions.autocommit() as connection:
+            users = UserRepository(connection)
+            query = await users.catalogue_query(user_id) if view.query_hash else None
             if view.query_hash and (query is None or query_hash(query) != view.query_hash):
                 raise StaleList
-            page = await _page(ProjectRepository(session), view, query)
-            switching = user is not None and user.input_mode != SEARCH_MODE
-        if switching:
-            async with self._sessions.begin() as session:
-                await session.execute(
-                    update(User).where(User.id == user_id).values(input_mode=SEARCH_MODE)
-                )
+            page = await _page(ProjectRepository(connection), view, query)
+            if input_mode != SEARCH_MODE:
+                await users.change(user_id, input_mode=SEARCH_MODE)
         return page
 
     async def search(self, user_id: int, text: str, view: ListView) -> CataloguePage:
         """Search the live projects for `text`, keeping the filters and order of `view`."""
         query = " ".join(text.split())[:MAX_QUERY_LENGTH]
-        async with self._sessions.begin() as session:
-            user = await session.get(User, user_id)
-            if user is not None:
-                user.catalogue_query, user.input_mode = query, SEARCH_MODE
+        async with self._sessions.autocommit() as connection:
+            await UserRepository(connection).change(
+                user_id, catalogue_query=query, input_mode=SEARCH_MODE
+            )
             view = ListView(view.category, view.departement, view.sort, 0, query_hash(query))
-            return await _page(ProjectRepository(session), view, query)
+            return await _page(ProjectRepository(connection), view, query)
 
     async def card(self, project_id: int, viewer_id: int) -> ProjectCard | None:
         """A project's card, or None when it does not exist or is not public (owners see theirs)."""
-        async with self._sessions() as session:
-            found = await ProjectRepository(session).for_card(project_id, viewer_id)
+        async with self._sessions.autocommit() as connection:
+            found = await ProjectRepository(connection).for_card(project_id, viewer_id)
         if found is None or not _visible(found.project, viewer_id):
             return None
-        return card_of(found.project, following=found.following, news_count=found.news_count)
+        return card_of(
+            found.project,
+            [tier_view(tier) for tier in found.tiers],
+            following=bool(found.project.following),
+            news_count=int(found.project.news_count or 0),
+        )
 
     async def inline(self, text: str) -> list[ProjectSummary]:
         """Projects for inline mode: matches of `text`, or those ending soonest."""
         live = LiveFilter(now=utcnow(), terms=search_terms(text))
-        async with self._sessions() as session:
-            rows = await ProjectRepository(session).live_page(live, 0, INLINE_RESULTS)
-            return [summary_of(p) for p in rows]
+        async with self._sessions.autocommit() as connection:
+            rows = await ProjectRepository(connection).live_page(live, 0, INLINE_RESULTS)
+        return [summary_of(row) for row in rows]
 
     async def news(self, project_id: int) -> list[NewsItem]:
-        async with self._sessions() as session:
-            posts = await ProjectRepository(session).news(project_id, NEWS_SHOWN)
-            return [
-                NewsItem(p.text, p.published_at or p.created_at, p.photo_file_id) for p in posts
-            ]
+        async with self._sessions.autocommit() as connection:
+            posts = await ProjectRepository(connection).news(project_id, NEWS_SHOWN)
+        return [NewsItem(p.text, p.published_at, p.photo_file_id) for p in posts]
 
     async def set_home(self, user_id: int, departement: Departement) -> None:
-        async with self._sessions.begin() as session:
-            user = await session.get(User, user_id)
-            if user is not None:
-                user.home_departement = departement
+        async with self._sessions.autocommit() as connection:
+            await UserRepository(connection).change(user_id, home_departement=departement)
 
     async def home_of(self, user_id: int) -> Departement | None:
         async with self._sessions() as session:
@@ -188,24 +191,26 @@ async def _page(projects: ProjectRepository, view: ListView, query: str | None) 
     view = ListView(view.category, view.departement, view.sort, min(view.page, last_page),
                     view.query_hash)  # fmt: skip
     rows = await projects.live_page(live, view.page * PAGE_SIZE, PAGE_SIZE)
-    return CataloguePage(view, [summary_of(p) for p in rows], total, query)
+    return CataloguePage(view, [summary_of(row) for row in rows], total, query)
 
 
-def tier_view(tier: RewardTier) -> TierView:
+def tier_view(tier: RewardTier | AnyRow) -> TierView:
+    """What a card or the pledge screen shows of a tier (an ORM object or a row of its columns)."""
     return TierView(
         tier.title,
         tier.description,
         tier.min_amount_cents,
-        tier.units_left,
+        units_left(tier.quantity_limit, tier.claimed_count, tier.reserved_count),
         tier.estimated_delivery,
     )
 
 
-def _visible(project: Project, viewer_id: int) -> bool:
+def _visible(project: AnyRow, viewer_id: int) -> bool:
     return project.status in PUBLIC_STATUSES or project.owner_id == viewer_id
 
 
-def summary_of(project: Project) -> ProjectSummary:
+def summary_of(project: Project | AnyRow) -> ProjectSummary:
+    """A list line's fields, from a Project or a row of `SUMMARY_COLUMNS`."""
     return ProjectSummary(
         id=project.id,
         title=project.title,
@@ -221,8 +226,14 @@ def summary_of(project: Project) -> ProjectSummary:
     )
 
 
-def card_of(project: Project, *, following: bool = False, news_count: int = 0) -> ProjectCard:
-    tiers = [tier_view(tier) for tier in project.reward_tiers]
+def card_of(
+    project: Project | AnyRow,
+    tiers: list[TierView],
+    *,
+    following: bool = False,
+    news_count: int = 0,
+) -> ProjectCard:
+    """A card, from a Project or a row of `CARD_COLUMNS`."""
     return ProjectCard(
         summary=summary_of(project),
         owner_id=project.owner_id,
@@ -237,7 +248,7 @@ def card_of(project: Project, *, following: bool = False, news_count: int = 0) -
 
 def launch_preview(project: Project) -> ProjectCard:
     """The card of a project not yet live, as it will look on the day it goes live."""
-    card = card_of(project)
+    card = card_of(project, [tier_view(tier) for tier in project.reward_tiers])
     days = timedelta(days=project.duration_days or 30)
     live = dataclasses.replace(card.summary, status=ProjectStatus.LIVE, ends_at=utcnow() + days)
     return dataclasses.replace(card, summary=live)

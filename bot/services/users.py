@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
+from bot.db import Sessions
 from bot.i18n import SUPPORTED_LOCALES, locale_from_telegram
 from bot.models import User, utcnow
+from bot.repositories.common import AnyRow
 from bot.repositories.users import UserRepository
 
 # Seeing a user again within this window does not rewrite their row: saves a write per update.
@@ -54,49 +55,49 @@ def _profile(user: User, *, is_new: bool = False) -> Profile:
 
 
 class UserService:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], default_locale: str) -> None:
+    def __init__(self, sessions: Sessions, default_locale: str) -> None:
         self._sessions = sessions
         self._default_locale = default_locale
 
     async def greet(self, visitor: Visitor) -> Profile:
         """Record a contact from `visitor`, creating the user on first contact."""
-        # Most updates come from a known user seen minutes ago: a read is enough, and on
-        # SQLite it does not queue for the write lock.
-        async with self._sessions() as session:
-            known = await UserRepository(session).get(visitor.id)
-            if known is not None and not _stale(known, visitor):
-                return _profile(known)
-        if known is None:
-            created = await self._create(visitor)
-            if created is not None:
-                return created
-        async with self._sessions.begin() as session:
-            user = await UserRepository(session).get(visitor.id)
-            if user is None:  # pragma: no cover - users are never deleted
-                raise LookupError(visitor.id)
-            _refresh(user, visitor)
-            return _profile(user)
+        # Every update comes here: Core statements on an autocommit connection (see
+        # `Sessions.autocommit`). Most come from a known user seen minutes ago: one read.
+        async with self._sessions.autocommit() as connection:
+            users = UserRepository(connection)
+            known = await users.visitor(visitor.id)
+            if known is None:
+                values = self._first_contact(visitor)
+                if await users.insert_if_absent(**values):
+                    # Built from what was inserted: reading the row back would cost a query.
+                    return Profile(
+                        visitor.id, values["first_name"], values["locale"], False, is_new=True
+                    )
+                known = await users.visitor(visitor.id)  # a concurrent update of theirs did it
+                if known is None:  # pragma: no cover - users are never deleted
+                    raise LookupError(visitor.id)
+            changes = _changes(known, visitor)
+            if changes:
+                await users.change(visitor.id, **changes)
+        return Profile(
+            known.id, changes.get("first_name", known.first_name), known.locale,
+            known.locale_chosen, False, known.input_mode,
+        )  # fmt: skip
 
-    async def _create(self, visitor: Visitor) -> Profile | None:
-        """Insert a first-time visitor; None when a concurrent update of theirs did it first."""
+    def _first_contact(self, visitor: Visitor) -> dict[str, Any]:
         now = utcnow()
-        first_name = visitor.first_name[:128]
-        locale = locale_from_telegram(visitor.language_code, self._default_locale)
-        async with self._sessions.begin() as session:
-            inserted = await UserRepository(session).insert_if_absent(
-                id=visitor.id,
-                first_name=first_name,
-                last_name=(visitor.last_name or None) and visitor.last_name[:128],
-                username=visitor.username,
-                telegram_language=visitor.language_code,
-                locale=locale,
-                locale_chosen=False,
-                created_at=now,
-                updated_at=now,
-                last_seen_at=now,
-            )
-        # Built from what was inserted: reading the row back would cost a query.
-        return Profile(visitor.id, first_name, locale, False, is_new=True) if inserted else None
+        return {
+            "id": visitor.id,
+            "first_name": visitor.first_name[:128],
+            "last_name": (visitor.last_name or None) and visitor.last_name[:128],
+            "username": visitor.username,
+            "telegram_language": visitor.language_code,
+            "locale": locale_from_telegram(visitor.language_code, self._default_locale),
+            "locale_chosen": False,
+            "created_at": now,
+            "updated_at": now,
+            "last_seen_at": now,
+        }
 
     async def choose_locale(self, user_id: int, locale: str) -> Profile:
         if locale not in SUPPORTED_LOCALES:
@@ -168,24 +169,17 @@ class UserService:
             return user.locale if user else self._default_locale
 
 
-def _stale(user: User, visitor: Visitor) -> bool:
-    """Whether `_refresh` has something to write."""
-    return (
-        user.first_name != visitor.first_name[:128]
-        or user.username != visitor.username
-        or user.blocked
-        or utcnow() - user.last_seen_at > _LAST_SEEN_GRANULARITY
-    )
-
-
-def _refresh(user: User, visitor: Visitor) -> None:
-    """Keep names current and note the visit; a user who writes has not blocked the bot."""
+def _changes(known: AnyRow, visitor: Visitor) -> dict[str, Any]:
+    """What to write about a known user: names kept current, the visit noted (at most every few
+    minutes: a write per update would cost), and a user who writes has not blocked the bot."""
+    changes: dict[str, Any] = {}
+    if known.first_name != visitor.first_name[:128]:
+        changes["first_name"] = visitor.first_name[:128]
+    if known.username != visitor.username:
+        changes["username"] = visitor.username
+    if known.blocked:
+        changes.update(blocked=False, blocked_at=None)
     now = utcnow()
-    if user.first_name != visitor.first_name[:128]:
-        user.first_name = visitor.first_name[:128]
-    if user.username != visitor.username:
-        user.username = visitor.username
-    if user.blocked:
-        user.blocked, user.blocked_at = False, None
-    if now - user.last_seen_at > _LAST_SEEN_GRANULARITY:
-        user.last_seen_at = now
+    if changes or now - known.last_seen_at > _LAST_SEEN_GRANULARITY:
+        changes["last_seen_at"] = now
+    return changes

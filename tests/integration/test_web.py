@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.app import Runtime, Services, build_application
 from bot.config import load_settings
+from bot.db import create_session_factory
 from bot.i18n import Catalogs
 from bot.models import StripeEvent
 from bot.web import create_web_app
@@ -35,7 +36,7 @@ async def _client(engine: AsyncEngine, **overrides: Any) -> TestClient[Any, Any]
         settings=settings,
         engine=engine,
         catalogs=Catalogs.load(),
-        services=Services.create(async_sessionmaker(engine, expire_on_commit=False), settings),
+        services=Services.create(create_session_factory(engine), settings),
     )
     client = TestClient(TestServer(create_web_app(runtime, build_application(settings, runtime))))
     await client.start_server()
