@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any, TypeAlias, cast
 
-from sqlalchemy import CursorResult, Result, Row, Table
+from sqlalchemy import CursorResult, Insert, Result, Row, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -26,12 +27,20 @@ def dialect_name(database: Database) -> str:
     return database.get_bind().dialect.name
 
 
-def insert_ignoring_duplicates(
-    database: Database, model: Any, index_elements: list[str], values: list[dict[str, Any]]
-) -> Any:
-    """`INSERT ... ON CONFLICT DO NOTHING` for the database in use (SQLite or PostgreSQL)."""
-    insert = postgresql.insert if dialect_name(database) == "postgresql" else sqlite.insert
-    return insert(model).values(values).on_conflict_do_nothing(index_elements=index_elements)
+def insert_ignoring_duplicates(database: Database, model: Any, *index_elements: str) -> Insert:
+    """`INSERT ... ON CONFLICT DO NOTHING` into `model`'s table, for the database in use.
+
+    Execute it with the rows as parameters (a dict, or a list of dicts for many rows): the
+    statement is built once per table and compiled once. Rows given in `.values()` instead make
+    a statement SQLAlchemy cannot cache, compiled again at every call.
+    """
+    return _insert_ignoring(dialect_name(database), table_of(model), index_elements)
+
+
+@functools.cache
+def _insert_ignoring(dialect: str, table: Table, index_elements: tuple[str, ...]) -> Insert:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(table).on_conflict_do_nothing(index_elements=list(index_elements))
 
 
 def affected_rows(result: Result[Any]) -> int:

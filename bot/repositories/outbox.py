@@ -20,10 +20,8 @@ class OutboxRepository:
     async def enqueue(self, rows: list[dict[str, Any]]) -> None:
         """Queue notifications; a row whose `dedupe_key` is already queued is skipped."""
         if rows:
-            statement = insert_ignoring_duplicates(
-                self.session, OutboxMessage, ["dedupe_key"], rows
-            )
-            await self.session.execute(statement)
+            statement = insert_ignoring_duplicates(self.session, OutboxMessage, "dedupe_key")
+            await self.session.execute(statement, rows)
 
     async def claim(self, now: datetime, limit: int, lease: timedelta) -> Sequence[OutboxMessage]:
         """Take up to `limit` due messages, longest due first, for this worker until `now + lease`.

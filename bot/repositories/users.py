@@ -47,7 +47,7 @@ class UserRepository:
         """Insert a user unless that id exists (two first updates of one user may race); True
         when this call inserted it."""
         result = await self.session.execute(
-            insert_ignoring_duplicates(self.session, User, ["id"], [values])
+            insert_ignoring_duplicates(self.session, User, "id"), values
         )
         return bool(affected_rows(result))
 

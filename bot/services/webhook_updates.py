@@ -6,7 +6,7 @@ Ids are kept two days: Telegram gives up on an update after 24 hours.
 
 Ids are written in batches: while one INSERT runs, the ids of the POSTs arriving meanwhile wait
 and go together in the next one (Telegram keeps up to 40 POSTs in flight). Alone, an id is
-written at once; under a burst, one transaction serves many updates instead of one each.
+written at once; under a burst, one statement serves many updates instead of one each.
 """
 
 from __future__ import annotations
@@ -15,16 +15,16 @@ import asyncio
 from datetime import timedelta
 
 from sqlalchemy import delete
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.db import Sessions
 from bot.models import TelegramUpdate, utcnow
-from bot.repositories.common import affected_rows, insert_ignoring_duplicates
+from bot.repositories.common import affected_rows, insert_ignoring_duplicates, table_of
 
 KEEP = timedelta(days=2)
 
 
 class WebhookUpdates:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: Sessions) -> None:
         self._sessions = sessions
         self._waiting: dict[int, asyncio.Future[bool]] = {}  # id -> first time?
         self._queued: list[int] = []
@@ -66,12 +66,12 @@ class WebhookUpdates:
     async def _insert(self, update_ids: list[int]) -> set[int]:
         """Insert the ids; those that were not there yet."""
         now = utcnow()
-        async with self._sessions.begin() as session:
-            statement = insert_ignoring_duplicates(
-                session, TelegramUpdate, ["update_id"],
-                [{"update_id": update_id, "received_at": now} for update_id in update_ids],
-            ).returning(TelegramUpdate.update_id)  # fmt: skip
-            return set((await session.scalars(statement)).all())
+        rows = [{"update_id": update_id, "received_at": now} for update_id in update_ids]
+        # One statement (a multi-row INSERT ... RETURNING): no transaction needed around it.
+        async with self._sessions.autocommit() as connection:
+            statement = insert_ignoring_duplicates(connection, TelegramUpdate, "update_id")
+            returning = statement.returning(table_of(TelegramUpdate).c.update_id)
+            return set((await connection.scalars(returning, rows)).all())
 
     async def forget_old(self) -> int:
         async with self._sessions.begin() as session:
