@@ -8,6 +8,7 @@ model's attributes (`row.title`, `row.ends_at`).
 from __future__ import annotations
 
 import enum
+import functools
 import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from datetime import datetime
 from functools import reduce
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, bindparam, case, cast, func, select
+from sqlalchemy import ColumnElement, Float, Select, bindparam, case, cast, func, select
 
 from bot.models import Category, Departement, Follow, NewsPost, Project, ProjectStatus, RewardTier
 from bot.repositories.common import AnyRow, Database, dialect_name, table_of
@@ -92,27 +93,32 @@ class ProjectRepository:
         return await self.count(LiveFilter(now))
 
     async def count(self, live: LiveFilter) -> int:
-        statement = select(func.count(_projects.id)).where(*self._conditions(live))
-        return int(await self.session.scalar(statement) or 0)
+        statement = _count_statement(self._shape(live))
+        return int(await self.session.scalar(statement, _values(live)) or 0)
 
     async def live_page(self, live: LiveFilter, offset: int, limit: int) -> Sequence[AnyRow]:
         """A page of live projects in the filter's order: rows of `SUMMARY_COLUMNS`."""
-        conditions = self._conditions(live, paging=True)
-        ordering = [*_ordering(live), _projects.id]
-        if live.order != Order.ALMOST_FUNDED and not live.terms:
+        shape = self._shape(live)
+        values = {**_values(live), "offset": offset, "limit": limit}
+        if not shape.sorts_computed_values:
             # An index gives these orders: the page's rows are the first ones it leads to.
-            statement = select(*SUMMARY_COLUMNS).where(*conditions).order_by(*ordering)
-            return (await self.session.execute(statement.offset(offset).limit(limit))).all()
+            return (await self.session.execute(_page_statement(shape), values)).all()
         # Funding ratio and title hits are computed: every match is sorted before the LIMIT.
         # Sort ids only (for "almost funded", straight from a covering index), then load the
         # page's projects, rather than carry every matching project through the sort.
-        page = select(_projects.id).where(*conditions).order_by(*ordering)
-        ids = (await self.session.scalars(page.offset(offset).limit(limit))).all()
+        ids = (await self.session.scalars(_page_statement(shape), values)).all()
         if not ids:
             return []
-        loaded = await self.session.execute(select(*SUMMARY_COLUMNS).where(_projects.id.in_(ids)))
+        loaded = await self.session.execute(_SUMMARIES, {"ids": ids})
         by_id = {row.id: row for row in loaded}
         return [by_id[project_id] for project_id in ids]
+
+    def _shape(self, live: LiveFilter) -> _Shape:
+        terms = tuple(live.terms)
+        full_text = bool(terms) and dialect_name(self.session) == "sqlite"
+        return _Shape(
+            live.order, live.category is not None, live.departement is not None, terms, full_text
+        )
 
     async def for_card(self, project_id: int, viewer_id: int) -> ProjectForCard | None:
         """A project with whether `viewer_id` follows it and its published news count, and its
@@ -134,61 +140,107 @@ class ProjectRepository:
         )
         return (await self.session.execute(statement)).all()
 
-    def _conditions(self, live: LiveFilter, paging: bool = False) -> list[ColumnElement[bool]]:
-        """The filter's conditions, for a count or (`paging`) for a page in the filter's order.
 
-        `unindexed` columns steer SQLite's planner (it keeps no statistics: the app never runs
-        ANALYZE); on PostgreSQL they are plain columns."""
-        full_text = bool(live.terms) and dialect_name(self.session) == "sqlite"
-        if full_text:
-            # The full-text match is by far the most selective condition: SQLite starts from
-            # the matching ids and checks status and ends_at on those rows only. Left indexable,
-            # they would make it walk every live project and probe the matches instead.
-            status, ends_at = unindexed(_projects.status), unindexed(_projects.ends_at)
-            conditions = [status == ProjectStatus.LIVE, ends_at > live.now]
-        elif paging and live.order in _WALK_SORT_INDEX:
-            # Nearly every live project ends in the future, so the range on ends_at selects
-            # them all; SQLite would still take it on ix_projects_status_ends_at and then sort
-            # every live project. As `+ends_at` it walks the sort's own index instead
-            # (ix_projects_status_starts_at_ends_at, ..._contributors_ends_at), checks ends_at
-            # from the index entry and stops after one page. (A count keeps the range.)
-            ends_at = unindexed(_projects.ends_at)
-            conditions = [_projects.status == ProjectStatus.LIVE, ends_at > live.now]
-        else:
-            conditions = [_projects.status == ProjectStatus.LIVE, _projects.ends_at > live.now]
-        if live.category is not None:
-            conditions.append(_projects.category == live.category)
-        if live.departement is not None:
-            conditions.append(_projects.departement == live.departement)
-        if live.order == Order.ALMOST_FUNDED:
-            conditions.append(_projects.raised_cents < _projects.goal_cents)
-        if full_text:
-            # SQLite's FTS5 index (bot/repositories/sqlite_extras.py): the same word-prefix
-            # matches as the LIKE below, without reading every live project's text.
-            conditions.append(_projects.id.in_(matching_ids(live.terms)))
-        else:
-            # search_text is padded with spaces: "% term%" matches whole words and their
-            # beginnings. PostgreSQL reads every live row for it; a pg_trgm GIN index on
-            # search_text is the production next step.
-            conditions.extend(_projects.search_text.like(f"% {term}%") for term in live.terms)
-        return conditions
+@dataclass(frozen=True)
+class _Shape:
+    """What a catalogue statement looks like, apart from the values bound when it runs (the
+    time, the category and département chosen, the page): statements of one shape are built
+    and compiled once (`_count_statement`, `_page_statement`)."""
+
+    order: Order
+    category: bool
+    departement: bool
+    terms: tuple[str, ...]
+    full_text: bool  # SQLite's full-text index for the terms
+
+    @property
+    def sorts_computed_values(self) -> bool:
+        return self.order == Order.ALMOST_FUNDED or bool(self.terms)
+
+
+def _values(live: LiveFilter) -> dict[str, Any]:
+    return {"now": live.now, "category": live.category, "departement": live.departement}
+
+
+# Shapes kept: 32 without search terms, the rest for the searches typed most recently.
+_SHAPES_KEPT = 256
+
+
+@functools.lru_cache(maxsize=_SHAPES_KEPT)
+def _count_statement(shape: _Shape) -> Select[int]:
+    return select(func.count(_projects.id)).where(*_conditions(shape, paging=False))
+
+
+@functools.lru_cache(maxsize=_SHAPES_KEPT)
+def _page_statement(shape: _Shape) -> Select[*tuple[Any, ...]]:
+    """A page's rows (`SUMMARY_COLUMNS`), or only their ids when the order is computed."""
+    columns = (_projects.id,) if shape.sorts_computed_values else SUMMARY_COLUMNS
+    return (
+        select(*columns)
+        .where(*_conditions(shape, paging=True))
+        .order_by(*_ordering(shape), _projects.id)
+        .offset(bindparam("offset"))
+        .limit(bindparam("limit"))
+    )
+
+
+_SUMMARIES = select(*SUMMARY_COLUMNS).where(_projects.id.in_(bindparam("ids", expanding=True)))
+
+
+def _conditions(shape: _Shape, *, paging: bool) -> list[ColumnElement[bool]]:
+    """The filter's conditions, for a count or (`paging`) for a page in the filter's order.
+
+    `unindexed` columns steer SQLite's planner (it keeps no statistics: the app never runs
+    ANALYZE); on PostgreSQL they are plain columns."""
+    now = bindparam("now", type_=_projects.ends_at.type)
+    if shape.full_text:
+        # The full-text match is by far the most selective condition: SQLite starts from
+        # the matching ids and checks status and ends_at on those rows only. Left indexable,
+        # they would make it walk every live project and probe the matches instead.
+        status, ends_at = unindexed(_projects.status), unindexed(_projects.ends_at)
+        conditions = [status == ProjectStatus.LIVE, ends_at > now]
+    elif paging and shape.order in _WALK_SORT_INDEX:
+        # Nearly every live project ends in the future, so the range on ends_at selects
+        # them all; SQLite would still take it on ix_projects_status_ends_at and then sort
+        # every live project. As `+ends_at` it walks the sort's own index instead
+        # (ix_projects_status_starts_at_ends_at, ..._contributors_ends_at), checks ends_at
+        # from the index entry and stops after one page. (A count keeps the range.)
+        conditions = [_projects.status == ProjectStatus.LIVE, unindexed(_projects.ends_at) > now]
+    else:
+        conditions = [_projects.status == ProjectStatus.LIVE, _projects.ends_at > now]
+    if shape.category:
+        conditions.append(_projects.category == bindparam("category"))
+    if shape.departement:
+        conditions.append(_projects.departement == bindparam("departement"))
+    if shape.order == Order.ALMOST_FUNDED:
+        conditions.append(_projects.raised_cents < _projects.goal_cents)
+    if shape.full_text:
+        # SQLite's FTS5 index (bot/repositories/sqlite_extras.py): the same word-prefix
+        # matches as the LIKE below, without reading every live project's text.
+        conditions.append(_projects.id.in_(matching_ids(shape.terms)))
+    else:
+        # search_text is padded with spaces: "% term%" matches whole words and their
+        # beginnings. PostgreSQL reads every live row for it; a pg_trgm GIN index on
+        # search_text is the production next step.
+        conditions.extend(_projects.search_text.like(f"% {term}%") for term in shape.terms)
+    return conditions
 
 
 # Orders whose page is found faster by walking their sort index than by the ends_at range.
 _WALK_SORT_INDEX = frozenset({Order.NEWEST, Order.MOST_BACKED})
 
 
-def _ordering(live: LiveFilter) -> list[Any]:
+def _ordering(shape: _Shape) -> list[Any]:
     ordering: list[Any] = []
-    if live.terms:
+    if shape.terms:
         # Projects whose title holds more of the words come first.
-        hits = [case((_projects.search_title.like(f"% {t}%"), 1), else_=0) for t in live.terms]
+        hits = [case((_projects.search_title.like(f"% {t}%"), 1), else_=0) for t in shape.terms]
         ordering.append(reduce(operator.add, hits).desc())
-    if live.order == Order.NEWEST:
+    if shape.order == Order.NEWEST:
         ordering.append(_projects.starts_at.desc())
-    elif live.order == Order.ALMOST_FUNDED:
+    elif shape.order == Order.ALMOST_FUNDED:
         ordering.append((cast(_projects.raised_cents, Float) / _projects.goal_cents).desc())
-    elif live.order == Order.MOST_BACKED:
+    elif shape.order == Order.MOST_BACKED:
         ordering.append(_projects.contributors_count.desc())
     else:
         ordering.append(_projects.ends_at)

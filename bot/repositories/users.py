@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Update, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import User
@@ -53,6 +54,17 @@ class UserRepository:
 
     async def change(self, user_id: int, **values: Any) -> bool:
         """Set columns of a user in one statement; False when there is no such user."""
-        statement = update(table_of(User)).where(_users.id == user_id).values(values)
-        result = await self.session.execute(statement)
+        parameters = {f"new_{name}": value for name, value in values.items()}
+        statement = _change_statement(tuple(sorted(values)))
+        result = await self.session.execute(statement, {"user_id": user_id, **parameters})
         return bool(affected_rows(result))
+
+
+@functools.lru_cache(maxsize=64)
+def _change_statement(columns: tuple[str, ...]) -> Update:
+    """`UPDATE users SET <columns> WHERE id = :user_id`, built once per set of columns.
+
+    The values are bound as `new_<column>`: SQLAlchemy keeps the column's own name for itself
+    in an UPDATE."""
+    values = {name: bindparam(f"new_{name}", type_=_users[name].type) for name in columns}
+    return update(table_of(User)).where(_users.id == bindparam("user_id")).values(values)
