@@ -57,14 +57,26 @@ class KengoBot(ExtBot[int]):
 
     python-telegram-bot parses a whole `getUpdates` batch at once: one update it cannot read
     (say, from a newer Bot API server) fails the batch, the offset never moves, and polling spins
-    on it forever. Each update is checked here first; an unreadable one is logged and reduced to
-    its bare `update_id`, which no handler claims but which moves the offset on.
+    on it forever. Here each update is parsed on its own, once: an unreadable one is logged and
+    reduced to its bare `update_id`, which no handler claims but which moves the offset on.
     """
+
+    _batch: tuple[Update, ...] = ()
+
+    async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
+        # The library's request (arguments, timeouts); `_post` parses the answer and keeps it,
+        # and hands the library an empty batch to parse.
+        await super().get_updates(*args, **kwargs)
+        batch, self._batch = self._batch, ()
+        for update in batch:
+            self.insert_callback_data(update)
+        return batch
 
     async def _post(self, endpoint: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
         result = await super()._post(endpoint, data, **kwargs)
         if endpoint == "getUpdates" and isinstance(result, list):
-            result = [readable for raw in result if (readable := _readable(raw, self)) is not None]
+            self._batch = tuple(update for raw in result if (update := _parsed(raw, self)))
+            return []
         return result
 
 
@@ -80,9 +92,9 @@ def read_update(raw: object, bot: ExtBot[Any]) -> Update | None:
         return None
 
 
-def _readable(raw: object, bot: ExtBot[Any]) -> object | None:
-    if read_update(raw, bot) is not None:
-        return raw
+def _parsed(raw: object, bot: ExtBot[Any]) -> Update | None:
+    if (update := read_update(raw, bot)) is not None:
+        return update
     if isinstance(raw, dict) and isinstance(raw.get("update_id"), int):
-        return {"update_id": raw["update_id"]}
+        return Update(update_id=raw["update_id"])
     return None
