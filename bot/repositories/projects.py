@@ -12,9 +12,9 @@ import functools
 import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import reduce
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Float, Select, bindparam, case, cast, func, select
 
@@ -38,27 +38,43 @@ CARD_COLUMNS = (
     *SUMMARY_COLUMNS, _projects.owner_id, _projects.summary, _projects.description,
     _projects.funding_model,
 )  # fmt: skip
-# A card: the project, whether the viewer follows it and how many news it published; then its
-# tiers. Built once, like every statement the catalogue runs with only values changing.
-_CARD = select(
-    *CARD_COLUMNS,
-    select(_follows.project_id)
-    .where(_follows.project_id == _projects.id, _follows.user_id == bindparam("viewer_id"))
-    .exists()
-    .label("following"),
-    select(func.count(_news.id))
-    .where(_news.project_id == _projects.id, _news.published_at.is_not(None))
-    .scalar_subquery()
-    .label("news_count"),
-).where(_projects.id == bindparam("project_id"))
-_CARD_TIERS = (
-    select(
-        _tiers.title, _tiers.description, _tiers.min_amount_cents, _tiers.quantity_limit,
-        _tiers.claimed_count, _tiers.reserved_count, _tiers.estimated_delivery,
-    )
-    .where(_tiers.project_id == bindparam("project_id"))
-    .order_by(_tiers.position, _tiers.id)
+_TIER_COLUMNS = (
+    _tiers.title, _tiers.description, _tiers.min_amount_cents, _tiers.quantity_limit,
+    _tiers.claimed_count, _tiers.reserved_count, _tiers.estimated_delivery,
 )  # fmt: skip
+# A card in one statement, built once: the project, whether the viewer follows it, how many news
+# it published, and its tiers (a row per tier, their columns prefixed `tier_`; one row with
+# NULL tier columns when it has none).
+_CARD = (
+    select(
+        *CARD_COLUMNS,
+        select(_follows.project_id)
+        .where(_follows.project_id == _projects.id, _follows.user_id == bindparam("viewer_id"))
+        .exists()
+        .label("following"),
+        select(func.count(_news.id))
+        .where(_news.project_id == _projects.id, _news.published_at.is_not(None))
+        .scalar_subquery()
+        .label("news_count"),
+        _tiers.id.label("tier_id"),
+        *(column.label(f"tier_{column.name}") for column in _TIER_COLUMNS),
+    )
+    .select_from(table_of(Project).outerjoin(table_of(RewardTier)))
+    .where(_projects.id == bindparam("project_id"))
+    .order_by(_tiers.position, _tiers.id)
+)
+
+
+class TierRow(NamedTuple):
+    """A reward tier's columns as a card shows them."""
+
+    title: str
+    description: str
+    min_amount_cents: int
+    quantity_limit: int | None
+    claimed_count: int
+    reserved_count: int
+    estimated_delivery: date | None
 
 
 class Order(enum.StrEnum):
@@ -82,7 +98,7 @@ class LiveFilter:
 @dataclass(frozen=True)
 class ProjectForCard:
     project: AnyRow  # CARD_COLUMNS, `following` and `news_count`
-    tiers: Sequence[AnyRow]
+    tiers: list[TierRow]
 
 
 class ProjectRepository:
@@ -98,20 +114,35 @@ class ProjectRepository:
 
     async def live_page(self, live: LiveFilter, offset: int, limit: int) -> Sequence[AnyRow]:
         """A page of live projects in the filter's order: rows of `SUMMARY_COLUMNS`."""
+        rows, _ = await self._page(live, offset, limit, with_total=False)
+        return rows
+
+    async def live_page_and_total(
+        self, live: LiveFilter, offset: int, limit: int
+    ) -> tuple[Sequence[AnyRow], int]:
+        """A page (as `live_page`) and how many projects match in all, in one statement (the
+        count is a subquery), or two when the page is empty."""
+        rows, total = await self._page(live, offset, limit, with_total=True)
+        return rows, total if total is not None else await self.count(live)
+
+    async def _page(
+        self, live: LiveFilter, offset: int, limit: int, *, with_total: bool
+    ) -> tuple[Sequence[AnyRow], int | None]:
         shape = self._shape(live)
+        statement = _page_statement(shape, with_total)
         values = {**_values(live), "offset": offset, "limit": limit}
-        if not shape.sorts_computed_values:
+        rows = (await self.session.execute(statement, values)).all()
+        total = rows[0].total if with_total and rows else None
+        if not shape.sorts_computed_values or not rows:
             # An index gives these orders: the page's rows are the first ones it leads to.
-            return (await self.session.execute(_page_statement(shape), values)).all()
+            return rows, total
         # Funding ratio and title hits are computed: every match is sorted before the LIMIT.
         # Sort ids only (for "almost funded", straight from a covering index), then load the
         # page's projects, rather than carry every matching project through the sort.
-        ids = (await self.session.scalars(_page_statement(shape), values)).all()
-        if not ids:
-            return []
+        ids = [row.id for row in rows]
         loaded = await self.session.execute(_SUMMARIES, {"ids": ids})
         by_id = {row.id: row for row in loaded}
-        return [by_id[project_id] for project_id in ids]
+        return [by_id[project_id] for project_id in ids], total
 
     def _shape(self, live: LiveFilter) -> _Shape:
         terms = tuple(live.terms)
@@ -121,14 +152,19 @@ class ProjectRepository:
         )
 
     async def for_card(self, project_id: int, viewer_id: int) -> ProjectForCard | None:
-        """A project with whether `viewer_id` follows it and its published news count, and its
-        tiers: two statements."""
+        """A project with whether `viewer_id` follows it, its published news count and its
+        tiers: one statement."""
         values = {"project_id": project_id, "viewer_id": viewer_id}
-        project = (await self.session.execute(_CARD, values)).first()
-        if project is None:
+        rows = (await self.session.execute(_CARD, values)).all()
+        if not rows:
             return None
-        tiers = (await self.session.execute(_CARD_TIERS, values)).all()
-        return ProjectForCard(project, tiers)
+        prefixed = [f"tier_{column.name}" for column in _TIER_COLUMNS]
+        tiers = [
+            TierRow(*(row._mapping[name] for name in prefixed))
+            for row in rows
+            if row.tier_id is not None
+        ]
+        return ProjectForCard(rows[0], tiers)
 
     async def news(self, project_id: int, limit: int) -> Sequence[AnyRow]:
         """The project's latest published news, newest first."""
@@ -172,9 +208,12 @@ def _count_statement(shape: _Shape) -> Select[int]:
 
 
 @functools.lru_cache(maxsize=_SHAPES_KEPT)
-def _page_statement(shape: _Shape) -> Select[*tuple[Any, ...]]:
-    """A page's rows (`SUMMARY_COLUMNS`), or only their ids when the order is computed."""
-    columns = (_projects.id,) if shape.sorts_computed_values else SUMMARY_COLUMNS
+def _page_statement(shape: _Shape, with_total: bool) -> Select[*tuple[Any, ...]]:
+    """A page's rows (`SUMMARY_COLUMNS`), or only their ids when the order is computed; with
+    `with_total`, each row also carries the number of matches (`total`), counted once."""
+    columns: tuple[Any, ...] = (_projects.id,) if shape.sorts_computed_values else SUMMARY_COLUMNS
+    if with_total:
+        columns += (_count_statement(shape).scalar_subquery().label("total"),)
     return (
         select(*columns)
         .where(*_conditions(shape, paging=True))

@@ -21,7 +21,13 @@ from bot.models import (
     utcnow,
 )
 from bot.repositories.common import AnyRow
-from bot.repositories.projects import PUBLIC_STATUSES, LiveFilter, Order, ProjectRepository
+from bot.repositories.projects import (
+    PUBLIC_STATUSES,
+    LiveFilter,
+    Order,
+    ProjectRepository,
+    TierRow,
+)
 from bot.repositories.users import UserRepository
 from bot.search import MAX_QUERY_LENGTH, search_terms
 
@@ -186,16 +192,17 @@ async def _page(projects: ProjectRepository, view: ListView, query: str | None) 
         terms=search_terms(query) if query else (),
         order=view.sort,
     )
-    total = await projects.count(live)
+    rows, total = await projects.live_page_and_total(live, view.page * PAGE_SIZE, PAGE_SIZE)
     last_page = max(0, math.ceil(total / PAGE_SIZE) - 1)
-    view = ListView(view.category, view.departement, view.sort, min(view.page, last_page),
-                    view.query_hash)  # fmt: skip
-    rows = await projects.live_page(live, view.page * PAGE_SIZE, PAGE_SIZE)
+    if view.page > last_page:
+        # A page that is gone (the list shrank since its buttons were sent): show the last one.
+        view = dataclasses.replace(view, page=last_page)
+        rows, total = await projects.live_page_and_total(live, last_page * PAGE_SIZE, PAGE_SIZE)
     return CataloguePage(view, [summary_of(row) for row in rows], total, query)
 
 
-def tier_view(tier: RewardTier | AnyRow) -> TierView:
-    """What a card or the pledge screen shows of a tier (an ORM object or a row of its columns)."""
+def tier_view(tier: RewardTier | TierRow) -> TierView:
+    """What a card or the pledge screen shows of a tier."""
     return TierView(
         tier.title,
         tier.description,
