@@ -7,8 +7,9 @@ page), then open a project's card, and measures updates per second and the p50/p
 update's arrival at the emulator to the bot's first reply to that chat. The same workload goes
 to `bench/echo_bot.py`, a bare python-telegram-bot bot that only echoes: the baseline. Both bots
 run side by side, each on an instance of the emulator in this process (one bot token each), and
-take turns phase by phase, so that each ratio compares two measures taken seconds apart. Target: the Kengo bot reaches half the echo bot's throughput and its peak
-resident memory stays under 150 MB.
+take turns phase by phase, so that each ratio compares two measures taken seconds apart.
+Target: the Kengo bot reaches half the echo bot's throughput and its peak resident memory stays
+under 150 MB.
 
     .venv/bin/python bench/update_handling.py [--users N] [--latency S] [--modes polling,webhook]
         [--wave N] [--webhook-connections N] [--database-url postgresql+asyncpg://.../kengo_bench]
@@ -63,7 +64,7 @@ def parse_args() -> argparse.Namespace:
         "--warm-up",
         type=int,
         default=200,
-        help="users who go through the phases first, not measured (pools fill, code warms up)",
+        help="users who go through each phase just before it is measured (pools fill)",
     )
     parser.add_argument("--latency", type=float, default=0.0, help="emulator seconds per call")
     parser.add_argument("--modes", default="polling,webhook", help="polling, webhook or both")
@@ -292,19 +293,20 @@ class Contender:
 async def compare(
     kengo: Contender, echo: Contender, live_ids: list[int], args: argparse.Namespace
 ) -> None:
-    """Warm both bots up, then run each phase on the Kengo bot and at once on the echo bot.
+    """Run each phase on the Kengo bot, then at once on the echo bot, each time just after the
+    same phase by the warm-up users (not measured).
 
     Phase after phase, not one bot after the other: a shared machine changes speed from one
     minute to the next (the echo bot alone ran 2.5 to 6 ms of CPU per update from run to run),
-    and each ratio compares two measures a few seconds apart.
+    and each ratio compares two measures taken seconds apart. The warm-up burst right before
+    each measured phase fills the bot's HTTP and database pools: the echo bot's httpx pool,
+    cold (its connections expire after 5 s idle, less than the other bot's phase lasts), ran
+    its phase at a third of its pace, which flattered the ratio.
     """
-    # A first burst opens the bots' HTTP and database connections: the echo bot's httpx pool,
-    # filling up under 64 concurrent sends, ran its first phase at a third of its later pace.
-    for contender in (kengo, echo):
-        for name, act in workload(live_ids) if contender.users.warm_up else ():
-            await run_phase(contender.emu, name, contender.users.warm_up, act, args)
     for name, act in workload(live_ids):
         for contender in (kengo, echo):
+            if contender.users.warm_up:
+                await run_phase(contender.emu, name, contender.users.warm_up, act, args)
             bot_cpu, bench_cpu = cpu_seconds(contender.pid), time.process_time()
             phase = await run_phase(contender.emu, name, contender.users.measured, act, args)
             phase.cpu = cpu_seconds(contender.pid) - bot_cpu
