@@ -4,12 +4,10 @@ For each database (a temporary SQLite file, and PostgreSQL when `--database-url`
 each way of receiving updates (long polling, webhook), it starts `python -m bot run` on freshly
 loaded demo data, makes N new users each send `/start`, then press "Découvrir" (a catalogue
 page), then open a project's card, and measures updates per second and the p50/p99 time from an
-update's arrival at the emulator to the bot's first reply to that chat. The same workload goes
-to `bench/echo_bot.py`, a bare python-telegram-bot bot that only echoes: the baseline. Both bots
-run side by side, each on an instance of the emulator in this process (one bot token each), and
-take turns phase by phase, so that each ratio compares two measures taken seconds apart.
-Target: the Kengo bot reaches half the echo bot's throughput and its peak resident memory stays
-under 150 MB.
+update's arrival at the emulator to the bot's first reply to that chat. The same workload then
+goes, on the same emulator, to `bench/echo_bot.py`, a bare python-telegram-bot bot that only
+echoes: the baseline. Target: the Kengo bot reaches half the echo bot's throughput and its peak
+resident memory stays under 150 MB.
 
     .venv/bin/python bench/update_handling.py [--users N] [--latency S] [--modes polling,webhook]
         [--wave N] [--webhook-connections N] [--database-url postgresql+asyncpg://.../kengo_bench]
@@ -25,7 +23,7 @@ import resource
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,7 +62,7 @@ def parse_args() -> argparse.Namespace:
         "--warm-up",
         type=int,
         default=200,
-        help="users who go through each phase just before it is measured (pools fill)",
+        help="users who go through the phases first, not measured (pools fill, code warms up)",
     )
     parser.add_argument("--latency", type=float, default=0.0, help="emulator seconds per call")
     parser.add_argument("--modes", default="polling,webhook", help="polling, webhook or both")
@@ -280,45 +278,30 @@ class Users:
     warm_up: list[FakeUser]
 
 
-@dataclass
-class Contender:
-    """A bot process with its own emulator, its users and what was measured of it."""
-
-    emu: BenchEmulator
-    pid: int
-    users: Users
-    run: BotRun = field(default_factory=lambda: BotRun([]))
-
-
-async def compare(
-    kengo: Contender, echo: Contender, live_ids: list[int], args: argparse.Namespace
-) -> None:
-    """Run each phase on the Kengo bot, then at once on the echo bot, each time just after the
-    same phase by the warm-up users (not measured).
-
-    Phase after phase, not one bot after the other: a shared machine changes speed from one
-    minute to the next (the echo bot alone ran 2.5 to 6 ms of CPU per update from run to run),
-    and each ratio compares two measures taken seconds apart. The warm-up burst right before
-    each measured phase fills the bot's HTTP and database pools: the echo bot's httpx pool,
-    cold (its connections expire after 5 s idle, less than the other bot's phase lasts), ran
-    its phase at a third of its pace, which flattered the ratio.
-    """
+async def drive(
+    emu: BenchEmulator, pid: int, users: Users, live_ids: list[int], args: argparse.Namespace
+) -> BotRun:
+    # A first burst opens the bot's HTTP and database connections: the echo bot's httpx pool,
+    # filling up under 64 concurrent sends, ran its first phase at a third of its later pace.
+    for name, act in workload(live_ids) if users.warm_up else ():
+        await run_phase(emu, name, users.warm_up, act, args)
+    cpu, bot_cpu = time.process_time(), cpu_seconds(pid)
+    phases = []
     for name, act in workload(live_ids):
-        for contender in (kengo, echo):
-            if contender.users.warm_up:
-                await run_phase(contender.emu, name, contender.users.warm_up, act, args)
-            bot_cpu, bench_cpu = cpu_seconds(contender.pid), time.process_time()
-            phase = await run_phase(contender.emu, name, contender.users.measured, act, args)
-            phase.cpu = cpu_seconds(contender.pid) - bot_cpu
-            contender.run.phases.append(phase)
-            contender.run.cpu_seconds += phase.cpu
-            contender.run.bench_cpu += time.process_time() - bench_cpu
-    for contender in (kengo, echo):
-        memory_figures(contender.pid, contender.run)
+        before = cpu_seconds(pid)
+        phases.append(await run_phase(emu, name, users.measured, act, args))
+        phases[-1].cpu = cpu_seconds(pid) - before
+    run = BotRun(phases, cpu_seconds=cpu_seconds(pid) - bot_cpu)
+    run.bench_cpu = time.process_time() - cpu
+    memory_figures(pid, run)
+    return run
 
 
-async def prepare_kengo(emu: BenchEmulator, url: str, webhook: bool, workdir: Path) -> KengoProcess:
-    """`python -m bot demo-data`, then the `python -m bot run` process, as production starts it."""
+async def run_kengo(
+    emu: BenchEmulator, url: str, webhook: bool, users: Users, args: argparse.Namespace,
+    workdir: Path,
+) -> BotRun:  # fmt: skip
+    """`python -m bot demo-data`, then `python -m bot run`, as production starts it."""
     if make_url(url).get_backend_name() == "postgresql":
         await empty_postgres(url)
     # REPLY_RATE=0: no AIORateLimiter (Telegram's ~30 messages/s overall), which the echo bot
@@ -331,15 +314,24 @@ async def prepare_kengo(emu: BenchEmulator, url: str, webhook: bool, workdir: Pa
     code, output = await kengo.run_command("demo-data", timeout=300)
     if code:
         raise SystemExit(f"demo-data failed:\n{output}")
+    live_ids = await live_project_ids(url)
     await kengo.start(timeout=60)
-    await wait_until_receiving(emu, kengo.url("/telegram") if webhook else None, lambda: kengo.log)
-    return kengo
+    assert kengo.process is not None
+    try:
+        await wait_until_receiving(
+            emu, kengo.url("/telegram") if webhook else None, lambda: kengo.log
+        )
+        run = await drive(emu, kengo.process.pid, users, live_ids, args)
+    finally:
+        await kengo.stop()
+    run.errors = [line for line in kengo.log.splitlines() if " ERROR " in line]
+    return run
 
 
-@contextlib.asynccontextmanager
-async def echo_bot(
-    emu: BenchEmulator, webhook: bool, workdir: Path
-) -> AsyncIterator[tuple[asyncio.subprocess.Process, Path]]:
+async def run_echo(
+    emu: BenchEmulator, webhook: bool, users: Users, live_ids: list[int],
+    args: argparse.Namespace, workdir: Path,
+) -> BotRun:  # fmt: skip
     port = free_port()
     command = [sys.executable, str(ECHO_BOT), "--token", TOKEN, "--api-url", emu.base_url]
     if webhook:
@@ -350,39 +342,13 @@ async def echo_bot(
     try:
         hook = f"http://127.0.0.1:{port}/telegram" if webhook else None
         await wait_until_receiving(emu, hook, log_path.read_text)
-        yield process, log_path
+        run = await drive(emu, process.pid, users, live_ids, args)
     finally:
         with contextlib.suppress(ProcessLookupError):
             process.terminate()
         await process.wait()
-
-
-async def run_both(
-    url: str, webhook: bool, run_number: int, args: argparse.Namespace, workdir: Path
-) -> tuple[BotRun, BotRun]:
-    """The Kengo bot and the echo bot side by side, each on an emulator of its own."""
-    async with (
-        BenchEmulator(args.latency, args.webhook_connections) as kengo_emu,
-        BenchEmulator(args.latency, args.webhook_connections) as echo_emu,
-    ):
-        kengo_process = await prepare_kengo(kengo_emu, url, webhook, workdir)
-        try:
-            live_ids = await live_project_ids(url)
-            async with echo_bot(echo_emu, webhook, workdir) as (echo_process, echo_log):
-                assert kengo_process.process is not None
-                # Users never seen before in each run: /start is every user's first contact.
-                kengo = Contender(
-                    kengo_emu, kengo_process.process.pid, new_users(kengo_emu, run_number, args)
-                )
-                echo = Contender(
-                    echo_emu, echo_process.pid, new_users(echo_emu, run_number + 1, args)
-                )
-                await compare(kengo, echo, live_ids, args)
-        finally:
-            await kengo_process.stop()
-    kengo.run.errors = [line for line in kengo_process.log.splitlines() if " ERROR " in line]
-    echo.run.errors = [line for line in echo_log.read_text().splitlines() if "Error" in line]
-    return kengo.run, echo.run
+    run.errors = [line for line in log_path.read_text().splitlines() if "Error" in line]
+    return run
 
 
 # --- Databases -----------------------------------------------------------------------------------
@@ -478,13 +444,22 @@ async def bench(args: argparse.Namespace) -> None:
         databases = [("SQLite", "")] + (
             [("PostgreSQL", args.database_url)] if args.database_url else []
         )
-        for database, given in databases:
-            for mode in modes:
-                url = given or f"sqlite+aiosqlite:///{workdir / f'kengo-{mode}.db'}"
-                print(f"{database} / {mode}: Kengo bot and echo bot ...", flush=True)
-                kengo, echo = await run_both(url, mode == "webhook", run_number, args, workdir)
-                run_number += 2
-                results.append((database, mode, kengo, echo))
+        emu = BenchEmulator(args.latency, args.webhook_connections)
+        async with emu:
+            for database, given in databases:
+                for mode in modes:
+                    webhook = mode == "webhook"
+                    url = given or f"sqlite+aiosqlite:///{workdir / f'kengo-{mode}.db'}"
+                    # Users never seen before in each run: /start is every user's first contact.
+                    kengo_users = new_users(emu, run_number, args)
+                    echo_users = new_users(emu, run_number + 1, args)
+                    run_number += 2
+                    print(f"{database} / {mode}: Kengo bot ...", flush=True)
+                    kengo = await run_kengo(emu, url, webhook, kengo_users, args, workdir)
+                    print(f"{database} / {mode}: echo bot ...", flush=True)
+                    live_ids = await live_project_ids(url)
+                    echo = await run_echo(emu, webhook, echo_users, live_ids, args, workdir)
+                    results.append((database, mode, kengo, echo))
     report(results)
 
 
