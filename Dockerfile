@@ -13,7 +13,7 @@ RUN python -m venv /opt/kengo \
     && /opt/kengo/bin/pip install --quiet "babel>=2.16,<3" \
     && /opt/kengo/bin/pybabel compile -d locales -D messages --statistics \
     && /opt/kengo/bin/pip install --quiet . \
-    && /opt/kengo/bin/python -c "import bot.i18n as i; assert (i.default_locales_dir() / 'br/LC_MESSAGES/messages.mo').exists()" \
+    && /opt/kengo/bin/python -c "import bot.i18n.translator as i; assert (i.default_locales_dir() / 'br/LC_MESSAGES/messages.mo').exists()" \
     && /opt/kengo/bin/pip uninstall --quiet --yes pip setuptools \
     && find /opt/kengo/lib/python3.11/site-packages/babel/locale-data -name '*.dat' \
         ! -name root.dat ! -name fr.dat ! -name br.dat ! -name en.dat -delete \

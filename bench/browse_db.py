@@ -33,18 +33,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anywhere
 
-from bot.db import create_engine, create_session_factory, upgrade_schema
-from bot.models import Category, Departement, Project
-from bot.places import COMMUNES, Commune
-from bot.repositories.projects import Order
-from bot.search import project_search_fields
-from bot.services.catalogue import (
-    MAX_PAGE,
-    CataloguePage,
-    CatalogueService,
-    ListView,
-    query_hash,
-)
+from bot.catalogue.service import CatalogueService, query_hash
+from bot.domain import MAX_PAGE, CataloguePage, Category, Departement, ListView, Order
+from bot.search.places import COMMUNES, Commune
+from bot.search.text import project_search_fields
+from bot.storage.engine import create_engine, create_session_factory, upgrade_schema
+from bot.storage.models import Project
 
 TARGET_P95_MS = 20.0
 WARMUP_RUNS = 5  # compile SQLAlchemy's statement cache and warm SQLite's page cache first

@@ -5,8 +5,8 @@ in the emulator (it answers 403), then runs the real `OutboxSender` in a child p
 `--rate` messages/s against the emulator (`--latency` s per call). A burst of 429s is injected at
 25 % of the deliveries; at 50 % the sender is killed with SIGKILL and a fresh one started. Once
 the outbox holds no pending row, it prints the achieved rate, duplicates (against the documented
-bound, `bot.outbox.crash_bound`: sends in flight plus outcomes not yet written), losses, final
-row statuses and peak memory.
+bound, `bot.notifications.sender.crash_bound`: sends in flight plus outcomes not yet written),
+losses, final row statuses and peak memory.
 
     .venv/bin/python bench/outbox_delivery.py [--followers N] [--rate R] [--latency S]
         [--blocked SHARE] [--concurrency C] [--db sqlite|URL] [--lease S] [--timeout S]
@@ -39,14 +39,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anywhere
 
 from bench.databases import empty_postgres
-from bot import outbox
-from bot.app import make_bot
 from bot.config import load_settings
-from bot.db import create_engine, create_session_factory, upgrade_schema
-from bot.i18n import Catalogs
-from bot.models import OutboxMessage, OutboxStatus, User
-from bot.notifications import Kind, row
-from bot.repositories.outbox import OutboxRepository
+from bot.domain import OutboxStatus
+from bot.i18n.translator import Catalogs
+from bot.notifications import sender as outbox
+from bot.notifications.kinds import Kind, row
+from bot.notifications.queue import OutboxQueue
+from bot.storage.engine import create_engine, create_session_factory, upgrade_schema
+from bot.storage.models import OutboxMessage, User
+from bot.telegram.client import make_bot
 from tests.fakes.bot_api import ApiCall, BotApiEmulator
 
 TOKEN = "123456:TEST-token-for-the-kengo-bot-suite"  # noqa: S105 - the emulator's fake token
@@ -130,7 +131,8 @@ async def worker_main(args: argparse.Namespace) -> None:
         _env_file=None,
     )
     engine = create_engine(settings.database_url)
-    # As `bot.workers.Workers` builds it: one connection per send in flight, one for progress.
+    # As `bot.notifications.workers` builds it: one connection per send in flight, one for
+    # progress.
     concurrency = concurrency_for(args)
     bot = make_bot(settings, rate_limited=False, pool_size=concurrency + 1)
     await bot.initialize()
@@ -192,15 +194,15 @@ async def seed(url: str, args: argparse.Namespace) -> Followers:
             ]
             async with sessions.begin() as session:
                 await session.execute(insert(User), users)
-                await OutboxRepository(session).enqueue(rows)
+                await OutboxQueue(session).enqueue(rows)
     finally:
         await engine.dispose()
     return Followers(ids, blocked)
 
 
 def reader(url: str) -> AsyncEngine:
-    # Not `bot.db.create_engine`: its SQLite BEGIN IMMEDIATE would make every progress query
-    # take the write lock and compete with the sender being measured.
+    # Not `bot.storage.engine.create_engine`: its SQLite BEGIN IMMEDIATE would make every progress
+    # query take the write lock and compete with the sender being measured.
     return create_async_engine(url)
 
 

@@ -33,8 +33,9 @@ from sqlalchemy import make_url, select
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anywhere
 
 from bench.databases import empty_postgres
-from bot.db import create_engine
-from bot.models import Project, ProjectStatus, utcnow
+from bot.domain import ProjectStatus, utcnow
+from bot.storage.engine import create_engine
+from bot.storage.models import Project
 from tests.e2e.harness import KengoProcess, free_port
 from tests.fakes.bot_api import ApiCall, BotApiEmulator, FakeUser
 

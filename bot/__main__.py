@@ -12,7 +12,7 @@ from typing import Any
 from telegram.error import InvalidToken, NetworkError
 
 from bot.config import ConfigError, Settings, load_settings
-from bot.logs import configure_logging
+from bot.monitoring.logs import configure_logging
 
 log = logging.getLogger("bot")
 
@@ -75,7 +75,7 @@ def _secrets(settings: Settings) -> list[str]:
 
 
 async def _upgrade(settings: Settings) -> None:
-    from bot.db import create_engine, upgrade_schema
+    from bot.storage.engine import create_engine, upgrade_schema
 
     engine = create_engine(settings.database_url)
     try:
@@ -86,8 +86,8 @@ async def _upgrade(settings: Settings) -> None:
 
 
 async def _demo_data(settings: Settings) -> None:
-    from bot.db import create_engine, create_session_factory, upgrade_schema
     from bot.demo import load_demo_data
+    from bot.storage.engine import create_engine, create_session_factory, upgrade_schema
 
     engine = create_engine(settings.database_url)
     try:

@@ -10,16 +10,19 @@ from typing import Any
 
 from aiohttp import web
 from telegram import Update
-from telegram.ext import Application
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
-from bot.app import Runtime, Services, build_application
-from bot.commands import publish_default_commands
 from bot.config import Settings
-from bot.db import create_engine, create_session_factory, upgrade_schema
-from bot.i18n import Catalogs
-from bot.payments import StripeGateway
+from bot.context import RUNTIME_KEY, KengoContext, Runtime, Services
+from bot.i18n.translator import Catalogs
+from bot.notifications.workers import OutboxWorker
+from bot.payments.gateway import StripeGateway
+from bot.storage.engine import create_engine, create_session_factory, upgrade_schema
+from bot.telegram.client import make_bot
+from bot.telegram.commands import publish_default_commands
+from bot.telegram.intake import PerUserUpdateProcessor
 from bot.web import create_web_app
-from bot.workers import Workers
+from handlers import register
 
 log = logging.getLogger(__name__)
 
@@ -50,12 +53,27 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         async with application:
             await publish_default_commands(application.bot, runtime.catalogs)
             await _start_receiving(application, settings)
-            workers = Workers(runtime, sessions)
-            await workers.start()
+            outbox = OutboxWorker(settings, sessions, runtime.catalogs, runtime.metrics)
+            await outbox.start()
+            sweeping = asyncio.create_task(_sweep_regularly(runtime, stop), name="campaigns")
             await stop.wait()
             log.info("stopping")
             await _stop_receiving(application)
-            await workers.stop()
+            await asyncio.gather(outbox.stop(), sweeping, return_exceptions=True)
+
+
+async def _sweep_regularly(runtime: Runtime, stop: asyncio.Event) -> None:
+    """Close overdue campaigns now (also after downtime), then at every interval; forget old
+    webhook update ids."""
+    services = runtime.services
+    while not stop.is_set():
+        try:
+            await services.campaigns.run_once()
+            await services.webhook_updates.forget_old()
+        except Exception:
+            log.exception("campaign sweep failed")
+        with suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), runtime.settings.campaign_check_seconds)
 
 
 def _stripe(settings: Settings) -> StripeGateway | None:
@@ -95,3 +113,23 @@ def _stop_on_signals() -> asyncio.Event:
         with suppress(NotImplementedError):  # not available on Windows event loops
             loop.add_signal_handler(signum, stop.set)
     return stop
+
+
+def build_application(
+    settings: Settings, runtime: Runtime
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    """The PTB application, pointed at `TELEGRAM_API_URL`; polling only when no webhook is set."""
+    bot = make_bot(settings, rate_limited=True)
+    builder = (
+        ApplicationBuilder()
+        .bot(bot)
+        .context_types(ContextTypes(context=KengoContext))
+        # Different users are served concurrently (each update opens its own session).
+        .concurrent_updates(PerUserUpdateProcessor(64))
+    )
+    if settings.webhook_mode:
+        builder = builder.updater(None)
+    application = builder.build()
+    application.bot_data[RUNTIME_KEY] = runtime
+    register(application)
+    return application

@@ -11,9 +11,9 @@ import stripe
 from aiohttp import web
 from telegram.ext import Application
 
-from bot.app import Runtime
-from bot.db import ping
-from bot.updates import read_update
+from bot.context import Runtime
+from bot.storage.engine import ping
+from bot.telegram.intake import read_update
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.app import RUNTIME_KEY
-from bot.callbacks import Namespace, pattern
+from bot.context import RUNTIME_KEY
+from bot.conversation.callbacks import Namespace, pattern
 from handlers import (
     browse,
     errors,
@@ -27,9 +27,9 @@ from handlers import (
     owner,
     pledge,
     project,
+    propose,
     settings,
     start,
-    submit,
     typed,
 )
 
@@ -46,7 +46,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CommandHandler("mes_projets", owner.my_projects, filters=private),
         CommandHandler("projets", browse.catalogue_command, filters=private),
         CommandHandler("mes_soutiens", pledge.my_pledges, filters=private),
-        CommandHandler("proposer", submit.propose, filters=private),
+        CommandHandler("proposer", propose.propose, filters=private),
         CommandHandler("moderation", moderate.moderation_command),
         CommandHandler("annuler", typed.cancel_command, filters=private),
         CallbackQueryHandler(start.menu_button, pattern=pattern(Namespace.MENU)),
@@ -61,7 +61,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CallbackQueryHandler(follow.unfollow_button, pattern=pattern(Namespace.UNFOLLOW)),
         CallbackQueryHandler(settings.setting_button, pattern=pattern(Namespace.SETTING)),
         CallbackQueryHandler(owner.owner_button, pattern=pattern(Namespace.OWNER)),
-        CallbackQueryHandler(submit.wizard_button, pattern=pattern(Namespace.SUBMIT)),
+        CallbackQueryHandler(propose.wizard_button, pattern=pattern(Namespace.SUBMIT)),
         CallbackQueryHandler(moderate.moderation_button, pattern=pattern(Namespace.MODERATE)),
         InlineQueryHandler(inline.inline_query),
         ChatMemberHandler(membership.private_membership_changed, ChatMemberHandler.MY_CHAT_MEMBER),

@@ -6,10 +6,11 @@ from dataclasses import replace
 
 from telegram import Update
 
-from bot import callbacks
-from bot.app import KengoContext
-from bot.i18n import Translator
-from bot.services.catalogue import CataloguePage, ListView, StaleList
+from bot.catalogue.service import StaleList
+from bot.context import KengoContext
+from bot.conversation import callbacks
+from bot.domain import CataloguePage, ListView
+from bot.i18n.translator import Translator
 from bot.views.catalogue import (
     catalogue_keyboard,
     catalogue_text,

@@ -8,8 +8,8 @@ from typing import TypeVar
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
-from bot.i18n import Translator
-from bot.telegram_calls import edit_text, send_text
+from bot.i18n.translator import Translator
+from bot.telegram.calls import edit_text, send_text
 
 T = TypeVar("T")
 

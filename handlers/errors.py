@@ -7,8 +7,8 @@ import logging
 from telegram import Update
 from telegram.error import Forbidden, NetworkError, TelegramError
 
-from bot.app import KengoContext
-from bot.text import escape_html
+from bot.context import KengoContext
+from bot.i18n.text import escape_html
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.app import KengoContext
+from bot.context import KengoContext
 from handlers.common import answer_stale_button, reply
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import callbacks
-from bot.app import KengoContext
+from bot.context import KengoContext
+from bot.conversation import callbacks
 from bot.views.follows import followed_keyboard, followed_text
 from handlers.common import answer_stale_button, show
 

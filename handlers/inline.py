@@ -11,11 +11,11 @@ from telegram import (
     Update,
 )
 
-from bot.app import KengoContext
-from bot.deeplinks import project_payload, start_url
-from bot.i18n import Translator
-from bot.services.catalogue import ProjectSummary
-from bot.text import escape_html
+from bot.context import KengoContext
+from bot.domain import ProjectSummary
+from bot.i18n.text import escape_html
+from bot.i18n.translator import Translator
+from bot.telegram.deeplinks import project_payload, start_url
 from bot.views import labels
 from bot.views.progress import progress_bar, raised_of_goal, time_left
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import ChatMember, Update
 from telegram.constants import ChatType
 
-from bot.app import KengoContext
+from bot.context import KengoContext
 
 
 async def private_membership_changed(update: Update, context: KengoContext) -> None:

@@ -12,12 +12,12 @@ import logging
 from telegram import CallbackQuery, Message, Update
 from telegram.error import Forbidden, TelegramError
 
-from bot import callbacks
-from bot.app import KengoContext
-from bot.callbacks import ModerationAction
-from bot.i18n import Translator
-from bot.models import Decision, ProjectStatus
-from bot.services.moderation import REASON_LIMITS, Submission, UnknownProject
+from bot.context import KengoContext
+from bot.conversation import callbacks
+from bot.conversation.callbacks import ModerationAction
+from bot.domain import Decision, ProjectStatus, Submission
+from bot.i18n.translator import Translator
+from bot.services.moderation import REASON_LIMITS, UnknownProject
 from bot.views.card import render_card
 from bot.views.moderation import (
     decision_keyboard,

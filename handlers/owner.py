@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from telegram import Message, Update
 
-from bot import callbacks
-from bot.app import KengoContext
-from bot.callbacks import OwnerAction
-from bot.i18n import Translator
+from bot.context import KengoContext
+from bot.conversation import callbacks
+from bot.conversation.callbacks import OwnerAction
+from bot.i18n.translator import Translator
+from bot.notifications.messages import delivery_text, news_text
 from bot.services.news import NewsRefused
-from bot.views.notifications import delivery_text, news_text
 from bot.views.owner import (
     dashboard_keyboard,
     dashboard_text,

@@ -8,17 +8,16 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import callbacks
-from bot.app import KengoContext
-from bot.callbacks import PledgeChoice, PledgeStep
-from bot.deeplinks import RETURN_TEMPLATE, parse_return, start_url
-from bot.i18n import Translator
-from bot.models import PledgeStatus
-from bot.money import parse_euros
-from bot.payments import PaymentUnavailable
-from bot.services.catalogue import TierView
-from bot.services.pledges import PledgeRefused, Reason
-from bot.text import escape_html
+from bot.context import KengoContext
+from bot.conversation import callbacks
+from bot.conversation.callbacks import PledgeChoice, PledgeStep
+from bot.domain import PledgeStatus, Reason, TierView
+from bot.i18n.amounts import parse_euros
+from bot.i18n.text import escape_html
+from bot.i18n.translator import Translator
+from bot.payments.gateway import PaymentUnavailable
+from bot.payments.pledges import PledgeRefused
+from bot.telegram.deeplinks import RETURN_TEMPLATE, parse_return, start_url
 from bot.views import pledge as views
 from handlers.common import answer_stale_button, reply, show
 

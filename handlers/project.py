@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
-from bot import callbacks
-from bot.app import KengoContext
-from bot.callbacks import CardAction
-from bot.deeplinks import project_payload, share_url, start_url
-from bot.i18n import Translator
-from bot.services.catalogue import ListView, ProjectCard
-from bot.text import escape_html
+from bot.context import KengoContext
+from bot.conversation import callbacks
+from bot.conversation.callbacks import CardAction
+from bot.domain import ListView, ProjectCard
+from bot.i18n.text import escape_html
+from bot.i18n.translator import Translator
+from bot.telegram.deeplinks import project_payload, share_url, start_url
 from bot.views.card import TEXT_LIMIT, card_keyboard, render_card
 from handlers import browse, pledge
 from handlers.common import pressed, reply, show

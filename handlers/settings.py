@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import callbacks
-from bot.app import KengoContext
-from bot.callbacks import Setting
-from bot.commands import sync_chat_commands
-from bot.i18n import N_, SUPPORTED_LOCALES
-from bot.keyboards import language_choice, main_menu
+from bot.context import KengoContext
+from bot.conversation import callbacks
+from bot.conversation.callbacks import Setting
+from bot.i18n.translator import N_, SUPPORTED_LOCALES
+from bot.telegram.commands import sync_chat_commands
 from bot.views.follows import settings_keyboard, settings_text
+from bot.views.menus import language_choice, main_menu
 from handlers.common import answer_stale_button, reply, show
 
 CHOOSE_LANGUAGE = N_("Choisissez votre langue :")

@@ -6,16 +6,16 @@ import re
 
 from telegram import Update
 
-from bot import callbacks
-from bot.app import KengoContext
-from bot.callbacks import MenuItem
-from bot.commands import sync_chat_commands
-from bot.deeplinks import parse_payload
-from bot.i18n import Translator
-from bot.keyboards import language_choice, main_menu
-from bot.services.catalogue import ListView
-from bot.text import escape_html
-from handlers import browse, follow, pledge, project, settings, submit
+from bot.context import KengoContext
+from bot.conversation import callbacks
+from bot.conversation.callbacks import MenuItem
+from bot.domain import ListView
+from bot.i18n.text import escape_html
+from bot.i18n.translator import Translator
+from bot.telegram.commands import sync_chat_commands
+from bot.telegram.deeplinks import parse_payload
+from bot.views.menus import language_choice, main_menu
+from handlers import browse, follow, pledge, project, propose, settings
 from handlers.common import answer_stale_button, reply, show
 
 # Telegram's rule for `t.me/<bot>?start=<payload>`: at most 64 characters of A-Za-z0-9_-.
@@ -142,4 +142,4 @@ async def menu_button(update: Update, context: KengoContext) -> None:
     elif item is MenuItem.FOLLOWS:
         await follow.followed(update, context)
     else:
-        await submit.propose(update, context)
+        await propose.propose(update, context)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.app import KengoContext
-from bot.keyboards import main_menu
-from bot.services.catalogue import SEARCH_MODE
-from bot.services.submissions import WIZARD_MODE
-from bot.views.submission_replies import paused_text
-from handlers import browse, fallback, moderate, owner, pledge, submit
+from bot.catalogue.service import SEARCH_MODE
+from bot.context import KengoContext
+from bot.submission.replies import paused_text
+from bot.submission.wizard import WIZARD_MODE
+from bot.views.menus import main_menu
+from handlers import browse, fallback, moderate, owner, pledge, propose
 from handlers.common import reply
 
 
@@ -21,7 +21,7 @@ async def free_text(update: Update, context: KengoContext) -> None:
     if message is None or not message.text:
         await fallback.unknown_message(update, context)
     elif mode.startswith(f"{WIZARD_MODE}:"):
-        await submit.typed(update, context, mode)
+        await propose.typed(update, context, mode)
     elif mode.startswith(f"{moderate.REASON_MODE}:"):
         await moderate.typed_reason(update, context, mode, message.text)
     elif mode.startswith(f"{owner.NEWS_MODE}:"):
@@ -38,7 +38,7 @@ async def photo(update: Update, context: KengoContext) -> None:
     """A photo: the picture of a draft or of a news post, otherwise a pointer to the help."""
     mode = (await context.profile(update)).input_mode or ""
     if mode.startswith(f"{WIZARD_MODE}:"):
-        await submit.typed(update, context, mode)
+        await propose.typed(update, context, mode)
     elif mode.startswith(f"{owner.NEWS_MODE}:"):
         await owner.typed_news(update, context, mode)
     else:
@@ -49,7 +49,7 @@ async def other(update: Update, context: KengoContext) -> None:
     """Anything else (a file, a sticker…): the wizard says what it expects, others get help."""
     mode = (await context.profile(update)).input_mode or ""
     if mode.startswith(f"{WIZARD_MODE}:"):
-        await submit.unexpected(update, context, mode)
+        await propose.unexpected(update, context, mode)
     else:
         await fallback.unknown_message(update, context)
 

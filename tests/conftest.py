@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.db import create_engine, create_session_factory, upgrade_schema
+from bot.storage.engine import create_engine, create_session_factory, upgrade_schema
 
 TEST_TOKEN = "123456:TEST-token-for-the-kengo-bot-suite"
 

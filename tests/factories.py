@@ -8,16 +8,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.models import (
-    Category,
-    Departement,
-    FundingModel,
-    Project,
-    ProjectStatus,
-    RewardTier,
-    User,
-    utcnow,
-)
+from bot.domain import Category, Departement, FundingModel, ProjectStatus, utcnow
+from bot.storage.models import Project, RewardTier, User
 
 _ids = itertools.count(1)
 

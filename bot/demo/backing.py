@@ -18,7 +18,7 @@ from bot.demo.catalogue import (
     DemoProject,
     load_catalogue,
 )
-from bot.models import Departement
+from bot.domain import Departement
 
 _CONTRIBUTOR_OFFSET = 1000  # user id offsets below belong to the owners
 _CONTRIBUTOR_COUNT = 420

@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 
 from bot.demo.fields import CatalogueError, Fields
-from bot.models import Category, Departement, FundingModel, ProjectStatus
+from bot.domain import Category, Departement, FundingModel, ProjectStatus
 
 EUR = 100  # cents
 CATALOGUE_FILE = "projects.toml"

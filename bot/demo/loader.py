@@ -22,15 +22,8 @@ from bot.demo.catalogue import (
     DemoProject,
     DemoTier,
 )
-from bot.models import (
-    Follow,
-    Pledge,
-    PledgeStatus,
-    Project,
-    RewardTier,
-    User,
-    utcnow,
-)
+from bot.domain import PledgeStatus, utcnow
+from bot.storage.models import Follow, Pledge, Project, RewardTier, User
 
 
 @dataclass(frozen=True)

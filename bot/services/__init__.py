@@ -1,0 +1,2 @@
+"""The services that are not a capability of their own: users, follows, moderation, owners,
+campaigns, news, sharing."""

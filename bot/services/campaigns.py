@@ -9,11 +9,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.models import Follow, Pledge, PledgeStatus, Project, ProjectStatus, utcnow
-from bot.notifications import Kind, for_each, row
-from bot.payments import PaymentUnavailable, StripeGateway
-from bot.repositories.outbox import OutboxRepository
-from bot.services.ledger import mark_refunded, outcome
+from bot.domain import PledgeStatus, ProjectStatus, utcnow
+from bot.notifications.kinds import Kind, for_each, row
+from bot.notifications.queue import OutboxQueue
+from bot.payments.gateway import PaymentUnavailable, StripeGateway
+from bot.payments.ledger import mark_refunded, outcome
+from bot.storage.models import Follow, Pledge, Project
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +84,7 @@ class CampaignService:
                 )).all()  # fmt: skip
                 rows = for_each(followers, Kind.REMINDER, f"reminder:{project.id}", project.id,
                                 title=project.title)  # fmt: skip
-                await OutboxRepository(session).enqueue(rows)
+                await OutboxQueue(session).enqueue(rows)
             return [project.id for project in due]
 
     async def refund_due(self, now: datetime) -> int:
@@ -164,4 +165,4 @@ async def _close(session: AsyncSession, project: Project, now: datetime, sweep: 
                      role="contributor", **payload)  # fmt: skip
     rows += for_each(followers - contributors - {project.owner_id}, Kind.CAMPAIGN_OUTCOME, key,
                      project.id, role="follower", **payload)  # fmt: skip
-    await OutboxRepository(session).enqueue(rows)
+    await OutboxQueue(session).enqueue(rows)

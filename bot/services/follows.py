@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.models import Follow, Project
-from bot.repositories.projects import PUBLIC_STATUSES
-from bot.services.catalogue import ProjectSummary, summary_of
+from bot.catalogue.service import summary_of
+from bot.domain import PUBLIC_STATUSES, ProjectSummary
+from bot.storage.models import Follow, Project
 
 MAX_LISTED = 30
 

@@ -8,43 +8,20 @@ owner's notification is queued in the same transaction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
-from bot.models import Decision, ModerationDecision, Project, ProjectStatus, User, utcnow
-from bot.notifications import Kind, row
-from bot.repositories.outbox import OutboxRepository
-from bot.services.catalogue import ProjectCard, launch_preview
+from bot.catalogue.service import launch_preview
+from bot.domain import Decision, ProjectStatus, Submission, Verdict, utcnow
+from bot.notifications.kinds import Kind, row
+from bot.notifications.queue import OutboxQueue
+from bot.storage.models import ModerationDecision, Project, User
 
 QUEUE_SHOWN = 20
 REASON_LIMITS = (5, 1000)
-
-
-@dataclass(frozen=True)
-class Submission:
-    """A project as moderators review it."""
-
-    project_id: int
-    status: ProjectStatus
-    owner_name: str
-    owner_username: str | None
-    submitted_at: datetime | None
-    breton_connection: str
-    duration_days: int
-    card: ProjectCard
-
-
-@dataclass(frozen=True)
-class Verdict:
-    decided: bool  # False: the project was no longer waiting (another moderator was first)
-    decision: Decision | None  # what was decided, now or earlier
-    moderator_name: str | None
-    title: str
-    ends_at: datetime | None = None
 
 
 class UnknownProject(Exception):
@@ -106,7 +83,7 @@ class ModerationService:
             )  # fmt: skip
             session.add(record)
             await session.flush()
-            await OutboxRepository(session).enqueue([row(
+            await OutboxQueue(session).enqueue([row(
                 project.owner_id, Kind.MODERATION, f"moderation:{record.id}", project.id,
                 decision=decision.value, reason=reason or "", title=project.title,
                 ends_at=project.ends_at.isoformat() if project.ends_at else None,

@@ -2,55 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.models import (
-    Follow,
-    NewsPost,
-    OutboxMessage,
-    OutboxStatus,
-    Pledge,
-    PledgeStatus,
-    Project,
-    ProjectStatus,
-    utcnow,
-)
-from bot.notifications import Kind, for_each
-from bot.repositories.outbox import OutboxRepository
+from bot.domain import Delivery, PledgeStatus, ProjectStatus, Publication, utcnow
+from bot.notifications.kinds import Kind, for_each
+from bot.notifications.queue import OutboxQueue
+from bot.storage.models import Follow, NewsPost, Pledge, Project
 
 MAX_NEWS_LENGTH = 3500  # leaves room for the title line within Telegram's 4096
 
 
 class NewsRefused(Exception):
     """Only the owner of a live project may post news to its followers."""
-
-
-@dataclass(frozen=True)
-class Publication:
-    post_id: int
-    recipients: int
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """Where a post's delivery stands, for the owner's progress message."""
-
-    post_id: int
-    owner_id: int
-    chat_id: int | None
-    message_id: int | None
-    total: int
-    sent: int
-    blocked: int
-    failed: int
-    pending: int
-
-    @property
-    def done(self) -> bool:
-        return self.pending == 0
 
 
 class NewsService:
@@ -99,7 +63,7 @@ class NewsService:
             rows = for_each(sorted(audience), Kind.NEWS, f"news:{post.id}", project_id, **payload)
             for row in rows:
                 row["news_post_id"] = post.id
-            await OutboxRepository(session).enqueue(rows)
+            await OutboxQueue(session).enqueue(rows)
             return Publication(post.id, len(audience))
 
     async def attach_progress(self, post_id: int, chat_id: int, message_id: int) -> None:
@@ -111,27 +75,7 @@ class NewsService:
 
     async def delivery(self, post_id: int) -> Delivery | None:
         async with self._sessions() as session:
-            post = await session.get(NewsPost, post_id)
-            if post is None:
-                return None
-            counts = dict((await session.execute(
-                select(OutboxMessage.status, func.count())
-                .where(OutboxMessage.news_post_id == post_id)
-                .group_by(OutboxMessage.status)
-            )).all())  # fmt: skip
-        return Delivery(
-            post_id, post.author_id, post.progress_chat_id, post.progress_message_id,
-            post.recipients_count, counts.get(OutboxStatus.SENT, 0),
-            counts.get(OutboxStatus.BLOCKED, 0),
-            counts.get(OutboxStatus.FAILED, 0) + counts.get(OutboxStatus.SKIPPED, 0),
-            counts.get(OutboxStatus.PENDING, 0),
-        )  # fmt: skip
-
-    async def mark_reported(self, post_id: int) -> None:
-        async with self._sessions.begin() as session:
-            post = await session.get(NewsPost, post_id)
-            if post is not None:
-                post.delivery_reported_at = utcnow()
+            return await OutboxQueue(session).news_delivery(post_id)
 
 
 async def _owned_live_project(session: AsyncSession, author_id: int, project_id: int) -> Project:

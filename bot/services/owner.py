@@ -2,40 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.models import Pledge, PledgeStatus, Project, ReferralVisit, RewardTier, User
-from bot.services.catalogue import ProjectSummary, summary_of
+from bot.catalogue.service import summary_of
+from bot.domain import Dashboard, LinkStats, PledgeStatus, ProjectSummary, RecentPledge
+from bot.storage.models import Pledge, Project, ReferralVisit, RewardTier, User
 
 LATEST_PLEDGES = 5
 TOP_LINKS = 5
-
-
-@dataclass(frozen=True)
-class RecentPledge:
-    amount_cents: int
-    reward: str | None
-    paid_at: datetime | None
-
-
-@dataclass(frozen=True)
-class LinkStats:
-    sharer: str  # the first name of who shared the link
-    visits: int
-    pledges: int
-    amount_cents: int
-
-
-@dataclass(frozen=True)
-class Dashboard:
-    project: ProjectSummary
-    followers: int
-    latest: list[RecentPledge]
-    links: list[LinkStats]
 
 
 class OwnerService:

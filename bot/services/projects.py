@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.models import utcnow
-from bot.repositories.projects import ProjectRepository
+from bot.catalogue.queries import ProjectQueries
+from bot.domain import utcnow
 
 # Every /start shows how many campaigns are open; counted again at most this often, so that a
 # wave of newcomers does not count them once each. A new campaign shows up this much later.
@@ -31,6 +31,6 @@ class ProjectService:
         if self._live_count is not None and now - self._live_count[0] < LIVE_COUNT_TTL_S:
             return self._live_count[1]
         async with self._sessions() as session:
-            count = await ProjectRepository(session).count_live(utcnow())
+            count = await ProjectQueries(session).count_live(utcnow())
         self._live_count = (now, count)
         return count

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.models import Project, ReferralVisit
-from bot.repositories.projects import PUBLIC_STATUSES
+from bot.domain import PUBLIC_STATUSES
+from bot.storage.models import Project, ReferralVisit
 
 
 class SharingService:

@@ -6,12 +6,11 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callbacks
-from bot.callbacks import CardAction
-from bot.i18n import Translator
-from bot.models import FundingModel, ProjectStatus
-from bot.services.catalogue import ListView, ProjectCard, TierView
-from bot.text import escape_html
+from bot.conversation import callbacks
+from bot.conversation.callbacks import CardAction
+from bot.domain import FundingModel, ListView, ProjectCard, ProjectStatus, TierView
+from bot.i18n.text import escape_html
+from bot.i18n.translator import Translator
 from bot.views import labels
 from bot.views.progress import contributors, progress_bar, raised_of_goal, time_left
 

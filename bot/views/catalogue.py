@@ -6,13 +6,19 @@ from dataclasses import replace
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callbacks
-from bot.callbacks import FilterKind
-from bot.i18n import Translator
-from bot.models import Category, Departement
-from bot.repositories.projects import Order
-from bot.services.catalogue import PAGE_SIZE, CataloguePage, ListView, ProjectSummary
-from bot.text import escape_html
+from bot.conversation import callbacks
+from bot.conversation.callbacks import FilterKind
+from bot.domain import (
+    PAGE_SIZE,
+    CataloguePage,
+    Category,
+    Departement,
+    ListView,
+    Order,
+    ProjectSummary,
+)
+from bot.i18n.text import escape_html
+from bot.i18n.translator import Translator
 from bot.views import labels
 from bot.views.progress import progress_bar, time_left
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callbacks
-from bot.callbacks import Setting
-from bot.i18n import Translator
-from bot.keyboards import LANGUAGE_NAMES
-from bot.services.catalogue import ProjectSummary
-from bot.services.users import Preferences
+from bot.conversation import callbacks
+from bot.conversation.callbacks import Setting
+from bot.domain import Preferences, ProjectSummary
+from bot.i18n.translator import Translator
 from bot.views.catalogue import item_lines
+from bot.views.menus import LANGUAGE_NAMES
 
 
 def followed_text(t: Translator, projects: list[ProjectSummary]) -> str:

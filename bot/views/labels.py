@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from bot.i18n import N_, Translator
-from bot.models import Category, Departement
-from bot.repositories.projects import Order
+from bot.domain import Category, Departement, Order
+from bot.i18n.translator import N_, Translator
 
 CATEGORY_NAMES: dict[Category, str] = {
     Category.CULTURE: N_("Culture"),

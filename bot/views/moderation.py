@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callbacks
-from bot.callbacks import ModerationAction
-from bot.i18n import Translator
-from bot.models import Decision
-from bot.services.moderation import Submission, Verdict
-from bot.text import escape_html
+from bot.conversation import callbacks
+from bot.conversation.callbacks import ModerationAction
+from bot.domain import Decision, Submission, Verdict
+from bot.i18n.text import escape_html
+from bot.i18n.translator import Translator
 
 
 def submission_text(t: Translator, submission: Submission) -> str:

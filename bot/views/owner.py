@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callbacks
-from bot.callbacks import OwnerAction, WizardAction
-from bot.i18n import N_, Translator
-from bot.models import ProjectStatus
-from bot.repositories.projects import PUBLIC_STATUSES
-from bot.services.catalogue import ProjectSummary
-from bot.services.owner import Dashboard
-from bot.text import escape_html
+from bot.conversation import callbacks
+from bot.conversation.callbacks import OwnerAction, WizardAction
+from bot.domain import PUBLIC_STATUSES, Dashboard, ProjectStatus, ProjectSummary
+from bot.i18n.text import escape_html
+from bot.i18n.translator import N_, Translator
 from bot.views.catalogue import item_lines
 from bot.views.progress import contributors, progress_bar, raised_of_goal, time_left
 

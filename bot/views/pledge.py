@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callbacks
-from bot.callbacks import PledgeChoice, PledgeStep
-from bot.i18n import N_, Translator
-from bot.models import FundingModel, PledgeStatus
-from bot.services.catalogue import TierView
-from bot.services.pledges import PledgeLine, PledgeOptions
-from bot.text import escape_html
+from bot.conversation import callbacks
+from bot.conversation.callbacks import PledgeChoice, PledgeStep
+from bot.domain import FundingModel, PledgeLine, PledgeOptions, PledgeStatus, TierView
+from bot.i18n.text import escape_html
+from bot.i18n.translator import N_, Translator
 from bot.views.card import tier_line
 
 GIFT_PRESETS_CENTS = (500, 1000, 2000, 5000)

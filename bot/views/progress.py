@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
-from bot.i18n import Translator
-from bot.models import utcnow
+from bot.domain import utcnow
+from bot.i18n.translator import Translator
 
 BAR_LENGTH = 10
 

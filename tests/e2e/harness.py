@@ -15,8 +15,8 @@ import aiohttp
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db import create_engine
-from bot.models import Project
+from bot.storage.engine import create_engine
+from bot.storage.models import Project
 from tests.conftest import TEST_TOKEN
 from tests.fakes.bot_api import ApiCall, BotApiEmulator, FakeUser
 

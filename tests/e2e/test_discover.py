@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select, update
 
-from bot.models import Project, ReferralVisit
+from bot.storage.models import Project, ReferralVisit
 from tests.e2e.harness import (
     WAIT,
     KengoProcess,

@@ -8,8 +8,8 @@ from collections.abc import Awaitable, Callable
 import pytest
 from sqlalchemy import select
 
-from bot.db import create_engine
-from bot.models import User
+from bot.storage.engine import create_engine
+from bot.storage.models import User
 from tests.e2e.conftest import MODERATION_CHAT, MODERATOR_ID
 from tests.e2e.harness import (
     WAIT,

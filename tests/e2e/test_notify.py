@@ -9,8 +9,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, insert, select, update
 
-from bot.models import Follow, OutboxMessage, OutboxStatus, Project, User, utcnow
-from bot.outbox import LEASE, crash_bound, default_concurrency
+from bot.domain import OutboxStatus, utcnow
+from bot.notifications.sender import LEASE, crash_bound, default_concurrency
+from bot.storage.models import Follow, OutboxMessage, Project, User
 from tests.e2e.harness import (
     WAIT,
     KengoProcess,

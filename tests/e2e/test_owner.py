@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import update
 
-from bot.models import Project
+from bot.storage.models import Project
 from tests.e2e.harness import (
     WAIT,
     KengoProcess,

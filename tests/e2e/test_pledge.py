@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from bot.models import Pledge, PledgeStatus, Project, ProjectStatus, RewardTier, utcnow
+from bot.domain import PledgeStatus, ProjectStatus, utcnow
+from bot.storage.models import Pledge, Project, RewardTier
 from tests.e2e.harness import (
     WAIT,
     KengoProcess,

@@ -7,7 +7,8 @@ import signal
 import pytest
 from sqlalchemy import func, select
 
-from bot.models import ModerationDecision, ProjectStatus
+from bot.domain import ProjectStatus
+from bot.storage.models import ModerationDecision
 from tests.e2e.conftest import MODERATOR_ID
 from tests.e2e.harness import (
     WAIT,

@@ -15,7 +15,8 @@ import aiohttp
 import pytest
 from sqlalchemy import func, select, update
 
-from bot.models import Follow, OutboxMessage, OutboxStatus, Project, utcnow
+from bot.domain import OutboxStatus, utcnow
+from bot.storage.models import Follow, OutboxMessage, Project
 from tests.e2e.conftest import MODERATOR_ID
 from tests.e2e.harness import (
     WAIT,

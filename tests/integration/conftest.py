@@ -7,11 +7,11 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import make_bot
 from bot.config import load_settings
-from bot.i18n import Catalogs
-from bot.outbox import OutboxSender
-from bot.updates import KengoBot
+from bot.i18n.translator import Catalogs
+from bot.notifications.sender import OutboxSender
+from bot.telegram.client import make_bot
+from bot.telegram.intake import KengoBot
 from tests.conftest import TEST_TOKEN
 from tests.fakes.bot_api import BotApiEmulator
 

@@ -8,29 +8,13 @@ import pytest
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.models import (
-    Category,
-    Departement,
-    Follow,
-    NewsPost,
-    Project,
-    ProjectStatus,
-    ReferralVisit,
-    User,
-    utcnow,
-)
-from bot.repositories.projects import Order
-from bot.repositories.sqlite_extras import matching_ids
-from bot.search import search_terms
-from bot.services.catalogue import (
-    PAGE_SIZE,
-    CatalogueService,
-    ListView,
-    StaleList,
-    query_hash,
-)
+from bot.catalogue.service import CatalogueService, StaleList, query_hash
+from bot.domain import PAGE_SIZE, Category, Departement, ListView, Order, ProjectStatus, utcnow
+from bot.search.sqlite_fts import matching_ids
+from bot.search.text import search_terms
 from bot.services.follows import FollowService
 from bot.services.sharing import SharingService
+from bot.storage.models import Follow, NewsPost, Project, ReferralVisit, User
 from tests.factories import add_project, add_user
 
 Sessions = async_sessionmaker[AsyncSession]

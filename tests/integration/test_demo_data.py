@@ -21,21 +21,9 @@ from bot.demo import (
     load_demo_data,
     plan_backing,
 )
-from bot.models import (
-    Base,
-    Category,
-    Departement,
-    Follow,
-    FundingModel,
-    Pledge,
-    PledgeStatus,
-    Project,
-    ProjectStatus,
-    RewardTier,
-    User,
-    utcnow,
-)
-from bot.search import fold
+from bot.domain import Category, Departement, FundingModel, PledgeStatus, ProjectStatus, utcnow
+from bot.search.text import fold
+from bot.storage.models import Base, Follow, Pledge, Project, RewardTier, User
 
 NOW = utcnow().replace(microsecond=0)
 Sessions = async_sessionmaker[AsyncSession]

@@ -7,11 +7,12 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.models import Follow, OutboxMessage, Pledge, PledgeStatus, ProjectStatus, utcnow
-from bot.notifications import Kind, is_muted
+from bot.domain import PledgeStatus, ProjectStatus, utcnow
+from bot.notifications.kinds import Kind, is_muted
 from bot.services.campaigns import CampaignService
 from bot.services.follows import FollowService
-from bot.services.users import UserService
+from bot.storage.models import Follow, OutboxMessage, Pledge
+from bot.users.service import UserService
 from tests.factories import add_project, add_user
 
 Sessions = async_sessionmaker[AsyncSession]

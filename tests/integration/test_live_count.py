@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.models import ProjectStatus
+from bot.domain import ProjectStatus
 from bot.services.projects import LIVE_COUNT_TTL_S, ProjectService
 from tests.factories import add_project, add_user
 

@@ -6,13 +6,18 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, inspect
 
-from bot.db import create_engine, create_session_factory, downgrade_schema, upgrade_schema
-from bot.models import Base
-from bot.repositories.sqlite_extras import not_search_index
+from bot.search.sqlite_fts import not_search_index
+from bot.storage.engine import (
+    create_engine,
+    create_session_factory,
+    downgrade_schema,
+    upgrade_schema,
+)
+from bot.storage.models import Base
 
 
 def _differences(connection: Connection) -> list[object]:
-    # As bot/migrations/env.py does: SQLite's FTS5 tables are not in the models.
+    # As bot/storage/migrations/env.py does: SQLite's FTS5 tables are not in the models.
     opts = {"compare_type": True, "include_name": not_search_index}
     context = MigrationContext.configure(connection, opts=opts)
     return list(compare_metadata(context, Base.metadata))
@@ -56,7 +61,8 @@ async def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path: object) -> 
 
 async def test_projects_written_before_the_search_index_are_found(database_url: str) -> None:
     # 0007 adds SQLite's full-text index: it must index the projects already there.
-    from bot.services.catalogue import CatalogueService, ListView
+    from bot.catalogue.service import CatalogueService
+    from bot.domain import ListView
     from tests.factories import add_project, add_user
 
     engine = create_engine(database_url)

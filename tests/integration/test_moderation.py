@@ -7,8 +7,9 @@ import asyncio
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.models import Decision, ModerationDecision, OutboxMessage, Project, ProjectStatus, utcnow
+from bot.domain import Decision, ProjectStatus, utcnow
 from bot.services.moderation import ModerationService
+from bot.storage.models import ModerationDecision, OutboxMessage, Project
 from tests.factories import add_project, add_user
 
 Sessions = async_sessionmaker[AsyncSession]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.models import Follow, Pledge, PledgeStatus, ProjectStatus
-from bot.outbox import OutboxSender
+from bot.domain import PledgeStatus, ProjectStatus
+from bot.notifications.sender import OutboxSender
 from bot.services.news import NewsRefused, NewsService
+from bot.storage.models import Follow, Pledge
 from tests.factories import add_project, add_user
 from tests.fakes.bot_api import BotApiEmulator
 

@@ -9,12 +9,14 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import outbox, outbox_outcomes
-from bot.i18n import Catalogs
-from bot.models import OutboxMessage, OutboxStatus, User, utcnow
-from bot.notifications import Kind, row
-from bot.outbox import OutboxSender
-from bot.repositories.outbox import OutboxRepository
+from bot.domain import OutboxStatus, utcnow
+from bot.i18n.translator import Catalogs
+from bot.notifications import outcomes as outbox_outcomes
+from bot.notifications import sender as outbox
+from bot.notifications.kinds import Kind, row
+from bot.notifications.queue import OutboxQueue
+from bot.notifications.sender import OutboxSender
+from bot.storage.models import OutboxMessage, User
 from tests.factories import add_user
 from tests.fakes.bot_api import BotApiEmulator
 
@@ -23,7 +25,7 @@ Sessions = async_sessionmaker[AsyncSession]
 
 async def queue(sessions: Sessions, *rows: dict[str, object]) -> None:
     async with sessions.begin() as session:
-        await OutboxRepository(session).enqueue(list(rows))  # type: ignore[arg-type]
+        await OutboxQueue(session).enqueue(list(rows))  # type: ignore[arg-type]
 
 
 def thanks(user_id: int, key: str = "t") -> dict[str, object]:
@@ -105,7 +107,7 @@ async def test_a_lapsed_lease_is_delivered_by_the_next_pass(
     async with sessions.begin() as session:
         # A sender that crashed after claiming the row: its lease is still on it.
         lapsed = timedelta(seconds=-1)
-        claimed = await OutboxRepository(session).claim(utcnow(), 10, lapsed)
+        claimed = await OutboxQueue(session).claim(utcnow(), 10, lapsed)
         assert len(claimed) == 1
     assert await sender.deliver_due() == 1
     assert (await statuses(sessions))[user.id] is OutboxStatus.SENT
@@ -153,7 +155,7 @@ async def test_a_crash_before_outcomes_are_written_resends_at_most_the_bound(
         raise ConnectionError("database unreachable")
 
     # Outcomes cannot be written: sending stops once the unwritten ones reach the cap.
-    monkeypatch.setattr(OutboxRepository, "record", unreachable)
+    monkeypatch.setattr(OutboxQueue, "record", unreachable)
     crashing = OutboxSender(sessions, sender._bot, Catalogs.load(), rate=200, concurrency=2)
     running = asyncio.create_task(crashing.run(asyncio.Event()))
     sent_before_crash = await sent_count(emulator)

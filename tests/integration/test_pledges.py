@@ -12,21 +12,12 @@ import stripe
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.models import (
-    Follow,
-    FundingModel,
-    OutboxMessage,
-    Pledge,
-    PledgeStatus,
-    Project,
-    ProjectStatus,
-    RewardTier,
-    utcnow,
-)
-from bot.payments import PaymentUnavailable, StripeGateway
+from bot.domain import FundingModel, PledgeStatus, ProjectStatus, Reason, utcnow
+from bot.payments.events import PaymentEventService
+from bot.payments.gateway import PaymentUnavailable, StripeGateway
+from bot.payments.pledges import PledgeRefused, PledgeService
 from bot.services.campaigns import CampaignService
-from bot.services.payment_events import PaymentEventService
-from bot.services.pledges import PledgeRefused, PledgeService, Reason
+from bot.storage.models import Follow, OutboxMessage, Pledge, Project, RewardTier
 from tests.factories import add_project, add_user
 from tests.fakes.stripe_api import StripeStandIn
 

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from bot import sqlite_driver
-from bot.db import create_engine
+from bot.storage import sqlite_driver
+from bot.storage.engine import create_engine
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.telegram_http import AiohttpRequest
+from bot.telegram.transport import AiohttpRequest
 from tests.conftest import TEST_TOKEN
 from tests.fakes.bot_api import BotApiEmulator
 

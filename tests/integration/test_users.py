@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.models import User
-from bot.services.users import UserService, Visitor
+from bot.domain import Visitor
+from bot.storage.models import User
+from bot.users.service import UserService
 
 
 @pytest.fixture

@@ -13,11 +13,12 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.app import Runtime, Services, build_application
 from bot.config import load_settings
-from bot.db import create_session_factory
-from bot.i18n import Catalogs
-from bot.models import StripeEvent
+from bot.context import Runtime, Services
+from bot.i18n.translator import Catalogs
+from bot.server import build_application
+from bot.storage.engine import create_session_factory
+from bot.storage.models import StripeEvent
 from bot.web import create_web_app
 from tests.conftest import TEST_TOKEN
 

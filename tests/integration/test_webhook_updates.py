@@ -8,8 +8,8 @@ from sqlalchemy import event, func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.models import TelegramUpdate
-from bot.services.webhook_updates import WebhookUpdates
+from bot.storage.models import TelegramUpdate
+from bot.telegram.update_ids import WebhookUpdates
 
 Sessions = async_sessionmaker[AsyncSession]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot import callbacks
-from bot.callbacks import MenuItem, Namespace
+from bot.conversation import callbacks
+from bot.conversation.callbacks import MenuItem, Namespace
 
 
 def test_every_menu_item_round_trips_within_telegram_limit() -> None:

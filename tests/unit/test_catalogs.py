@@ -10,8 +10,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from bot.catalogs import LOCALES, extract, plural_forms
-from bot.i18n import SUPPORTED_LOCALES, Catalogs
+from bot.i18n.catalogs import LOCALES, extract, plural_forms
+from bot.i18n.translator import SUPPORTED_LOCALES, Catalogs
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -66,7 +66,7 @@ def test_template_matches_the_code() -> None:
     with (LOCALES / "messages.pot").open("rb") as pot:
         committed = {m.id for m in read_po(pot) if m.id}
     current = {m.id for m in extract() if m.id}
-    assert committed == current, "run `python -m bot.catalogs update`"
+    assert committed == current, "run `python -m bot.i18n.catalogs update`"
 
 
 @pytest.mark.parametrize("locale", SUPPORTED_LOCALES)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.i18n import Catalogs, locale_from_telegram
+from bot.i18n.translator import Catalogs, locale_from_telegram
 
 
 @pytest.mark.parametrize(

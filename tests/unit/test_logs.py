@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.logs import REDACTED, RedactingFormatter
+from bot.monitoring.logs import REDACTED, RedactingFormatter
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 
@@ -37,7 +37,7 @@ def test_token_in_traceback_is_redacted() -> None:
 def test_json_lines_carry_context_and_no_secret() -> None:
     import json
 
-    from bot.logs import RedactingJsonFormatter
+    from bot.monitoring.logs import RedactingJsonFormatter
 
     record = logging.LogRecord(
         "bot.web", logging.INFO, __file__, 1, "stripe event %s", (f"bot{TOKEN}",), None

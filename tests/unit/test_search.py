@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.places import find_commune, place_names
-from bot.search import fold, project_search_fields, search_terms
-from bot.text import normalise
+from bot.i18n.text import normalise
+from bot.search.places import find_commune, place_names
+from bot.search.text import fold, project_search_fields, search_terms
 
 
 def test_normalise_folds_accents_case_apostrophes_and_spaces() -> None:

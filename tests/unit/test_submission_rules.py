@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from bot.models import Departement
-from bot.submission import (
+from bot.domain import Departement
+from bot.submission.rules import (
     Position,
     Problem,
     Refusal,

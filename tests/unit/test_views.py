@@ -6,9 +6,17 @@ from datetime import timedelta
 
 import pytest
 
-from bot.i18n import Catalogs, Translator
-from bot.models import Category, Departement, FundingModel, ProjectStatus, utcnow
-from bot.services.catalogue import ProjectCard, ProjectSummary, TierView
+from bot.domain import (
+    Category,
+    Departement,
+    FundingModel,
+    ProjectCard,
+    ProjectStatus,
+    ProjectSummary,
+    TierView,
+    utcnow,
+)
+from bot.i18n.translator import Catalogs, Translator
 from bot.views.card import CAPTION_LIMIT, TEXT_LIMIT, card_keyboard, render_card
 from bot.views.progress import contributors, progress_bar, time_left
 

@@ -1,0 +1,277 @@
+"""Statements on projects shared by the catalogue, follow, sharing and live-count services.
+
+They never commit: the calling service owns the transaction.
+
+The catalogue's queries select table columns (Core), not ORM objects: they run for most updates,
+and a page or a card needs no identity map or change tracking. Their rows are named like the
+model's attributes (`row.title`, `row.ends_at`).
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import reduce
+from typing import Any, NamedTuple
+
+from sqlalchemy import ColumnElement, Float, Select, bindparam, case, cast, func, select
+
+from bot.domain import Category, Departement, Order, ProjectStatus
+from bot.search.sqlite_fts import matching_ids, unindexed
+from bot.storage.models import Follow, NewsPost, Project, RewardTier
+from bot.storage.sql import AnyRow, Database, dialect_name, table_of
+
+_projects = table_of(Project).c
+_tiers = table_of(RewardTier).c
+_news = table_of(NewsPost).c
+_follows = table_of(Follow).c
+# What a line of a list shows (bot.services.catalogue.ProjectSummary), and what a card adds.
+SUMMARY_COLUMNS = (
+    _projects.id, _projects.title, _projects.commune, _projects.departement, _projects.category,
+    _projects.status, _projects.raised_cents, _projects.goal_cents, _projects.contributors_count,
+    _projects.ends_at, _projects.photo_file_id,
+)  # fmt: skip
+CARD_COLUMNS = (
+    *SUMMARY_COLUMNS, _projects.owner_id, _projects.summary, _projects.description,
+    _projects.funding_model,
+)  # fmt: skip
+_TIER_COLUMNS = (
+    _tiers.title, _tiers.description, _tiers.min_amount_cents, _tiers.quantity_limit,
+    _tiers.claimed_count, _tiers.reserved_count, _tiers.estimated_delivery,
+)  # fmt: skip
+# A card in one statement, built once: the project, whether the viewer follows it, how many news
+# it published, and its tiers (a row per tier, their columns prefixed `tier_`; one row with
+# NULL tier columns when it has none).
+_CARD = (
+    select(
+        *CARD_COLUMNS,
+        select(_follows.project_id)
+        .where(_follows.project_id == _projects.id, _follows.user_id == bindparam("viewer_id"))
+        .exists()
+        .label("following"),
+        select(func.count(_news.id))
+        .where(_news.project_id == _projects.id, _news.published_at.is_not(None))
+        .scalar_subquery()
+        .label("news_count"),
+        _tiers.id.label("tier_id"),
+        *(column.label(f"tier_{column.name}") for column in _TIER_COLUMNS),
+    )
+    .select_from(table_of(Project).outerjoin(table_of(RewardTier)))
+    .where(_projects.id == bindparam("project_id"))
+    .order_by(_tiers.position, _tiers.id)
+)
+
+
+class TierRow(NamedTuple):
+    """A reward tier's columns as a card shows them."""
+
+    title: str
+    description: str
+    min_amount_cents: int
+    quantity_limit: int | None
+    claimed_count: int
+    reserved_count: int
+    estimated_delivery: date | None
+
+
+@dataclass(frozen=True)
+class LiveFilter:
+    now: datetime
+    category: Category | None = None
+    departement: Departement | None = None
+    terms: Sequence[str] = ()
+    order: Order = Order.ENDING_SOON
+
+
+@dataclass(frozen=True)
+class ProjectForCard:
+    project: AnyRow  # CARD_COLUMNS, `following` and `news_count`
+    tiers: list[TierRow]
+
+
+class ProjectQueries:
+    def __init__(self, session: Database) -> None:
+        self.session = session
+
+    async def count_live(self, now: datetime) -> int:
+        return await self.count(LiveFilter(now))
+
+    async def count(self, live: LiveFilter) -> int:
+        statement = _count_statement(self._shape(live))
+        return int(await self.session.scalar(statement, _values(live)) or 0)
+
+    async def live_page(self, live: LiveFilter, offset: int, limit: int) -> Sequence[AnyRow]:
+        """A page of live projects in the filter's order: rows of `SUMMARY_COLUMNS`."""
+        rows, _ = await self._page(live, offset, limit, with_total=False)
+        return rows
+
+    async def live_page_and_total(
+        self, live: LiveFilter, offset: int, limit: int
+    ) -> tuple[Sequence[AnyRow], int]:
+        """A page (as `live_page`) and how many projects match in all, in one statement (the
+        count is a subquery), or two when the page is empty."""
+        rows, total = await self._page(live, offset, limit, with_total=True)
+        return rows, total if total is not None else await self.count(live)
+
+    async def _page(
+        self, live: LiveFilter, offset: int, limit: int, *, with_total: bool
+    ) -> tuple[Sequence[AnyRow], int | None]:
+        shape = self._shape(live)
+        statement = _page_statement(shape, with_total)
+        values = {**_values(live), "offset": offset, "limit": limit}
+        rows = (await self.session.execute(statement, values)).all()
+        total = rows[0].total if with_total and rows else None
+        if not shape.sorts_computed_values or not rows:
+            # An index gives these orders: the page's rows are the first ones it leads to.
+            return rows, total
+        # Funding ratio and title hits are computed: every match is sorted before the LIMIT.
+        # Sort ids only (for "almost funded", straight from a covering index), then load the
+        # page's projects, rather than carry every matching project through the sort.
+        ids = [row.id for row in rows]
+        loaded = await self.session.execute(_SUMMARIES, {"ids": ids})
+        by_id = {row.id: row for row in loaded}
+        return [by_id[project_id] for project_id in ids], total
+
+    def _shape(self, live: LiveFilter) -> _Shape:
+        terms = tuple(live.terms)
+        full_text = bool(terms) and dialect_name(self.session) == "sqlite"
+        return _Shape(
+            live.order, live.category is not None, live.departement is not None, terms, full_text
+        )
+
+    async def for_card(self, project_id: int, viewer_id: int) -> ProjectForCard | None:
+        """A project with whether `viewer_id` follows it, its published news count and its
+        tiers: one statement."""
+        values = {"project_id": project_id, "viewer_id": viewer_id}
+        rows = (await self.session.execute(_CARD, values)).all()
+        if not rows:
+            return None
+        prefixed = [f"tier_{column.name}" for column in _TIER_COLUMNS]
+        tiers = [
+            TierRow(*(row._mapping[name] for name in prefixed))
+            for row in rows
+            if row.tier_id is not None
+        ]
+        return ProjectForCard(rows[0], tiers)
+
+    async def news(self, project_id: int, limit: int) -> Sequence[AnyRow]:
+        """The project's latest published news, newest first."""
+        statement = (
+            select(_news.text, _news.published_at, _news.photo_file_id)
+            .where(_news.project_id == project_id, _news.published_at.is_not(None))
+            .order_by(_news.published_at.desc(), _news.id.desc())
+            .limit(limit)
+        )
+        return (await self.session.execute(statement)).all()
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What a catalogue statement looks like, apart from the values bound when it runs (the
+    time, the category and département chosen, the page): statements of one shape are built
+    and compiled once (`_count_statement`, `_page_statement`)."""
+
+    order: Order
+    category: bool
+    departement: bool
+    terms: tuple[str, ...]
+    full_text: bool  # SQLite's full-text index for the terms
+
+    @property
+    def sorts_computed_values(self) -> bool:
+        return self.order == Order.ALMOST_FUNDED or bool(self.terms)
+
+
+def _values(live: LiveFilter) -> dict[str, Any]:
+    return {"now": live.now, "category": live.category, "departement": live.departement}
+
+
+# Shapes kept: 32 without search terms, the rest for the searches typed most recently.
+_SHAPES_KEPT = 256
+
+
+@functools.lru_cache(maxsize=_SHAPES_KEPT)
+def _count_statement(shape: _Shape) -> Select[int]:
+    return select(func.count(_projects.id)).where(*_conditions(shape, paging=False))
+
+
+@functools.lru_cache(maxsize=_SHAPES_KEPT)
+def _page_statement(shape: _Shape, with_total: bool) -> Select[*tuple[Any, ...]]:
+    """A page's rows (`SUMMARY_COLUMNS`), or only their ids when the order is computed; with
+    `with_total`, each row also carries the number of matches (`total`), counted once."""
+    columns: tuple[Any, ...] = (_projects.id,) if shape.sorts_computed_values else SUMMARY_COLUMNS
+    if with_total:
+        columns += (_count_statement(shape).scalar_subquery().label("total"),)
+    return (
+        select(*columns)
+        .where(*_conditions(shape, paging=True))
+        .order_by(*_ordering(shape), _projects.id)
+        .offset(bindparam("offset"))
+        .limit(bindparam("limit"))
+    )
+
+
+_SUMMARIES = select(*SUMMARY_COLUMNS).where(_projects.id.in_(bindparam("ids", expanding=True)))
+
+
+def _conditions(shape: _Shape, *, paging: bool) -> list[ColumnElement[bool]]:
+    """The filter's conditions, for a count or (`paging`) for a page in the filter's order.
+
+    `unindexed` columns steer SQLite's planner (it keeps no statistics: the app never runs
+    ANALYZE); on PostgreSQL they are plain columns."""
+    now = bindparam("now", type_=_projects.ends_at.type)
+    if shape.full_text:
+        # The full-text match is by far the most selective condition: SQLite starts from
+        # the matching ids and checks status and ends_at on those rows only. Left indexable,
+        # they would make it walk every live project and probe the matches instead.
+        status, ends_at = unindexed(_projects.status), unindexed(_projects.ends_at)
+        conditions = [status == ProjectStatus.LIVE, ends_at > now]
+    elif paging and shape.order in _WALK_SORT_INDEX:
+        # Nearly every live project ends in the future, so the range on ends_at selects
+        # them all; SQLite would still take it on ix_projects_status_ends_at and then sort
+        # every live project. As `+ends_at` it walks the sort's own index instead
+        # (ix_projects_status_starts_at_ends_at, ..._contributors_ends_at), checks ends_at
+        # from the index entry and stops after one page. (A count keeps the range.)
+        conditions = [_projects.status == ProjectStatus.LIVE, unindexed(_projects.ends_at) > now]
+    else:
+        conditions = [_projects.status == ProjectStatus.LIVE, _projects.ends_at > now]
+    if shape.category:
+        conditions.append(_projects.category == bindparam("category"))
+    if shape.departement:
+        conditions.append(_projects.departement == bindparam("departement"))
+    if shape.order == Order.ALMOST_FUNDED:
+        conditions.append(_projects.raised_cents < _projects.goal_cents)
+    if shape.full_text:
+        # SQLite's FTS5 index (bot/search/sqlite_fts.py): the same word-prefix
+        # matches as the LIKE below, without reading every live project's text.
+        conditions.append(_projects.id.in_(matching_ids(shape.terms)))
+    else:
+        # search_text is padded with spaces: "% term%" matches whole words and their
+        # beginnings. PostgreSQL reads every live row for it; a pg_trgm GIN index on
+        # search_text is the production next step.
+        conditions.extend(_projects.search_text.like(f"% {term}%") for term in shape.terms)
+    return conditions
+
+
+# Orders whose page is found faster by walking their sort index than by the ends_at range.
+_WALK_SORT_INDEX = frozenset({Order.NEWEST, Order.MOST_BACKED})
+
+
+def _ordering(shape: _Shape) -> list[Any]:
+    ordering: list[Any] = []
+    if shape.terms:
+        # Projects whose title holds more of the words come first.
+        hits = [case((_projects.search_title.like(f"% {t}%"), 1), else_=0) for t in shape.terms]
+        ordering.append(reduce(operator.add, hits).desc())
+    if shape.order == Order.NEWEST:
+        ordering.append(_projects.starts_at.desc())
+    elif shape.order == Order.ALMOST_FUNDED:
+        ordering.append((cast(_projects.raised_cents, Float) / _projects.goal_cents).desc())
+    elif shape.order == Order.MOST_BACKED:
+        ordering.append(_projects.contributors_count.desc())
+    else:
+        ordering.append(_projects.ends_at)
+    return ordering

@@ -1,0 +1,300 @@
+"""The product's enums and value types: what every layer may import, and imports nothing of ours.
+
+Views, the callback and input codecs, and services all speak these types; the database stores
+the enums as strings (`bot.storage.models`). Money is always integer cents.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class ProjectStatus(enum.StrEnum):
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    CHANGES_REQUESTED = "changes_requested"
+    REJECTED = "rejected"
+    LIVE = "live"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class Category(enum.StrEnum):
+    CULTURE = "culture"
+    INNOVATION = "innovation"
+    SOLIDARITY = "solidarity"
+    HERITAGE = "heritage"
+    ENVIRONMENT = "environment"
+    SPORT = "sport"
+    BRETON_LANGUAGE = "breton_language"
+
+
+class Departement(enum.StrEnum):
+    """The five départements of historic Brittany, by their INSEE numbers."""
+
+    COTES_DARMOR = "22"
+    FINISTERE = "29"
+    ILLE_ET_VILAINE = "35"
+    LOIRE_ATLANTIQUE = "44"
+    MORBIHAN = "56"
+
+
+class FundingModel(enum.StrEnum):
+    ALL_OR_NOTHING = "all_or_nothing"
+    KEEP_IT_ALL = "keep_it_all"
+
+
+class PledgeStatus(enum.StrEnum):
+    PENDING = "pending"  # checkout session open, nothing paid yet
+    PROCESSING = "processing"  # paid by a delayed method (e.g. SEPA), awaiting settlement
+    PAID = "paid"
+    FAILED = "failed"
+    EXPIRED = "expired"
+    REFUND_PENDING = "refund_pending"
+    REFUNDED = "refunded"
+
+
+class Decision(enum.StrEnum):
+    APPROVE = "approve"
+    REQUEST_CHANGES = "request_changes"
+    REJECT = "reject"
+
+
+class OutboxStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    BLOCKED = "blocked"  # the recipient blocked the bot
+    FAILED = "failed"  # gave up after the retry cap
+    SKIPPED = "skipped"  # the recipient muted notifications
+
+
+PUBLIC_STATUSES = (ProjectStatus.LIVE, ProjectStatus.SUCCEEDED, ProjectStatus.FAILED)
+
+
+class Order(enum.StrEnum):
+    """The catalogue's sort orders."""
+
+    ENDING_SOON = "ending_soon"
+    NEWEST = "newest"
+    ALMOST_FUNDED = "almost_funded"
+    MOST_BACKED = "most_backed"
+
+
+PAGE_SIZE = 5
+
+
+MAX_PAGE = 9999
+
+
+@dataclass(frozen=True)
+class ListView:
+    """One page of the catalogue: filters, order, page and (by its hash) the search typed."""
+
+    category: Category | None = None
+    departement: Departement | None = None
+    sort: Order = Order.ENDING_SOON
+    page: int = 0
+    query_hash: str | None = None
+
+
+@dataclass(frozen=True)
+class ProjectSummary:
+    id: int
+    title: str
+    commune: str | None
+    departement: Departement | None
+    category: Category | None
+    status: ProjectStatus
+    raised_cents: int
+    goal_cents: int
+    contributors_count: int
+    ends_at: datetime | None
+    photo_file_id: str | None
+
+    @property
+    def ratio(self) -> float:
+        return self.raised_cents / self.goal_cents if self.goal_cents else 0.0
+
+
+@dataclass(frozen=True)
+class CataloguePage:
+    view: ListView
+    items: list[ProjectSummary]
+    total: int
+    query: str | None = None
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / PAGE_SIZE))
+
+
+@dataclass(frozen=True)
+class TierView:
+    title: str
+    description: str
+    min_amount_cents: int
+    remaining: int | None  # None: unlimited
+    estimated_delivery: date | None
+
+
+@dataclass(frozen=True)
+class ProjectCard:
+    summary: ProjectSummary
+    owner_id: int
+    summary_text: str
+    description: str
+    funding_model: FundingModel
+    tiers: list[TierView] = field(default_factory=list)
+    following: bool = False
+    news_count: int = 0
+
+
+@dataclass(frozen=True)
+class NewsItem:
+    text: str
+    created_at: datetime
+    photo_file_id: str | None
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """What Telegram tells us about the person behind an update."""
+
+    id: int
+    first_name: str
+    last_name: str | None = None
+    username: str | None = None
+    language_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Profile:
+    id: int
+    first_name: str
+    locale: str
+    locale_chosen: bool
+    is_new: bool = False
+    input_mode: str | None = None
+
+
+@dataclass(frozen=True)
+class Preferences:
+    locale: str
+    notifications_muted: bool
+    reminders_muted: bool
+
+
+class Reason(enum.StrEnum):
+    NOT_LIVE = "not_live"
+    TOO_LOW = "too_low"
+    TOO_HIGH = "too_high"
+    BELOW_TIER = "below_tier"
+    SOLD_OUT = "sold_out"
+    UNKNOWN_TIER = "unknown_tier"
+    NOT_CONFIGURED = "not_configured"
+
+
+@dataclass(frozen=True)
+class PledgeOptions:
+    project_id: int
+    title: str
+    funding_model: FundingModel
+    tiers: list[tuple[int, TierView]]  # (tier id, tier), available ones only
+
+
+@dataclass(frozen=True)
+class CheckoutLink:
+    pledge_id: int
+    url: str
+    amount_cents: int
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class PledgeLine:
+    pledge_id: int
+    project_id: int
+    title: str
+    amount_cents: int
+    tier_title: str | None
+    status: PledgeStatus
+    created_at: datetime
+    checkout_url: str | None
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A project as moderators review it."""
+
+    project_id: int
+    status: ProjectStatus
+    owner_name: str
+    owner_username: str | None
+    submitted_at: datetime | None
+    breton_connection: str
+    duration_days: int
+    card: ProjectCard
+
+
+@dataclass(frozen=True)
+class Verdict:
+    decided: bool  # False: the project was no longer waiting (another moderator was first)
+    decision: Decision | None  # what was decided, now or earlier
+    moderator_name: str | None
+    title: str
+    ends_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RecentPledge:
+    amount_cents: int
+    reward: str | None
+    paid_at: datetime | None
+
+
+@dataclass(frozen=True)
+class LinkStats:
+    sharer: str  # the first name of who shared the link
+    visits: int
+    pledges: int
+    amount_cents: int
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    project: ProjectSummary
+    followers: int
+    latest: list[RecentPledge]
+    links: list[LinkStats]
+
+
+@dataclass(frozen=True)
+class Publication:
+    post_id: int
+    recipients: int
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Where a post's delivery stands, for the owner's progress message."""
+
+    post_id: int
+    owner_id: int
+    chat_id: int | None
+    message_id: int | None
+    total: int
+    sent: int
+    blocked: int
+    failed: int
+    pending: int
+
+    @property
+    def done(self) -> bool:
+        return self.pending == 0

@@ -1,0 +1,1 @@
+"""Languages: gettext catalogs, formatting in the user's locale, text helpers."""

@@ -1,0 +1,198 @@
+"""The texts of notifications, written in the recipient's language when they are sent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.conversation import callbacks
+from bot.conversation.callbacks import WizardAction
+from bot.domain import Decision, Delivery
+from bot.i18n.text import escape_html
+from bot.i18n.translator import Translator
+from bot.notifications.kinds import Kind
+from bot.telegram.deeplinks import project_payload, share_url, start_url
+from bot.views.progress import progress_bar
+
+
+def render(
+    t: Translator, kind: str, payload: dict[str, Any], recipient: Recipient
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Text and buttons of one outbox row; a kind this version does not know raises KeyError."""
+    title = escape_html(str(payload.get("title", "")))
+    if Kind(kind) is Kind.PLEDGE_THANKS:
+        return _thanks(t, title, payload, recipient)
+    if Kind(kind) is Kind.MODERATION:
+        return _moderation(t, title, payload, recipient)
+    text = _RENDERERS[Kind(kind)](t, title, payload)
+    if recipient.project_id is None:
+        return text, None
+    return text, InlineKeyboardMarkup([[_see_project(t, recipient.project_id)]])
+
+
+@dataclass(frozen=True)
+class Recipient:
+    user_id: int
+    project_id: int | None
+    bot_username: str
+
+
+def _see_project(t: Translator, project_id: int) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        t.gettext("Voir le projet"), callback_data=callbacks.project(project_id, None)
+    )
+
+
+def _thanks(
+    t: Translator, title: str, payload: dict[str, Any], recipient: Recipient
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Thanks with what they chose, and their own share link (visits count for the project)."""
+    project_id = recipient.project_id or 0
+    link = start_url(recipient.bot_username, project_payload(project_id, recipient.user_id))
+    reward = escape_html(payload["reward"]) if payload.get("reward") else t.gettext("don libre")
+    text = t.gettext(
+        "💚 <b>Merci pour votre soutien !</b>\nVotre contribution de {amount} à « {title} » est "
+        "bien enregistrée ({reward}). Vous suivez désormais le projet et recevrez ses "
+        "nouvelles.\n\nPartagez-le autour de vous avec votre lien :\n{link}"
+    ).format(amount=t.money(int(payload["amount_cents"])), title=title, reward=reward, link=link)
+    invitation = t.gettext("Soutenez « {title} » sur Kengo !").format(title=payload["title"])
+    share = InlineKeyboardButton(
+        t.gettext("📤 Partager dans Telegram"), url=share_url(link, invitation)
+    )
+    return text, InlineKeyboardMarkup([[share], [_see_project(t, project_id)]])
+
+
+def _moderation(
+    t: Translator, title: str, payload: dict[str, Any], recipient: Recipient
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The moderators' answer to an owner: live (with their share link), to change, or refused."""
+    project_id = recipient.project_id or 0
+    reason = escape_html(str(payload.get("reason") or ""))
+    if payload["decision"] == Decision.APPROVE:
+        link = start_url(recipient.bot_username, project_payload(project_id, recipient.user_id))
+        ends_at = datetime.fromisoformat(payload["ends_at"])
+        text = t.gettext(
+            "🎉 <b>« {title} » est en ligne !</b> L'équipe de Kengo a validé votre projet : la "
+            "campagne court jusqu'au {date}.\n\nPartagez-le avec votre lien, qui compte les "
+            "visites et les soutiens qu'il apporte :\n{link}"
+        ).format(title=title, date=t.date(ends_at), link=link)
+        invitation = t.gettext("Soutenez « {title} » sur Kengo !").format(title=payload["title"])
+        share = InlineKeyboardButton(
+            t.gettext("📤 Partager dans Telegram"), url=share_url(link, invitation)
+        )
+        return text, InlineKeyboardMarkup([[share], [_see_project(t, project_id)]])
+    if payload["decision"] == Decision.REQUEST_CHANGES:
+        text = t.gettext(
+            "✏️ L'équipe de Kengo demande des modifications sur « {title} » :\n\n{reason}\n\n"
+            "Votre brouillon est rouvert : corrigez-le depuis l'aperçu, puis soumettez-le à "
+            "nouveau."
+        ).format(title=title, reason=reason)
+        resume = InlineKeyboardButton(
+            t.gettext("✏️ Reprendre mon projet"),
+            callback_data=callbacks.wizard(WizardAction.OPEN, project_id),
+        )
+        return text, InlineKeyboardMarkup([[resume]])
+    text = t.gettext(
+        "L'équipe de Kengo n'a pas retenu « {title} ». Sa raison :\n\n{reason}\n\nLe projet "
+        "reste visible de vous seul, dans /mes_projets."
+    ).format(title=title, reason=reason)
+    return text, None
+
+
+def _owner_pledge(t: Translator, title: str, payload: dict[str, Any]) -> str:
+    raised, goal = int(payload["raised_cents"]), int(payload["goal_cents"])
+    return t.gettext(
+        "🎉 Nouveau soutien pour « {title} » : {amount} — {percent} de l'objectif."
+    ).format(
+        title=title,
+        amount=t.money(int(payload["amount_cents"])),
+        percent=t.percent(int(raised * 100 / goal) / 100 if goal else 0),
+    )
+
+
+def _milestone(t: Translator, title: str, payload: dict[str, Any]) -> str:
+    if int(payload["percent"]) >= 100:
+        return t.gettext(
+            "🏆 « {title} » a atteint son objectif ! Merci à tous ceux qui le soutiennent."
+        ).format(title=title)
+    return t.gettext("🚀 « {title} » a atteint la moitié de son objectif !").format(title=title)
+
+
+def _outcome(t: Translator, title: str, payload: dict[str, Any]) -> str:
+    progress = progress_bar(t, int(payload["raised_cents"]), int(payload["goal_cents"]))
+    succeeded = payload["status"] == "succeeded"
+    role = payload.get("role")
+    if succeeded and role == "owner":
+        text = t.gettext("✅ Votre campagne « {title} » est terminée et réussie : bravo !")
+    elif succeeded:
+        text = t.gettext(
+            "✅ La campagne « {title} » est terminée et réussie. Merci d'y avoir cru !"
+        )
+    elif role == "owner":
+        text = t.gettext(
+            "La campagne « {title} » s'est terminée sans atteindre son objectif. Les "
+            "contributeurs vont être remboursés."
+        )
+    elif role == "contributor":
+        text = t.gettext(
+            "La campagne « {title} » s'est terminée sans atteindre son objectif : votre "
+            "contribution va vous être remboursée."
+        )
+    else:
+        text = t.gettext("La campagne « {title} » s'est terminée sans atteindre son objectif.")
+    return f"{text.format(title=title)}\n{progress}"
+
+
+def _news(t: Translator, title: str, payload: dict[str, Any]) -> str:
+    return news_text(t, title, str(payload.get("text", "")), title_escaped=True)
+
+
+def news_text(t: Translator, title: str, text: str, *, title_escaped: bool = False) -> str:
+    """A news post as followers receive it (also the owner's preview)."""
+    title = title if title_escaped else escape_html(title)
+    heading = t.gettext("📰 <b>Nouvelles de « {title} »</b>").format(title=title)
+    return f"{heading}\n\n{escape_html(text)}"
+
+
+def delivery_text(t: Translator, delivery: Delivery) -> str:
+    """The owner's progress message while a news post is delivered, then its final count."""
+    if not delivery.done:
+        return t.ngettext(
+            "📨 Envoi de votre actualité : {sent} / {total} abonné",
+            "📨 Envoi de votre actualité : {sent} / {total} abonnés",
+            delivery.total,
+        ).format(sent=t.number(delivery.sent), total=t.number(delivery.total))
+    return t.gettext(
+        "✅ Actualité envoyée — reçue : {sent} · bot bloqué : {blocked} · non remise : {failed}"
+    ).format(
+        sent=t.number(delivery.sent),
+        blocked=t.number(delivery.blocked),
+        failed=t.number(delivery.failed),
+    )
+
+
+def _reminder(t: Translator, title: str, payload: dict[str, Any]) -> str:
+    return t.gettext(
+        "⏳ Plus que 48 h pour soutenir « {title} » ! Chaque contribution compte dans la "
+        "dernière ligne droite."
+    ).format(title=title)
+
+
+def _refunded(t: Translator, title: str, payload: dict[str, Any]) -> str:
+    return t.gettext(
+        "💸 Votre contribution de {amount} à « {title} » vous a été remboursée. Le délai "
+        "dépend de votre banque (souvent 5 à 10 jours)."
+    ).format(amount=t.money(int(payload["amount_cents"])), title=title)
+
+
+_RENDERERS = {
+    Kind.OWNER_NEW_PLEDGE: _owner_pledge,
+    Kind.MILESTONE: _milestone,
+    Kind.CAMPAIGN_OUTCOME: _outcome,
+    Kind.REFUNDED: _refunded,
+    Kind.REMINDER: _reminder,
+    Kind.NEWS: _news,
+}

@@ -1,0 +1,1 @@
+"""Payments: the Stripe gateway, pledges, the ledger, and Stripe's webhook events."""

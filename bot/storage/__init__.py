@@ -1,0 +1,1 @@
+"""Storage: the engine and sessions, the models (schema), migrations, and SQL helpers."""

@@ -1,0 +1,369 @@
+"""The database schema: what the whole product stores. Money is always integer cents."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column, relationship
+
+from bot.domain import (
+    Category,
+    Decision,
+    Departement,
+    FundingModel,
+    OutboxStatus,
+    PledgeStatus,
+    ProjectStatus,
+    utcnow,
+)
+from bot.search.text import project_search_fields
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every engine (SQLite would hand back naive ones)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _enum(cls: type[enum.StrEnum]) -> Enum:
+    # Stored as plain strings: new members need no ALTER TYPE on PostgreSQL nor a table rebuild
+    # on SQLite.
+    return Enum(
+        cls,
+        native_enum=False,
+        create_constraint=False,
+        length=24,
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+class Base(DeclarativeBase):
+    # Deterministic constraint names so Alembic can alter them later (SQLite batch mode needs it).
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UtcDateTime(),
+        dict[str, Any]: JSON(),
+    }
+
+
+class Timestamped:
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class User(Timestamped, Base):
+    """A Telegram user who talked to the bot; the id is Telegram's user id (= private chat id)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    first_name: Mapped[str] = mapped_column(String(128))
+    last_name: Mapped[str | None] = mapped_column(String(128))
+    username: Mapped[str | None] = mapped_column(String(64))
+    telegram_language: Mapped[str | None] = mapped_column(String(16))
+    locale: Mapped[str] = mapped_column(String(8))
+    # False until the user picks a language: the first-contact prompt depends on it.
+    locale_chosen: Mapped[bool] = mapped_column(default=False)
+    home_departement: Mapped[Departement | None] = mapped_column(_enum(Departement))
+    # The deep-link payload of the user's very first /start: where they came from.
+    arrival_payload: Mapped[str | None] = mapped_column(String(64))
+    # What a free text from this user means right now ("search" while browsing), and the
+    # catalogue search they typed last (list buttons refer to it by a hash).
+    input_mode: Mapped[str | None] = mapped_column(String(24))
+    catalogue_query: Mapped[str | None] = mapped_column(String(64))
+    blocked: Mapped[bool] = mapped_column(default=False)
+    blocked_at: Mapped[datetime | None]
+    notifications_muted: Mapped[bool] = mapped_column(default=False)
+    reminders_muted: Mapped[bool] = mapped_column(default=False)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Project(Timestamped, Base):
+    __tablename__ = "projects"
+    __table_args__ = (
+        CheckConstraint("goal_cents > 0", name="goal_positive"),
+        CheckConstraint("raised_cents >= 0", name="raised_not_negative"),
+        # The catalogue's orders. "Ending soon" walks (status, ends_at), ties in id order. The
+        # newest and most backed walk their sort index and check ends_at from the entry itself
+        # (see bot/catalogue/queries.py). "Almost funded" sorts the entries of a covering
+        # index, never whole projects.
+        Index("ix_projects_status_ends_at", "status", "ends_at"),
+        Index("ix_projects_status_starts_at_ends_at", "status", "starts_at", "ends_at"),
+        Index("ix_projects_status_contributors_ends_at", "status", "contributors_count", "ends_at"),
+        Index(
+            "ix_projects_status_ends_at_raised_goal",
+            "status",
+            "ends_at",
+            "raised_cents",
+            "goal_cents",
+        ),
+        Index("ix_projects_status_category_ends_at", "status", "category", "ends_at"),
+        Index("ix_projects_status_departement_ends_at", "status", "departement", "ends_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    status: Mapped[ProjectStatus] = mapped_column(_enum(ProjectStatus), default=ProjectStatus.DRAFT)
+    # Natural key of the projects loaded by `kengo-bot demo-data`: reloading stays idempotent.
+    slug: Mapped[str | None] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(80), default="")
+    summary: Mapped[str] = mapped_column(String(280), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    breton_connection: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[Category | None] = mapped_column(_enum(Category))
+    departement: Mapped[Departement | None] = mapped_column(_enum(Departement))
+    commune: Mapped[str | None] = mapped_column(String(80))
+    # Accent-free, lower-case forms to search on portably (see bot/search/text.py): the title alone
+    # (ranks first), and title + summary + the commune's French and Breton names.
+    search_title: Mapped[str] = mapped_column(Text, default="", server_default="")
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    goal_cents: Mapped[int] = mapped_column(BigInteger, default=1)
+    funding_model: Mapped[FundingModel] = mapped_column(
+        _enum(FundingModel), default=FundingModel.ALL_OR_NOTHING
+    )
+    duration_days: Mapped[int | None]
+    starts_at: Mapped[datetime | None]
+    ends_at: Mapped[datetime | None]
+    photo_file_id: Mapped[str | None] = mapped_column(String(256))
+    # Cached from paid pledges, updated in the transaction that marks a pledge paid or refunded.
+    raised_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    contributors_count: Mapped[int] = mapped_column(default=0)
+    followers_count: Mapped[int] = mapped_column(default=0)
+    # Highest goal percentage (50, 100) already announced to followers, so each is sent once.
+    milestone_notified: Mapped[int] = mapped_column(default=0)
+    # When the "last 48 hours" reminder was queued (once per campaign).
+    reminded_at: Mapped[datetime | None]
+    # Where the owner stopped in the submission wizard; None outside the wizard.
+    wizard_step: Mapped[str | None] = mapped_column(String(32))
+    # The reward being written in the wizard, field by field, until it is complete.
+    wizard_tier: Mapped[dict[str, Any] | None]
+    submitted_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+
+    reward_tiers: Mapped[list[RewardTier]] = relationship(
+        back_populates="project", order_by="RewardTier.position", cascade="all, delete-orphan"
+    )
+
+
+@event.listens_for(Project, "before_insert")
+@event.listens_for(Project, "before_update")
+def _index_for_search(_mapper: Mapper[Project], _connection: object, project: Project) -> None:
+    # Every path that writes a project (wizard, demo data, moderation) keeps search current.
+    project.search_title, project.search_text = project_search_fields(
+        project.title or "", project.summary or "", project.commune
+    )
+
+
+class RewardTier(Base):
+    __tablename__ = "reward_tiers"
+    __table_args__ = (
+        CheckConstraint("min_amount_cents > 0", name="min_amount_positive"),
+        CheckConstraint(
+            "quantity_limit IS NULL OR claimed_count + reserved_count <= quantity_limit",
+            name="not_oversold",
+        ),
+        Index("ix_reward_tiers_project_id_position", "project_id", "position"),  # a card's tiers
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0)
+    title: Mapped[str] = mapped_column(String(80))
+    description: Mapped[str] = mapped_column(Text, default="")
+    min_amount_cents: Mapped[int] = mapped_column(BigInteger)
+    quantity_limit: Mapped[int | None]  # None: unlimited
+    claimed_count: Mapped[int] = mapped_column(default=0)
+    # Units held by open checkout sessions, released when a session expires or fails.
+    reserved_count: Mapped[int] = mapped_column(default=0)
+    estimated_delivery: Mapped[date | None] = mapped_column(Date)
+
+    project: Mapped[Project] = relationship(back_populates="reward_tiers")
+
+    @property
+    def units_left(self) -> int | None:
+        """Units one can still pledge for; None when the tier is unlimited."""
+        return units_left(self.quantity_limit, self.claimed_count, self.reserved_count)
+
+
+def units_left(quantity_limit: int | None, claimed: int, reserved: int) -> int | None:
+    """Units of a tier one can still pledge for; None when the tier is unlimited."""
+    if quantity_limit is None:
+        return None
+    return max(0, quantity_limit - claimed - reserved)
+
+
+class Pledge(Timestamped, Base):
+    __tablename__ = "pledges"
+    __table_args__ = (
+        CheckConstraint("amount_cents > 0", name="amount_positive"),
+        Index("ix_pledges_project_status", "project_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
+    reward_tier_id: Mapped[int | None] = mapped_column(ForeignKey("reward_tiers.id"))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[PledgeStatus] = mapped_column(_enum(PledgeStatus), default=PledgeStatus.PENDING)
+    # The share link that brought the contributor, if any (referral counts for owners).
+    referral_code: Mapped[str | None] = mapped_column(String(64))
+    stripe_checkout_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    # The payment page, kept so the user can be shown the button again while it is open.
+    checkout_url: Mapped[str | None] = mapped_column(String(1024))
+    checkout_expires_at: Mapped[datetime | None]
+    stripe_payment_intent_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    stripe_refund_id: Mapped[str | None] = mapped_column(String(255))
+    paid_at: Mapped[datetime | None]
+    refunded_at: Mapped[datetime | None]
+    # Refunds of a failed campaign are retried until Stripe accepts them.
+    refund_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    refund_retry_at: Mapped[datetime | None]
+
+
+class Follow(Base):
+    __tablename__ = "follows"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class NewsPost(Base):
+    __tablename__ = "news_posts"
+    __table_args__ = (
+        # A project's published news, newest first, and their count on its card.
+        Index("ix_news_posts_project_id_published_at", "project_id", "published_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    text: Mapped[str] = mapped_column(Text)
+    photo_file_id: Mapped[str | None] = mapped_column(String(256))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # None while the owner looks at the preview; set once, when it is sent to followers.
+    published_at: Mapped[datetime | None]
+    recipients_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The owner's message that shows delivery progress, edited as the outbox drains.
+    progress_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    progress_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    delivery_reported_at: Mapped[datetime | None]
+
+
+class OutboxMessage(Base):
+    """One notification for one recipient, written in the transaction of the event behind it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("dedupe_key", name="uq_outbox_dedupe_key"),
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"))
+    news_post_id: Mapped[int | None] = mapped_column(
+        ForeignKey("news_posts.id", ondelete="SET NULL")
+    )
+    kind: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # e.g. "news:12:user:345": the same notification can never be queued twice.
+    dedupe_key: Mapped[str] = mapped_column(String(128))
+    status: Mapped[OutboxStatus] = mapped_column(_enum(OutboxStatus), default=OutboxStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Lease for concurrent senders: a row claimed by a worker until this time.
+    locked_until: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+
+class TelegramUpdate(Base):
+    """An update received by webhook: Telegram redelivers when our answer did not reach it, and
+    with several workers the copy may reach another process; the primary key lets one win."""
+
+    __tablename__ = "telegram_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class StripeEvent(Base):
+    """A Stripe webhook event already received: the primary key makes replays harmless."""
+
+    __tablename__ = "stripe_events"
+
+    id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    type: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    processed_at: Mapped[datetime | None]
+
+
+class ReferralVisit(Base):
+    """Someone opened a project through a share link: counted once per visitor and link."""
+
+    __tablename__ = "referral_visits"
+    __table_args__ = (
+        UniqueConstraint("project_id", "referrer_id", "visitor_id", name="uq_referral_visit"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    # The user who shared the link (no foreign key: a link outlives its sharer's account).
+    referrer_id: Mapped[int] = mapped_column(BigInteger)
+    visitor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ModerationDecision(Base):
+    __tablename__ = "moderation_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    moderator_id: Mapped[int] = mapped_column(BigInteger)
+    decision: Mapped[Decision] = mapped_column(_enum(Decision))
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,166 @@
+"""How one answer changes a draft: the rules of `bot.submission.rules` applied to a project.
+
+No transaction here: `bot.submission.wizard` loads the draft, calls these, and commits.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from bot.domain import Category, Departement, FundingModel, utcnow
+from bot.storage.models import Project, RewardTier
+from bot.submission.rules import (
+    DURATION_CHOICES,
+    GOAL_CENTS,
+    MAX_TIERS,
+    Position,
+    Problem,
+    Refusal,
+    Step,
+    check_description_done,
+    check_duration,
+    check_text,
+    commune_fits,
+    join_description,
+    parse_commune,
+    parse_duration,
+    parse_goal,
+    parse_month,
+    parse_quantity,
+    parse_tier_amount,
+)
+
+
+class NotEditable(Exception):
+    """Not this owner's draft, or no longer a draft (submitted, live): a stale or forged button."""
+
+
+class TooManyDrafts(Exception):
+    pass
+
+
+class Incomplete(Exception):
+    def __init__(self, step: Step) -> None:
+        super().__init__(step)
+        self.step = step
+
+
+class WrongInput(Exception):
+    """A text where the step expects a button or a photo, or a photo where it expects a text."""
+
+    def __init__(self, step: Step) -> None:
+        super().__init__(step)
+        self.step = step
+
+
+def store_text(project: Project, position: Position, text: str, max_pledge: int) -> None:
+    step = position.step
+    tier = dict(project.wizard_tier or {})
+    if step is Step.BRETON:
+        project.breton_connection = check_text(step, text)
+    elif step is Step.TITLE:
+        project.title = check_text(step, text)
+    elif step is Step.COMMUNE:
+        project.commune = parse_commune(text, project.departement)
+    elif step is Step.SUMMARY:
+        project.summary = check_text(step, text)
+    elif step is Step.DESCRIPTION:
+        project.description = join_description(
+            project.description, text, appending=position.appending
+        )
+    elif step is Step.GOAL:
+        project.goal_cents = parse_goal(text)
+    elif step is Step.DURATION:
+        project.duration_days = parse_duration(text)
+    elif step is Step.TIER_TITLE:
+        project.wizard_tier = {"title": check_text(step, text)}
+    elif step is Step.TIER_AMOUNT:
+        project.wizard_tier = tier | {"min_amount_cents": parse_tier_amount(text, max_pledge)}
+    elif step is Step.TIER_DESCRIPTION:
+        project.wizard_tier = tier | {"description": check_text(step, text)}
+    elif step is Step.TIER_QUANTITY:
+        project.wizard_tier = tier | {"quantity_limit": parse_quantity(text)}
+    elif step is Step.TIER_DELIVERY:
+        _add_tier(project, tier, parse_month(text, utcnow().date()))
+    else:  # a step answered with a button, or with a photo
+        raise WrongInput(step)
+
+
+def _add_tier(project: Project, tier: dict[str, Any], delivery: date) -> None:
+    project.reward_tiers.append(RewardTier(
+        position=len(project.reward_tiers), title=tier["title"],
+        description=tier.get("description", ""), min_amount_cents=tier["min_amount_cents"],
+        quantity_limit=tier.get("quantity_limit"), estimated_delivery=delivery,
+    ))  # fmt: skip
+    project.wizard_tier = None
+
+
+def store_choice(project: Project, position: Position, value: str) -> Position:
+    """Apply a button of the current step; returns where the wizard goes next."""
+    step = position.step
+    try:
+        if step is Step.CATEGORY:
+            project.category = Category(value)
+        elif step is Step.DEPARTEMENT:
+            project.departement = Departement(value)
+        elif step is Step.DURATION and value.isdigit() and int(value) in DURATION_CHOICES:
+            project.duration_days = check_duration(int(value))
+        elif step is Step.MODEL:
+            project.funding_model = FundingModel(value)
+        elif step is Step.DESCRIPTION and value == "done":
+            check_description_done(project.description)
+        elif step is Step.TIERS:
+            return _tiers_menu(project, position, value)
+        elif step is Step.TIER_QUANTITY and value == "unlimited":
+            project.wizard_tier = dict(project.wizard_tier or {}) | {"quantity_limit": None}
+        elif step is Step.PHOTO and value in ("skip", "remove"):
+            if value == "remove":
+                project.photo_file_id = None
+            return Position(Step.PREVIEW)
+        else:
+            raise NotEditable
+    except ValueError as error:  # an unknown category, département or model: forged data
+        raise NotEditable from error
+    following = position.after_answer()
+    # A new département that does not hold the commune already given asks for it again.
+    if step is Step.DEPARTEMENT and not commune_fits(project.commune, Departement(value)):
+        following = Position(Step.COMMUNE, editing=position.editing)
+    return following
+
+
+def _tiers_menu(project: Project, position: Position, value: str) -> Position:
+    after = Position(Step.PREVIEW) if position.editing else Position(Step.PHOTO)
+    if value == "add":
+        if len(project.reward_tiers) >= MAX_TIERS:
+            raise Refusal(Problem.TOO_MANY_TIERS, (("maximum", MAX_TIERS),))
+        return Position(Step.TIER_TITLE, position.editing)
+    if value == "none":
+        project.reward_tiers.clear()
+        return after
+    if value == "done" and project.reward_tiers:
+        return after
+    if value.startswith("del") and value[3:].isdigit():
+        kept = [tier for tier in project.reward_tiers if tier.id != int(value[3:])]
+        if len(kept) == len(project.reward_tiers):
+            raise NotEditable
+        project.reward_tiers[:] = kept
+        for number, tier in enumerate(kept):
+            tier.position = number
+        return position
+    raise NotEditable
+
+
+def first_missing(project: Project) -> Step | None:
+    present = {
+        Step.BRETON: bool(project.breton_connection),
+        Step.TITLE: bool(project.title),
+        Step.CATEGORY: project.category is not None,
+        Step.DEPARTEMENT: project.departement is not None,
+        Step.COMMUNE: bool(project.commune),
+        Step.SUMMARY: bool(project.summary),
+        Step.DESCRIPTION: bool(project.description),
+        Step.GOAL: project.goal_cents >= GOAL_CENTS[0],
+        Step.DURATION: project.duration_days is not None,
+    }
+    return next((step for step, ok in present.items() if not ok), None)

@@ -1,0 +1,273 @@
+"""The rules of the submission wizard: its steps in order, and how each answer is checked.
+
+Pure functions, no database: `bot.submission.wizard` stores what they accept, and the views
+turn a `Refusal` into a message in the owner's language. The flow is drawn in
+`handlers/propose.mmd`.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from bot.domain import Departement
+from bot.i18n.amounts import parse_euros
+from bot.search.places import find_commune
+
+
+class Step(enum.StrEnum):
+    BRETON = "breton"
+    TITLE = "title"
+    CATEGORY = "category"
+    DEPARTEMENT = "departement"
+    COMMUNE = "commune"
+    SUMMARY = "summary"
+    DESCRIPTION = "description"
+    GOAL = "goal"
+    DURATION = "duration"
+    MODEL = "model"
+    TIERS = "tiers"  # the rewards' menu: add one, none, done
+    TIER_TITLE = "tier_title"
+    TIER_AMOUNT = "tier_amount"
+    TIER_DESCRIPTION = "tier_description"
+    TIER_QUANTITY = "tier_quantity"
+    TIER_DELIVERY = "tier_delivery"
+    PHOTO = "photo"
+    PREVIEW = "preview"
+
+
+# The 13 steps the owner sees numbered; the tier questions are part of step 11.
+NUMBERED = (
+    Step.BRETON, Step.TITLE, Step.CATEGORY, Step.DEPARTEMENT, Step.COMMUNE, Step.SUMMARY,
+    Step.DESCRIPTION, Step.GOAL, Step.DURATION, Step.MODEL, Step.TIERS, Step.PHOTO, Step.PREVIEW,
+)  # fmt: skip
+TIER_STEPS = (
+    Step.TIER_TITLE, Step.TIER_AMOUNT, Step.TIER_DESCRIPTION, Step.TIER_QUANTITY,
+    Step.TIER_DELIVERY,
+)  # fmt: skip
+# Steps answered with a button (a typed text there gets the buttons again).
+BUTTON_STEPS = frozenset({Step.CATEGORY, Step.DEPARTEMENT, Step.MODEL, Step.TIERS, Step.PREVIEW})
+# Steps the preview's "Modifier" buttons lead to.
+EDITABLE = NUMBERED[:-1]
+
+TEXT_LIMITS: dict[Step, tuple[int, int]] = {
+    Step.BRETON: (20, 1000),
+    Step.TITLE: (3, 80),
+    Step.SUMMARY: (20, 280),
+    Step.DESCRIPTION: (50, 3000),
+    Step.TIER_TITLE: (3, 80),
+    Step.TIER_DESCRIPTION: (5, 500),
+}
+ONE_LINE = frozenset({Step.TITLE, Step.SUMMARY, Step.TIER_TITLE})
+GOAL_CENTS = (100_00, 200_000_00)
+DURATION_DAYS = (7, 90)
+DURATION_CHOICES = (30, 45, 60)
+TIER_QUANTITY = (1, 10_000)
+MAX_TIERS = 10
+DELIVERY_YEARS_AHEAD = 5
+COMMUNE_MAX = 80
+
+
+def number_of(step: Step) -> int:
+    """The step's number out of 13, as the owner sees it."""
+    return NUMBERED.index(Step.TIERS if step in TIER_STEPS else step) + 1
+
+
+def next_step(step: Step) -> Step:
+    """Where the wizard goes once `step` is answered (the tier questions loop back to TIERS)."""
+    if step in TIER_STEPS:
+        index = TIER_STEPS.index(step)
+        return TIER_STEPS[index + 1] if index + 1 < len(TIER_STEPS) else Step.TIERS
+    return NUMBERED[NUMBERED.index(step) + 1]
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where an owner is in the wizard, stored in `projects.wizard_step` as e.g. "title/edit".
+
+    `editing`: came from the preview's "Modifier", so the answer leads back to the preview.
+    `appending`: the description already has parts of this round; the next one is added.
+    """
+
+    step: Step
+    editing: bool = False
+    appending: bool = False
+
+    def encode(self) -> str:
+        return self.step.value + ("+" if self.appending else "") + ("/edit" if self.editing else "")
+
+    @classmethod
+    def decode(cls, value: str | None) -> Position | None:
+        if not value:
+            return None
+        head, _, flag = value.partition("/")
+        try:
+            return cls(Step(head.rstrip("+")), editing=flag == "edit", appending=head[-1] == "+")
+        except ValueError:
+            return None
+
+    def after_answer(self) -> Position:
+        """The position once this step's answer is stored."""
+        if self.step in TIER_STEPS and self.step is not Step.TIER_DELIVERY:
+            return Position(next_step(self.step), self.editing)
+        if self.step is Step.TIER_DELIVERY:
+            return Position(Step.TIERS, self.editing)
+        return Position(Step.PREVIEW) if self.editing else Position(next_step(self.step))
+
+
+class Problem(enum.StrEnum):
+    TOO_SHORT = "too_short"
+    TOO_LONG = "too_long"
+    NOT_AN_AMOUNT = "not_an_amount"
+    GOAL_RANGE = "goal_range"
+    TIER_AMOUNT_RANGE = "tier_amount_range"
+    NOT_A_DURATION = "not_a_duration"
+    NOT_A_COMMUNE = "not_a_commune"
+    COMMUNE_ELSEWHERE = "commune_elsewhere"
+    NOT_A_QUANTITY = "not_a_quantity"
+    NOT_A_MONTH = "not_a_month"
+    MONTH_RANGE = "month_range"
+    TOO_MANY_TIERS = "too_many_tiers"
+
+
+@dataclass(frozen=True)
+class Refusal(Exception):
+    """An answer that does not fit its step; `values` fill the explanation shown to the owner."""
+
+    problem: Problem
+    values: tuple[tuple[str, object], ...] = ()
+
+    def value(self, name: str) -> Any:
+        return dict(self.values)[name]
+
+
+def _refuse(problem: Problem, **values: object) -> Refusal:
+    return Refusal(problem, tuple(values.items()))
+
+
+def check_text(step: Step, text: str) -> str:
+    """A typed text within the step's length limits: trimmed, on one line where it must be."""
+    cleaned = " ".join(text.split()) if step in ONE_LINE else _trim_lines(text)
+    low, high = TEXT_LIMITS[step]
+    if len(cleaned) < low:
+        raise _refuse(Problem.TOO_SHORT, minimum=low, count=len(cleaned))
+    if len(cleaned) > high:
+        raise _refuse(Problem.TOO_LONG, maximum=high, count=len(cleaned))
+    return cleaned
+
+
+def _trim_lines(text: str) -> str:
+    # Keep paragraphs, drop trailing spaces and runs of blank lines.
+    lines = [" ".join(line.split()) for line in text.strip().splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+
+
+def join_description(current: str, part: str, *, appending: bool) -> str:
+    """The description once `part` is received: added to the round's parts, or starting anew."""
+    part = _trim_lines(part)
+    joined = f"{current}\n\n{part}" if appending and current else part
+    low, high = TEXT_LIMITS[Step.DESCRIPTION]
+    if len(joined) > high:
+        raise _refuse(Problem.TOO_LONG, maximum=high, count=len(joined))
+    if not part:
+        raise _refuse(Problem.TOO_SHORT, minimum=low, count=len(current))
+    return joined
+
+
+def check_description_done(description: str) -> None:
+    low = TEXT_LIMITS[Step.DESCRIPTION][0]
+    if len(description) < low:
+        raise _refuse(Problem.TOO_SHORT, minimum=low, count=len(description))
+
+
+def parse_goal(text: str) -> int:
+    """The goal in cents: "1 500", "1500 €", "1.500" are all fifteen hundred euros."""
+    cents = parse_euros(text)
+    if cents is None:
+        raise _refuse(Problem.NOT_AN_AMOUNT)
+    low, high = GOAL_CENTS
+    if not low <= cents <= high:
+        raise _refuse(Problem.GOAL_RANGE, minimum=low, maximum=high)
+    return cents
+
+
+def parse_tier_amount(text: str, max_cents: int) -> int:
+    cents = parse_euros(text)
+    if cents is None:
+        raise _refuse(Problem.NOT_AN_AMOUNT)
+    if not 100 <= cents <= max_cents:
+        raise _refuse(Problem.TIER_AMOUNT_RANGE, minimum=100, maximum=max_cents)
+    return cents
+
+
+def parse_duration(text: str) -> int:
+    """Days from "45", "45 jours", "45 deiz": the only number in the text, from 7 to 90."""
+    numbers = re.findall(r"\d+", text)
+    low, high = DURATION_DAYS
+    if len(numbers) != 1 or not low <= int(numbers[0]) <= high:
+        raise _refuse(Problem.NOT_A_DURATION, minimum=low, maximum=high)
+    return int(numbers[0])
+
+
+def check_duration(days: int) -> int:
+    low, high = DURATION_DAYS
+    if not low <= days <= high:
+        raise _refuse(Problem.NOT_A_DURATION, minimum=low, maximum=high)
+    return days
+
+
+_COMMUNE = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ '’-])*$")
+
+
+def parse_commune(text: str, departement: Departement | None) -> str:
+    """The commune's official name for a known one ("kemper" is Quimper), else as typed, tidied.
+
+    A known commune of another département than the one chosen is refused: the card would say
+    "Quimper · Morbihan".
+    """
+    typed = " ".join(text.split())
+    known = find_commune(typed)
+    if known is not None:
+        if departement is not None and known.departement != departement.value:
+            raise _refuse(Problem.COMMUNE_ELSEWHERE, commune=known.name,
+                          departement=Departement(known.departement))  # fmt: skip
+        return known.name
+    if not _COMMUNE.match(typed) or len(typed) > COMMUNE_MAX:
+        raise _refuse(Problem.NOT_A_COMMUNE, maximum=COMMUNE_MAX)
+    return typed[0].upper() + typed[1:]
+
+
+def commune_fits(commune: str | None, departement: Departement) -> bool:
+    """Whether a stored commune can stay once the département changes."""
+    known = find_commune(commune) if commune else None
+    return known is None or known.departement == departement.value
+
+
+def parse_quantity(text: str) -> int:
+    numbers = re.findall(r"\d+", text.replace(" ", "").replace("\u202f", ""))
+    low, high = TIER_QUANTITY
+    if len(numbers) != 1 or not low <= int(numbers[0]) <= high:
+        raise _refuse(Problem.NOT_A_QUANTITY, minimum=low, maximum=high)
+    return int(numbers[0])
+
+
+_MONTH = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{4})$|^(\d{4})\s*[/.-]\s*(\d{1,2})$")
+
+
+def parse_month(text: str, today: date) -> date:
+    """An estimated delivery month: "06/2027", "6-2027" or "2027-06", from this month on."""
+    match = _MONTH.match(text.strip())
+    if match is None:
+        raise _refuse(Problem.NOT_A_MONTH)
+    month, year = (match.group(1), match.group(2)) if match.group(1) else match.group(4, 3)
+    if not 1 <= int(month) <= 12:
+        raise _refuse(Problem.NOT_A_MONTH)
+    chosen = date(int(year), int(month), 1)
+    first = today.replace(day=1)
+    last = first.replace(year=first.year + DELIVERY_YEARS_AHEAD)
+    if not first <= chosen <= last:
+        raise _refuse(Problem.MONTH_RANGE, first=first, last=last)
+    return chosen

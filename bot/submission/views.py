@@ -1,0 +1,235 @@
+"""The submission wizard's screens: one prompt per step, explanations of refused answers, the
+preview with its "Modifier" buttons."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.conversation import callbacks
+from bot.conversation.callbacks import WizardAction
+from bot.domain import Category, Departement, FundingModel, ProjectStatus
+from bot.i18n.text import escape_html
+from bot.i18n.translator import N_, Translator
+from bot.submission.rules import DURATION_CHOICES, EDITABLE, NUMBERED, TEXT_LIMITS, Step, number_of
+from bot.submission.wizard import Draft
+from bot.views import labels
+from bot.views.card import tier_line
+
+STEP_NAMES: dict[Step, str] = {
+    Step.BRETON: N_("Lien avec la Bretagne"),
+    Step.TITLE: N_("Titre"),
+    Step.CATEGORY: N_("Catégorie"),
+    Step.DEPARTEMENT: N_("Département"),
+    Step.COMMUNE: N_("Commune"),
+    Step.SUMMARY: N_("Résumé"),
+    Step.DESCRIPTION: N_("Description"),
+    Step.GOAL: N_("Objectif"),
+    Step.DURATION: N_("Durée"),
+    Step.MODEL: N_("Mode de financement"),
+    Step.TIERS: N_("Contreparties"),
+    Step.PHOTO: N_("Photo"),
+    Step.PREVIEW: N_("Aperçu"),
+}
+# What each step asks, with an example; the limits are added from bot.submission.
+QUESTIONS: dict[Step, str] = {
+    Step.BRETON: N_(
+        "Kengo soutient des projets bretons : dites en quelques phrases ce qui rattache le vôtre "
+        "à la Bretagne (lieu, langue, culture, patrimoine…).\n<i>Exemple : « Notre bagad répète "
+        "à Quimper depuis 1962 et joue à toutes les fêtes de Cornouaille. »</i>"
+    ),
+    Step.TITLE: N_(
+        "Un titre court et parlant.\n<i>Exemple : « Un costume neuf pour le bagad de Quimper »</i>"
+    ),
+    Step.CATEGORY: N_("Choisissez la catégorie qui décrit le mieux votre projet :"),
+    Step.DEPARTEMENT: N_("Dans quel département le projet se déroule-t-il ?"),
+    Step.COMMUNE: N_(
+        "Tapez le nom de la commune, en français ou en breton.\n<i>Exemple : Quimper ou Kemper</i>"
+    ),
+    Step.SUMMARY: N_(
+        "Une ou deux phrases qui donnent envie d'en savoir plus : elles apparaissent dans la "
+        "liste des projets.\n<i>Exemple : « Trente sonneurs, un costume brodé à la main pour "
+        "le festival de Cornouaille. »</i>"
+    ),
+    Step.DESCRIPTION: N_(
+        "Racontez votre projet : qui vous êtes, ce que vous ferez de l'argent, le calendrier. "
+        "Vous pouvez l'envoyer en plusieurs messages, puis appuyez sur « Terminé »."
+    ),
+    Step.GOAL: N_("Combien d'euros vous faut-il ?\n<i>Exemple : 1 500</i>"),
+    Step.DURATION: N_(
+        "Combien de jours durera la campagne ? Choisissez, ou tapez un nombre de 7 à 90."
+    ),
+    Step.MODEL: N_(
+        "Comment recevoir l'argent ?\n• <b>Tout ou rien</b> : si l'objectif n'est pas atteint, "
+        "chaque contributeur est remboursé.\n• <b>Garder tout</b> : vous recevez tout ce qui "
+        "est collecté, objectif atteint ou non."
+    ),
+    Step.TIERS: N_(
+        "Proposez, si vous le souhaitez, des contreparties pour remercier vos contributeurs."
+    ),
+    Step.TIER_TITLE: N_(
+        "Contrepartie n° {number} : son titre.\n<i>Exemple : « Un bol breton à votre prénom »</i>"
+    ),
+    Step.TIER_AMOUNT: N_(
+        "Contrepartie n° {number} : le montant minimum en euros pour la recevoir.\n"
+        "<i>Exemple : 25</i>"
+    ),
+    Step.TIER_DESCRIPTION: N_(
+        "Contrepartie n° {number} : ce que reçoit le contributeur.\n<i>Exemple : « Un bol en "
+        "grès tourné à Quimper, avec votre prénom. »</i>"
+    ),
+    Step.TIER_QUANTITY: N_(
+        "Contrepartie n° {number} : combien d'exemplaires ? Tapez un nombre, ou appuyez sur "
+        "« Illimitée »."
+    ),
+    Step.TIER_DELIVERY: N_(
+        "Contrepartie n° {number} : le mois de livraison estimé, au format MM/AAAA.\n"
+        "<i>Exemple : 06/2027</i>"
+    ),
+    Step.PHOTO: N_("Envoyez une photo qui représente votre projet, ou appuyez sur « Passer »."),
+    Step.PREVIEW: N_(
+        "Voici votre fiche telle qu'elle apparaîtra. Touchez « ✏️ » pour corriger un champ, "
+        "puis soumettez-la à l'équipe de Kengo."
+    ),
+}
+
+
+def _button(label: str, action: str, draft: Draft, value: str = "-") -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        label, callback_data=callbacks.wizard(action, draft.project_id, value)
+    )
+
+
+def intro_text(t: Translator) -> str:
+    return t.gettext(
+        "✨ <b>Proposer un projet</b>\nJe vais vous poser 13 questions. Chaque réponse est "
+        "enregistrée aussitôt : vous pouvez vous arrêter et reprendre plus tard avec /proposer."
+    )
+
+
+def resume_text(t: Translator, draft: Draft) -> str:
+    title = escape_html(draft.card.summary.title) or t.gettext("sans titre")
+    step = draft.position.step
+    if draft.status is ProjectStatus.CHANGES_REQUESTED:
+        where = t.gettext("des modifications vous ont été demandées")
+    else:
+        where = t.gettext("arrêté à l'étape {number}/13 : {step}").format(
+            number=number_of(step), step=t.gettext(STEP_NAMES[NUMBERED[number_of(step) - 1]])
+        )
+    return t.gettext(
+        "Vous avez un projet en cours : « {title} » ({where}). Voulez-vous le continuer, ou "
+        "en commencer un nouveau ?"
+    ).format(title=title, where=where)
+
+
+def resume_keyboard(t: Translator, draft: Draft) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([
+        [_button(t.gettext("▶ Continuer ce projet"), WizardAction.OPEN, draft)],
+        [InlineKeyboardButton(t.gettext("✨ Nouveau projet"),
+                              callback_data=callbacks.wizard(WizardAction.NEW))],
+    ])  # fmt: skip
+
+
+def prompt(t: Translator, draft: Draft) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The question of the step the draft is at, with its buttons."""
+    step = draft.position.step
+    head = t.gettext("Étape {number}/13 — <b>{step}</b>").format(
+        number=number_of(step), step=t.gettext(STEP_NAMES[NUMBERED[number_of(step) - 1]])
+    )
+    lines = [head, t.gettext(QUESTIONS[step]).format(number=draft.writing_tier)]
+    if step in TEXT_LIMITS:
+        low, high = TEXT_LIMITS[step]
+        lines.append(t.gettext("({low} à {high} caractères)").format(
+            low=t.number(low), high=t.number(high)))  # fmt: skip
+    current = _current_answer(t, draft)
+    if draft.position.editing and current:
+        lines.append(t.gettext("Réponse actuelle : {answer}").format(answer=current))
+    if step is Step.TIERS and draft.card.tiers:
+        lines += ["", *(tier_line(t, tier) for tier in draft.card.tiers)]
+    return "\n".join(lines), prompt_keyboard(t, draft)
+
+
+def _current_answer(t: Translator, draft: Draft) -> str:
+    card, step = draft.card, draft.position.step
+    answers = {
+        Step.BRETON: escape_html(draft.breton_connection[:200]),
+        Step.TITLE: escape_html(card.summary.title),
+        Step.COMMUNE: escape_html(card.summary.commune or ""),
+        Step.SUMMARY: escape_html(card.summary_text),
+        Step.GOAL: t.money(card.summary.goal_cents),
+    }
+    if step is Step.DESCRIPTION:
+        return t.gettext("ce que vous envoyez maintenant remplacera la description.")
+    return answers.get(step, "")
+
+
+def prompt_keyboard(t: Translator, draft: Draft) -> InlineKeyboardMarkup | None:
+    step = draft.position.step
+    rows: list[list[InlineKeyboardButton]] = []
+    if step is Step.CATEGORY:
+        names = [(c.value, labels.category(t, c)) for c in Category]
+        rows = _pairs([_button(name, step, draft, value) for value, name in names])
+    elif step is Step.DEPARTEMENT:
+        names = [(d.value, labels.departement(t, d)) for d in Departement]
+        rows = _pairs([_button(name, step, draft, value) for value, name in names])
+    elif step is Step.DESCRIPTION and draft.position.appending:
+        rows = [[_button(t.gettext("✅ Terminé"), step, draft, "done")]]
+    elif step is Step.DURATION:
+        days = [
+            t.ngettext("{count} jour", "{count} jours", d).format(count=d) for d in DURATION_CHOICES
+        ]
+        rows = [
+            [
+                _button(label, step, draft, str(d))
+                for label, d in zip(days, DURATION_CHOICES, strict=True)
+            ]
+        ]
+    elif step is Step.MODEL:
+        models = [(FundingModel.ALL_OR_NOTHING, t.gettext("Tout ou rien")),
+                  (FundingModel.KEEP_IT_ALL, t.gettext("Garder tout"))]  # fmt: skip
+        rows = [[_button(label, step, draft, model)] for model, label in models]
+    elif step is Step.TIERS:
+        rows = _tiers_keyboard(t, draft)
+    elif step is Step.TIER_QUANTITY:
+        rows = [[_button(t.gettext("♾ Illimitée"), step, draft, "unlimited")]]
+    elif step is Step.PHOTO:
+        rows = [[_button(t.gettext("⏭ Passer"), step, draft, "skip")]]
+        if draft.position.editing and draft.card.summary.photo_file_id:
+            rows.append([_button(t.gettext("🗑 Retirer la photo"), step, draft, "remove")])
+    elif step is Step.PREVIEW:
+        return preview_keyboard(t, draft)
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def _tiers_keyboard(t: Translator, draft: Draft) -> list[list[InlineKeyboardButton]]:
+    step = Step.TIERS
+    rows = [[_button(t.gettext("➕ Ajouter une contrepartie"), step, draft, "add")]]
+    if draft.tier_ids:
+        rows.append([_button(t.gettext("✅ Terminé"), step, draft, "done")])
+        for tier_id, tier in zip(draft.tier_ids, draft.card.tiers, strict=True):
+            label = t.gettext("🗑 {title}").format(title=tier.title[:40])
+            rows.append([_button(label, step, draft, f"del{tier_id}")])
+    else:
+        rows.append([_button(t.gettext("Pas de contrepartie"), step, draft, "none")])
+    return rows
+
+
+def _pairs(buttons: list[InlineKeyboardButton]) -> list[list[InlineKeyboardButton]]:
+    return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+
+
+def preview_header(t: Translator, draft: Draft) -> str:
+    text, _ = prompt(t, draft)
+    breton = t.gettext("<b>Lien avec la Bretagne</b> (lu par l'équipe de modération) :")
+    return f"{text}\n\n{breton}\n{escape_html(draft.breton_connection)}"
+
+
+def preview_keyboard(t: Translator, draft: Draft) -> InlineKeyboardMarkup:
+    edits = [
+        _button("✏️ " + t.gettext(STEP_NAMES[step]), WizardAction.EDIT, draft, step.value)
+        for step in EDITABLE
+    ]
+    return InlineKeyboardMarkup([
+        *_pairs(edits),
+        [_button(t.gettext("💾 Enregistrer le brouillon"), WizardAction.SAVE, draft)],
+        [_button(t.gettext("📨 Soumettre"), WizardAction.SEND, draft)],
+    ])  # fmt: skip

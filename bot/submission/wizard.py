@@ -1,0 +1,200 @@
+"""Drafting a project: every answer of the wizard is stored as it is given, so nothing is lost.
+
+The wizard's position lives in `projects.wizard_step` and the owner's input mode in
+`users.input_mode` (`wizard:<project id>`): a restart, `/annuler` or another command in between
+changes nothing, and `/proposer` offers to continue where the owner stopped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import selectinload
+
+from bot.catalogue.service import launch_preview
+from bot.domain import ProjectCard, ProjectStatus, utcnow
+from bot.storage.models import Project, User
+from bot.submission.answers import (
+    Incomplete,
+    NotEditable,
+    TooManyDrafts,
+    WrongInput,
+    first_missing,
+    store_choice,
+    store_text,
+)
+from bot.submission.rules import EDITABLE, Position, Step
+
+WIZARD_MODE = "wizard"
+EDITABLE_STATUSES = (ProjectStatus.DRAFT, ProjectStatus.CHANGES_REQUESTED)
+MAX_OPEN_DRAFTS = 10
+
+
+@dataclass(frozen=True)
+class Draft:
+    project_id: int
+    status: ProjectStatus
+    position: Position
+    breton_connection: str
+    card: ProjectCard  # as the card will look once live
+    tier_ids: list[int]
+    writing_tier: int  # the number of the reward being written (1 for the first)
+    description_length: int
+
+
+class SubmissionService:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], max_pledge_cents: int) -> None:
+        self._sessions = sessions
+        self._max_pledge_cents = max_pledge_cents
+
+    async def latest_draft(self, owner_id: int) -> Draft | None:
+        """The draft the owner touched last, to offer to continue it."""
+        async with self._sessions() as session:
+            project = await session.scalar(
+                _drafts_of(owner_id).order_by(Project.updated_at.desc(), Project.id.desc())
+            )
+            return _draft(project) if project else None
+
+    async def start(self, owner_id: int) -> Draft:
+        async with self._sessions.begin() as session:
+            open_drafts = await session.scalar(
+                select(func.count()).select_from(_drafts_of(owner_id).subquery())
+            )
+            if (open_drafts or 0) >= MAX_OPEN_DRAFTS:
+                raise TooManyDrafts
+            first = Position(Step.BRETON).encode()
+            project = Project(owner_id=owner_id, wizard_step=first, reward_tiers=[])
+            session.add(project)
+            await session.flush()
+            await _listen(session, owner_id, project.id)
+            return _draft(project)
+
+    async def open(self, owner_id: int, project_id: int) -> Draft:
+        """Continue a draft where the owner stopped (the preview for a reopened one)."""
+        async with self._sessions.begin() as session:
+            project = await _editable(session, owner_id, project_id)
+            if project.wizard_step is None:
+                project.wizard_step = Position(Step.PREVIEW).encode()
+            await _listen(session, owner_id, project_id)
+            return _draft(project)
+
+    async def answer(self, owner_id: int, project_id: int, text: str) -> Draft:
+        """A typed answer to the current step; raises `Refusal` when it does not fit."""
+        async with self._sessions.begin() as session:
+            project = await _editable(session, owner_id, project_id)
+            await _listen(session, owner_id, project_id)
+            position = _position(project)
+            store_text(project, position, text, self._max_pledge_cents)
+            # The description may come in several messages, until "Terminé".
+            following = (
+                dataclasses.replace(position, appending=True)
+                if position.step is Step.DESCRIPTION
+                else position.after_answer()
+            )
+            project.wizard_step = following.encode()
+            await session.flush()  # a reward just completed gets its id
+            return _draft(project)
+
+    async def choose(self, owner_id: int, project_id: int, step: Step, value: str) -> Draft:
+        """A button of the step the owner is at; a button of another step raises NotEditable."""
+        async with self._sessions.begin() as session:
+            project = await _editable(session, owner_id, project_id)
+            position = _position(project)
+            if position.step is not step:
+                raise NotEditable
+            await _listen(session, owner_id, project_id)
+            project.wizard_step = store_choice(project, position, value).encode()
+            await session.flush()
+            return _draft(project)
+
+    async def photo(self, owner_id: int, project_id: int, file_id: str) -> Draft:
+        async with self._sessions.begin() as session:
+            project = await _editable(session, owner_id, project_id)
+            if _position(project).step is not Step.PHOTO:
+                raise WrongInput(_position(project).step)
+            project.photo_file_id = file_id
+            project.wizard_step = Position(Step.PREVIEW).encode()
+            await _listen(session, owner_id, project_id)
+            return _draft(project)
+
+    async def edit(self, owner_id: int, project_id: int, step: Step) -> Draft:
+        """From the preview: go to `step`, then back to the preview."""
+        if step not in EDITABLE:
+            raise NotEditable
+        async with self._sessions.begin() as session:
+            project = await _editable(session, owner_id, project_id)
+            project.wizard_step = Position(step, editing=True).encode()
+            project.wizard_tier = None
+            await _listen(session, owner_id, project_id)
+            return _draft(project)
+
+    async def save(self, owner_id: int, project_id: int) -> Draft:
+        """Keep the draft for later: the owner's typing goes back to ordinary use."""
+        async with self._sessions.begin() as session:
+            project = await _editable(session, owner_id, project_id)
+            await _quiet(session, owner_id)
+            return _draft(project)
+
+    async def submit(self, owner_id: int, project_id: int) -> Draft:
+        """Send the draft to the moderators; raises `Incomplete` with the first step to answer."""
+        async with self._sessions.begin() as session:
+            project = await _editable(session, owner_id, project_id)
+            missing = first_missing(project)
+            if missing is not None:
+                project.wizard_step = Position(missing).encode()
+                raise Incomplete(missing)
+            project.status, project.submitted_at = ProjectStatus.IN_REVIEW, utcnow()
+            project.wizard_step = None
+            await _quiet(session, owner_id)
+            return _draft(project)
+
+
+def _drafts_of(owner_id: int) -> Any:
+    return (
+        select(Project)
+        .where(Project.owner_id == owner_id, Project.status.in_(EDITABLE_STATUSES))
+        .options(selectinload(Project.reward_tiers))
+    )
+
+
+async def _editable(session: AsyncSession, owner_id: int, project_id: int) -> Project:
+    project = await session.scalar(
+        select(Project).where(Project.id == project_id).options(selectinload(Project.reward_tiers))
+    )
+    if project is None or project.owner_id != owner_id or project.status not in EDITABLE_STATUSES:
+        raise NotEditable
+    return project
+
+
+async def _listen(session: AsyncSession, owner_id: int, project_id: int) -> None:
+    """From now on, what the owner types answers this draft's wizard."""
+    user = await session.get(User, owner_id)
+    if user is not None:
+        user.input_mode = f"{WIZARD_MODE}:{project_id}"
+
+
+async def _quiet(session: AsyncSession, owner_id: int) -> None:
+    user = await session.get(User, owner_id)
+    if user is not None and (user.input_mode or "").startswith(f"{WIZARD_MODE}:"):
+        user.input_mode = None
+
+
+def _position(project: Project) -> Position:
+    return Position.decode(project.wizard_step) or Position(Step.PREVIEW)
+
+
+def _draft(project: Project) -> Draft:
+    return Draft(
+        project_id=project.id,
+        status=project.status,
+        position=_position(project),
+        breton_connection=project.breton_connection,
+        card=launch_preview(project),
+        tier_ids=[tier.id for tier in project.reward_tiers],
+        writing_tier=len(project.reward_tiers) + 1,
+        description_length=len(project.description),
+    )

@@ -1,0 +1,62 @@
+"""The chat commands shown in Telegram's menu, per language and for moderators."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from telegram.error import TelegramError
+
+from bot.i18n.translator import N_, Catalogs
+
+log = logging.getLogger(__name__)
+
+# Command names stay French in every language (they are typed); descriptions are translated.
+PUBLIC_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("start", N_("Accueil et menu principal")),
+    ("projets", N_("Découvrir les projets")),
+    ("proposer", N_("Proposer un projet")),
+    ("mes_projets", N_("Mes projets")),
+    ("mes_soutiens", N_("Mes soutiens")),
+    ("suivis", N_("Projets suivis")),
+    ("langue", N_("Changer de langue")),
+    ("aide", N_("Ce que le bot sait faire")),
+    ("annuler", N_("Annuler l'action en cours")),
+)
+MODERATOR_COMMANDS: tuple[tuple[str, str], ...] = (("moderation", N_("Projets à examiner")),)
+
+
+def commands_for(catalogs: Catalogs, locale: str, *, moderator: bool = False) -> list[BotCommand]:
+    translator = catalogs.translator(locale)
+    pairs = PUBLIC_COMMANDS + (MODERATOR_COMMANDS if moderator else ())
+    return [BotCommand(name, translator.gettext(description)) for name, description in pairs]
+
+
+async def publish_default_commands(bot: Bot, catalogs: Catalogs) -> None:
+    """Set the menus every user sees: French by default, Breton for clients that send `br`."""
+    await bot.set_my_commands(commands_for(catalogs, catalogs.default_locale))
+    for locale in ("fr", "br"):
+        await bot.set_my_commands(
+            commands_for(catalogs, locale), scope=BotCommandScopeDefault(), language_code=locale
+        )
+
+
+async def sync_chat_commands(
+    bot: Bot, catalogs: Catalogs, chat_id: int, locale: str, *, moderator: bool
+) -> None:
+    """Give one private chat the menu of its chosen language (and moderation for moderators).
+
+    Telegram has no Breton interface, so `language_code='br'` menus rarely apply: users who chose
+    Breton in the bot get their menu through a chat scope instead.
+    """
+    scope = BotCommandScopeChat(chat_id)
+    try:
+        if locale == catalogs.default_locale and not moderator:
+            await bot.delete_my_commands(scope=scope)
+        else:
+            await bot.set_my_commands(
+                commands_for(catalogs, locale, moderator=moderator), scope=scope
+            )
+    except TelegramError as error:
+        # The menu is a convenience: failing to set it must not spoil the user's action.
+        log.warning("could not set the command menu of chat %s: %s", chat_id, error)

@@ -1,0 +1,1 @@
+"""Users: first contact, language and settings, blocking, and what they are typing for."""
