@@ -8,7 +8,7 @@ from telegram import Update
 
 from bot.catalogue.service import StaleList
 from bot.context import KengoContext
-from bot.conversation import callbacks
+from bot.conversation import callbacks, inputs
 from bot.domain import CataloguePage, ListView
 from bot.i18n.translator import Translator
 from bot.views.catalogue import (
@@ -18,7 +18,7 @@ from bot.views.catalogue import (
     filter_text,
     home_keyboard,
 )
-from handlers.common import answer_stale_button, reply, show
+from handlers.common import pressed, reply, show, typed_text
 
 
 async def show_page(update: Update, t: Translator, page: CataloguePage, *, new: bool) -> None:
@@ -36,16 +36,15 @@ async def open_catalogue(
     profile = await context.profile(update)
     t = await context.translator(update)
     catalogue = context.services.catalogue
+    mode = inputs.decode(profile.input_mode)
     try:
-        page = await catalogue.browse(profile.id, view, input_mode=profile.input_mode)
+        page = await catalogue.browse(profile.id, view, input_mode=mode)
     except StaleList:
         if update.callback_query is not None:
             await update.callback_query.answer(
                 t.gettext("Cette liste a changé depuis : voici la liste à jour.")
             )
-        page = await catalogue.browse(
-            profile.id, ListView(sort=view.sort), input_mode=profile.input_mode
-        )
+        page = await catalogue.browse(profile.id, ListView(sort=view.sort), input_mode=mode)
     await show_page(update, t, page, new=new)
 
 
@@ -59,36 +58,32 @@ async def catalogue_command(update: Update, context: KengoContext) -> None:
 
 async def list_page(update: Update, context: KengoContext) -> None:
     """A page, filter or sort chosen with the list's buttons."""
-    query = update.callback_query
-    view = callbacks.parse_list_page(query.data if query else None)
-    if query is None or view is None:
-        await answer_stale_button(update, await context.translator(update))
+    button = await pressed(update, await context.translator(update), callbacks.parse_list_page)
+    if button is None:
         return
+    query, view = button
     await open_catalogue(update, context, view, new=False)
     await query.answer()
 
 
 async def list_filter(update: Update, context: KengoContext) -> None:
     """Show the choices of one filter (category, département, sort)."""
-    query = update.callback_query
     t = await context.translator(update)
-    parsed = callbacks.parse_list_filter(query.data if query else None)
-    if query is None or parsed is None:
-        await answer_stale_button(update, t)
+    button = await pressed(update, t, callbacks.parse_list_filter)
+    if button is None:
         return
-    kind, view = parsed
+    query, (kind, view) = button
     await query.answer()
     await show(update, filter_text(t, kind), filter_keyboard(t, kind, view))
 
 
 async def near_me(update: Update, context: KengoContext) -> None:
     """Projects of the user's own département, asked once and remembered."""
-    query = update.callback_query
     t = await context.translator(update)
-    view = callbacks.parse_near_me(query.data if query else None)
-    if query is None or view is None:
-        await answer_stale_button(update, t)
+    button = await pressed(update, t, callbacks.parse_near_me)
+    if button is None:
         return
+    query, view = button
     home = await context.services.catalogue.home_of(query.from_user.id)
     if home is None:
         await query.answer()
@@ -102,12 +97,10 @@ async def near_me(update: Update, context: KengoContext) -> None:
 
 async def choose_home(update: Update, context: KengoContext) -> None:
     """Remember the user's département, then show its projects."""
-    query = update.callback_query
-    parsed = callbacks.parse_home(query.data if query else None)
-    if query is None or parsed is None:
-        await answer_stale_button(update, await context.translator(update))
+    button = await pressed(update, await context.translator(update), callbacks.parse_home)
+    if button is None:
         return
-    departement, view = parsed
+    query, (departement, view) = button
     await context.services.catalogue.set_home(query.from_user.id, departement)
     await open_catalogue(update, context, replace(view, departement=departement, page=0), new=False)
     await query.answer()
@@ -118,3 +111,8 @@ async def search(update: Update, context: KengoContext, text: str) -> None:
     profile = await context.profile(update)
     page = await context.services.catalogue.search(profile.id, text, ListView())
     await show_page(update, await context.translator(update), page, new=True)
+
+
+async def typed_search(update: Update, context: KengoContext, _: inputs.Search) -> None:
+    """Words typed while browsing: a search."""
+    await search(update, context, typed_text(update))

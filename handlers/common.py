@@ -1,4 +1,4 @@
-"""Small helpers shared by the handlers: replying in the user's chat, pressed buttons."""
+"""Small helpers shared by the handlers: replies, the typed text, pressed buttons."""
 
 from __future__ import annotations
 
@@ -38,6 +38,12 @@ async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None = 
         # Pressing the button of what is already shown: nothing to change, nothing wrong.
         if "not modified" not in str(error).lower():
             raise
+
+
+def typed_text(update: Update) -> str:
+    """The text of the message the user sent ("" for a photo, a sticker…)."""
+    message = update.effective_message
+    return (message.text or "") if message is not None else ""
 
 
 async def answer_stale_button(update: Update, t: Translator) -> None:

@@ -7,7 +7,7 @@ from telegram import Update
 from bot.context import KengoContext
 from bot.conversation import callbacks
 from bot.views.follows import followed_keyboard, followed_text
-from handlers.common import answer_stale_button, show
+from handlers.common import pressed, show
 
 
 async def followed(update: Update, context: KengoContext) -> None:
@@ -20,12 +20,11 @@ async def followed(update: Update, context: KengoContext) -> None:
 
 async def unfollow_button(update: Update, context: KengoContext) -> None:
     """Stop following a project from the list, then show the list again."""
-    query = update.callback_query
     t = await context.translator(update)
-    project_id = callbacks.parse_unfollow(query.data if query else None)
-    if query is None or project_id is None:
-        await answer_stale_button(update, t)
+    button = await pressed(update, t, callbacks.parse_unfollow)
+    if button is None:
         return
+    query, project_id = button
     await context.services.follows.unfollow(query.from_user.id, project_id)
     await query.answer(t.gettext("Vous ne suivez plus ce projet."))
     await followed(update, context)

@@ -2,7 +2,7 @@
 
 Only the ids of `MODERATOR_IDS` may decide, wherever they press (their private chat or the
 `MODERATION_CHAT_ID` group); anyone else's press is refused and logged. A reason is typed in
-the moderator's private chat (input mode `reason:<c|r>:<project id>`).
+the moderator's private chat (input mode `ModerationReason`: `reason:<c|r>:<project id>`).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from telegram.error import Forbidden, TelegramError
 from bot.context import KengoContext
 from bot.conversation import callbacks
 from bot.conversation.callbacks import ModerationAction
+from bot.conversation.inputs import ModerationReason
 from bot.domain import Decision, ProjectStatus, Submission
 from bot.i18n.translator import Translator
 from bot.services.moderation import REASON_LIMITS, UnknownProject
@@ -28,14 +29,12 @@ from bot.views.moderation import (
     submission_text,
     verdict_text,
 )
-from handlers.common import answer_stale_button, pressed, reply
+from handlers.common import answer_stale_button, pressed, reply, typed_text
 
 log = logging.getLogger(__name__)
 
-REASON_MODE = "reason"
 _REASONED = {ModerationAction.CHANGES: Decision.REQUEST_CHANGES,
              ModerationAction.REFUSE: Decision.REJECT}  # fmt: skip
-_MODE_CODES = {Decision.REQUEST_CHANGES: "c", Decision.REJECT: "r"}
 
 
 def _reserved(t: Translator) -> str:
@@ -127,7 +126,7 @@ async def _ask_reason(
         verdict = await context.services.moderation.outcome(submission.project_id)
         await query.answer(verdict_text(t, verdict), show_alert=True)
         return
-    mode = f"{REASON_MODE}:{_MODE_CODES[decision]}:{submission.project_id}"
+    mode = ModerationReason(decision, submission.project_id)
     try:
         # Asked in the private chat, whether the button was pressed there or in the group.
         await context.bot.send_message(
@@ -143,13 +142,11 @@ async def _ask_reason(
     await query.answer()
 
 
-async def typed_reason(update: Update, context: KengoContext, mode: str, text: str) -> None:
+async def typed_reason(update: Update, context: KengoContext, mode: ModerationReason) -> None:
     """The reason a moderator typed: the decision is taken now (unless someone was first)."""
     t = await context.translator(update)
     profile = await context.profile(update)
-    _, code, project = mode.split(":")
-    decision = next(d for d, c in _MODE_CODES.items() if c == code)
-    reason = text.strip()
+    reason = typed_text(update).strip()
     low, high = REASON_LIMITS
     if not context.runtime.is_moderator(profile.id):
         await context.services.users.set_input_mode(profile.id, None)
@@ -161,7 +158,7 @@ async def typed_reason(update: Update, context: KengoContext, mode: str, text: s
     await context.services.users.set_input_mode(profile.id, None)
     try:
         verdict = await context.services.moderation.decide(
-            profile.id, int(project), decision, reason
+            profile.id, mode.project_id, mode.decision, reason
         )
     except UnknownProject:
         await reply(update, t.gettext("Ce projet n'existe plus."))

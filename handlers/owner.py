@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from telegram import Message, Update
+from telegram import CallbackQuery, Message, Update
 
 from bot.context import KengoContext
 from bot.conversation import callbacks
 from bot.conversation.callbacks import OwnerAction
+from bot.conversation.inputs import NewsPost
 from bot.i18n.translator import Translator
 from bot.notifications.messages import delivery_text, news_text
 from bot.services.news import NewsRefused
@@ -18,8 +19,6 @@ from bot.views.owner import (
     projects_text,
 )
 from handlers.common import answer_stale_button, pressed, reply, show
-
-NEWS_MODE = "news"
 
 
 async def my_projects(update: Update, context: KengoContext) -> None:
@@ -37,45 +36,62 @@ async def owner_button(update: Update, context: KengoContext) -> None:
     if button is None:
         return
     query, (action, target) = button
-    owner_id = query.from_user.id
+    # These three may find the button stale, and a query is answered only once.
+    if action is OwnerAction.PROJECT:
+        await _dashboard(update, context, t, query, target)
+        return
+    if action is OwnerAction.WRITE_NEWS:
+        await _ask_news(update, context, t, query, target)
+        return
+    if action is OwnerAction.SEND_NEWS:
+        await _send_news(update, context, t, query, target)
+        return
     await query.answer()
     if action is OwnerAction.LIST:
         await my_projects(update, context)
-    elif action is OwnerAction.PROJECT:
-        await _dashboard(update, context, t, target)
-    elif action is OwnerAction.WRITE_NEWS:
-        await context.services.users.set_input_mode(owner_id, f"{NEWS_MODE}:{target}")
-        await reply(update, t.gettext(
-            "Écrivez votre actualité (un texte, ou une photo avec sa légende). Vous la relirez "
-            "avant qu'elle parte."
-        ))  # fmt: skip
-    elif action is OwnerAction.SEND_NEWS:
-        await _send_news(update, context, t, target)
     else:
         await show(update, t.gettext("Actualité abandonnée : rien n'a été envoyé."))
 
 
-async def _dashboard(update: Update, context: KengoContext, t: Translator, project_id: int) -> None:
+async def _dashboard(
+    update: Update, context: KengoContext, t: Translator, query: CallbackQuery, project_id: int
+) -> None:
     profile = await context.profile(update)
     board = await context.services.owner.dashboard(profile.id, project_id)
     if board is None:
         await answer_stale_button(update, t)
         return
+    await query.answer()
     await show(update, dashboard_text(t, board), dashboard_keyboard(t, board))
 
 
-async def typed_news(update: Update, context: KengoContext, mode: str) -> None:
+async def _ask_news(
+    update: Update, context: KengoContext, t: Translator, query: CallbackQuery, project_id: int
+) -> None:
+    try:
+        mode = NewsPost(project_id)
+    except ValueError:  # an id larger than any project of ours: forged data
+        await answer_stale_button(update, t)
+        return
+    await query.answer()
+    await context.services.users.set_input_mode(query.from_user.id, mode)
+    await reply(update, t.gettext(
+        "Écrivez votre actualité (un texte, ou une photo avec sa légende). Vous la relirez "
+        "avant qu'elle parte."
+    ))  # fmt: skip
+
+
+async def typed_news(update: Update, context: KengoContext, mode: NewsPost) -> None:
     """The news text (or photo with caption) the owner just sent: store it and show a preview."""
     t = await context.translator(update)
     message = update.effective_message
     profile = await context.profile(update)
     if message is None:
         return
-    project_id = int(mode.split(":")[1])
     photo = message.photo[-1].file_id if message.photo else None
     text = message.caption if photo else message.text
     try:
-        draft = await context.services.news.draft(profile.id, project_id, text or "", photo)
+        draft = await context.services.news.draft(profile.id, mode.project_id, text or "", photo)
     except NewsRefused:
         await reply(
             update, t.gettext("Écrivez quelques mots : une actualité ne peut pas être vide.")
@@ -97,7 +113,9 @@ async def typed_news(update: Update, context: KengoContext, mode: str) -> None:
         await reply(update, content, keyboard)
 
 
-async def _send_news(update: Update, context: KengoContext, t: Translator, post_id: int) -> None:
+async def _send_news(
+    update: Update, context: KengoContext, t: Translator, query: CallbackQuery, post_id: int
+) -> None:
     profile = await context.profile(update)
     news = context.services.news
     try:
@@ -105,7 +123,8 @@ async def _send_news(update: Update, context: KengoContext, t: Translator, post_
     except NewsRefused:
         await answer_stale_button(update, t)
         return
-    message = update.callback_query.message if update.callback_query else None
+    await query.answer()
+    message = query.message
     if isinstance(message, Message):
         await message.edit_reply_markup(None)
     chat = update.effective_chat

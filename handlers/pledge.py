@@ -1,16 +1,17 @@
 """Pledge from a card: reward or gift, amount (buttons or typed), confirmation, Stripe Checkout.
 
 The choices travel in the buttons' callback data; only a typed amount needs state, kept in the
-database as the user's input mode (`amount:<project>:<tier>`).
+database as the user's input mode (`Amount`, stored as `amount:<project>:<tier>`).
 """
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 
 from bot.context import KengoContext
 from bot.conversation import callbacks
 from bot.conversation.callbacks import PledgeChoice, PledgeStep
+from bot.conversation.inputs import Amount
 from bot.domain import PledgeStatus, Reason, TierView
 from bot.i18n.amounts import parse_euros
 from bot.i18n.text import escape_html
@@ -19,9 +20,7 @@ from bot.payments.gateway import PaymentUnavailable
 from bot.payments.pledges import PledgeRefused
 from bot.telegram.deeplinks import RETURN_TEMPLATE, parse_return, start_url
 from bot.views import pledge as views
-from handlers.common import answer_stale_button, reply, show
-
-AMOUNT_MODE = "amount"
+from handlers.common import answer_stale_button, pressed, reply, show, typed_text
 
 
 async def offer(update: Update, context: KengoContext, project_id: int) -> None:
@@ -36,46 +35,67 @@ async def offer(update: Update, context: KengoContext, project_id: int) -> None:
 
 async def pledge_button(update: Update, context: KengoContext) -> None:
     """Every button of the pledging screens."""
-    query = update.callback_query
     t = await context.translator(update)
-    choice = callbacks.parse_pledge(query.data if query else None)
-    if query is None or choice is None:
-        await answer_stale_button(update, t)
+    button = await pressed(update, t, callbacks.parse_pledge)
+    if button is None:
+        return
+    query, choice = button
+    # These two may find the button stale, and a query is answered only once.
+    if choice.step in (PledgeStep.TIER, PledgeStep.GIFT):
+        await _amounts(update, context, t, query, choice)
+        return
+    if choice.step is PledgeStep.OTHER:
+        await _ask_amount(update, context, t, query, choice)
         return
     await query.answer()
     if choice.step is PledgeStep.CANCEL:
         await context.services.users.set_input_mode(query.from_user.id, None)
         await show(update, t.gettext("Soutien annulé : rien n'a été débité."))
-    elif choice.step in (PledgeStep.TIER, PledgeStep.GIFT):
-        tier = await _tier(context, choice)
-        if choice.tier_id is not None and tier is None:
-            await answer_stale_button(update, t)
-            return
-        text = views.amounts_text(t, tier)
-        await show(update, text, views.amounts_keyboard(t, choice.project_id, choice.tier_id, tier))
-    elif choice.step is PledgeStep.OTHER:
-        mode = f"{AMOUNT_MODE}:{choice.project_id}:{choice.tier_id or 0}"
-        await context.services.users.set_input_mode(query.from_user.id, mode)
-        prompt = t.gettext("Tapez le montant de votre soutien en euros, par exemple 15 ou 12,50.")
-        await show(update, prompt)
     elif choice.step is PledgeStep.AMOUNT:
         await _confirm(update, context, t, choice, new=False)
     else:
         await _checkout(update, context, t, choice)
 
 
-async def typed_amount(update: Update, context: KengoContext, mode: str, text: str) -> None:
+async def _amounts(
+    update: Update, context: KengoContext, t: Translator, query: CallbackQuery,
+    choice: PledgeChoice,
+) -> None:  # fmt: skip
+    tier = await _tier(context, choice)
+    if choice.tier_id is not None and tier is None:  # the reward was removed since
+        await answer_stale_button(update, t)
+        return
+    await query.answer()
+    text = views.amounts_text(t, tier)
+    await show(update, text, views.amounts_keyboard(t, choice.project_id, choice.tier_id, tier))
+
+
+async def _ask_amount(
+    update: Update, context: KengoContext, t: Translator, query: CallbackQuery,
+    choice: PledgeChoice,
+) -> None:  # fmt: skip
+    try:
+        mode = Amount(choice.project_id, choice.tier_id)
+    except ValueError:  # ids larger than any project or reward of ours: forged data
+        await answer_stale_button(update, t)
+        return
+    await query.answer()
+    await context.services.users.set_input_mode(query.from_user.id, mode)
+    prompt = t.gettext("Tapez le montant de votre soutien en euros, par exemple 15 ou 12,50.")
+    await show(update, prompt)
+
+
+async def typed_amount(update: Update, context: KengoContext, mode: Amount) -> None:
     """An amount typed after "Autre montant"."""
     t = await context.translator(update)
-    project_id, tier_id = (int(part) for part in mode.split(":")[1:3])
-    cents = parse_euros(text)
+    cents = parse_euros(typed_text(update))
     if cents is None:
         retry = t.gettext("Je n'ai pas compris ce montant. Tapez par exemple 15 ou 12,50.")
         await reply(update, retry)
         return
     profile = await context.profile(update)
     await context.services.users.set_input_mode(profile.id, None)
-    choice = PledgeChoice(PledgeStep.AMOUNT, project_id, tier_id or None, cents)
+    choice = PledgeChoice(PledgeStep.AMOUNT, mode.project_id, mode.tier_id, cents)
     await _confirm(update, context, t, choice, new=True)
 
 

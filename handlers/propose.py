@@ -7,6 +7,7 @@ from telegram import Update
 from bot.context import KengoContext
 from bot.conversation import callbacks
 from bot.conversation.callbacks import WizardAction
+from bot.conversation.inputs import WizardAnswer
 from bot.i18n.translator import Translator
 from bot.submission.answers import Incomplete, NotEditable, TooManyDrafts, WrongInput
 from bot.submission.replies import (
@@ -27,7 +28,7 @@ from bot.submission.views import (
     resume_keyboard,
     resume_text,
 )
-from bot.submission.wizard import WIZARD_MODE, Draft
+from bot.submission.wizard import Draft
 from bot.views.card import render_card
 from handlers import moderate
 from handlers.common import answer_stale_button, pressed, reply, show
@@ -128,12 +129,12 @@ async def _ask_again(update: Update, context: KengoContext, t: Translator, proje
     await ask(update, t, draft)
 
 
-async def typed(update: Update, context: KengoContext, mode: str) -> None:
+async def typed(update: Update, context: KengoContext, mode: WizardAnswer) -> None:
     """A text or a photo sent while the wizard waits for an answer."""
     t = await context.translator(update)
     message = update.effective_message
     profile = await context.profile(update)
-    project_id = int(mode.removeprefix(f"{WIZARD_MODE}:"))
+    project_id = mode.project_id
     submissions = context.services.submissions
     if message is None:
         return
@@ -163,14 +164,12 @@ async def typed(update: Update, context: KengoContext, mode: str) -> None:
     await ask(update, t, draft)
 
 
-async def unexpected(update: Update, context: KengoContext, mode: str) -> None:
+async def unexpected(update: Update, context: KengoContext, mode: WizardAnswer) -> None:
     """Neither a text nor a photo (a file, a sticker…): say what the step expects, ask again."""
     t = await context.translator(update)
     profile = await context.profile(update)
     try:
-        draft = await context.services.submissions.open(
-            profile.id, int(mode.removeprefix(f"{WIZARD_MODE}:"))
-        )
+        draft = await context.services.submissions.open(profile.id, mode.project_id)
     except NotEditable:
         await context.services.users.set_input_mode(profile.id, None)
         return

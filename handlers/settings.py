@@ -11,7 +11,7 @@ from bot.i18n.translator import N_, SUPPORTED_LOCALES
 from bot.telegram.commands import sync_chat_commands
 from bot.views.follows import settings_keyboard, settings_text
 from bot.views.menus import language_choice, main_menu
-from handlers.common import answer_stale_button, reply, show
+from handlers.common import pressed, reply, show
 
 CHOOSE_LANGUAGE = N_("Choisissez votre langue :")
 
@@ -36,13 +36,16 @@ async def language_command(update: Update, context: KengoContext) -> None:
     await offer_language_choice(update, context)
 
 
+def _parse_language(data: str | None) -> str | None:
+    return callbacks.parse_language(data, SUPPORTED_LOCALES)
+
+
 async def language_button(update: Update, context: KengoContext) -> None:
     """Store the chosen language and answer in it from now on."""
-    query = update.callback_query
-    locale = callbacks.parse_language(query.data if query else None, SUPPORTED_LOCALES)
-    if query is None or locale is None:
-        await answer_stale_button(update, await context.translator(update))
+    button = await pressed(update, await context.translator(update), _parse_language)
+    if button is None:
         return
+    query, locale = button
     profile = await context.services.users.choose_locale(query.from_user.id, locale)
     context.remember_profile(profile)
     t = context.runtime.catalogs.translator(locale)
@@ -68,12 +71,11 @@ async def settings_command(update: Update, context: KengoContext) -> None:
 
 async def setting_button(update: Update, context: KengoContext) -> None:
     """Change one setting and show the settings again."""
-    query = update.callback_query
     t = await context.translator(update)
-    which = callbacks.parse_setting(query.data if query else None)
-    if query is None or which is None:
-        await answer_stale_button(update, t)
+    button = await pressed(update, t, callbacks.parse_setting)
+    if button is None:
         return
+    query, which = button
     await query.answer()
     users = context.services.users
     if which is Setting.LANGUAGE:

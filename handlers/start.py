@@ -16,7 +16,7 @@ from bot.telegram.commands import sync_chat_commands
 from bot.telegram.deeplinks import parse_payload
 from bot.views.menus import language_choice, main_menu
 from handlers import browse, follow, pledge, project, propose, settings
-from handlers.common import answer_stale_button, reply, show
+from handlers.common import pressed, reply, show
 
 # Telegram's rule for `t.me/<bot>?start=<payload>`: at most 64 characters of A-Za-z0-9_-.
 _START_PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -125,12 +125,11 @@ async def help_command(update: Update, context: KengoContext) -> None:
 
 async def menu_button(update: Update, context: KengoContext) -> None:
     """Route a main-menu button to its journey."""
-    query = update.callback_query
     t = await context.translator(update)
-    item = callbacks.parse_menu(query.data if query else None)
-    if query is None or item is None:
-        await answer_stale_button(update, t)
+    button = await pressed(update, t, callbacks.parse_menu)
+    if button is None:
         return
+    query, item = button
     await query.answer()
     if item is MenuItem.LANGUAGE:
         profile = await context.profile(update)

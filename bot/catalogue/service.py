@@ -8,6 +8,7 @@ import math
 from datetime import timedelta
 
 from bot.catalogue.queries import LiveFilter, ProjectQueries, TierRow
+from bot.conversation.inputs import InputMode, Search, encode
 from bot.domain import (
     PAGE_SIZE,
     PUBLIC_STATUSES,
@@ -29,7 +30,6 @@ from bot.users.queries import UserQueries
 
 NEWS_SHOWN = 5
 INLINE_RESULTS = 50  # Telegram's maximum per answer
-SEARCH_MODE = "search"
 
 
 class StaleList(Exception):
@@ -45,13 +45,13 @@ class CatalogueService:
         self._sessions = sessions
 
     async def browse(
-        self, user_id: int, view: ListView, *, input_mode: str | None = None
+        self, user_id: int, view: ListView, *, input_mode: InputMode | None = None
     ) -> CataloguePage:
         """A page of live projects; the user's free text becomes a search from now on.
 
-        `input_mode` is the user's as read at the start of the update (`Profile.input_mode`):
-        the mode is written only when it changes (the first page of a browse), so that turning
-        pages does not queue for SQLite's write lock.
+        `input_mode` is the user's as read at the start of the update (`Profile.input_mode`,
+        decoded): the mode is written only when it changes (the first page of a browse), so that
+        turning pages does not queue for SQLite's write lock.
         """
         async with self._sessions.autocommit() as connection:
             users = UserQueries(connection)
@@ -59,8 +59,8 @@ class CatalogueService:
             if view.query_hash and (query is None or query_hash(query) != view.query_hash):
                 raise StaleList
             page = await _page(ProjectQueries(connection), view, query)
-            if input_mode != SEARCH_MODE:
-                await users.change(user_id, input_mode=SEARCH_MODE)
+            if input_mode != Search():
+                await users.change(user_id, input_mode=encode(Search()))
         return page
 
     async def search(self, user_id: int, text: str, view: ListView) -> CataloguePage:
@@ -68,7 +68,7 @@ class CatalogueService:
         query = " ".join(text.split())[:MAX_QUERY_LENGTH]
         async with self._sessions.autocommit() as connection:
             await UserQueries(connection).change(
-                user_id, catalogue_query=query, input_mode=SEARCH_MODE
+                user_id, catalogue_query=query, input_mode=encode(Search())
             )
             view = ListView(view.category, view.departement, view.sort, 0, query_hash(query))
             return await _page(ProjectQueries(connection), view, query)

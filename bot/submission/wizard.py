@@ -1,8 +1,9 @@
 """Drafting a project: every answer of the wizard is stored as it is given, so nothing is lost.
 
 The wizard's position lives in `projects.wizard_step` and the owner's input mode in
-`users.input_mode` (`wizard:<project id>`): a restart, `/annuler` or another command in between
-changes nothing, and `/proposer` offers to continue where the owner stopped.
+`users.input_mode` (`WizardAnswer`, stored as `wizard:<project id>`): a restart, `/annuler` or
+another command in between changes nothing, and `/proposer` offers to continue where the owner
+stopped.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from bot.catalogue.service import launch_preview
+from bot.conversation.inputs import WizardAnswer, decode, encode
 from bot.domain import ProjectCard, ProjectStatus, utcnow
 from bot.storage.models import Project, User
 from bot.submission.answers import (
@@ -29,7 +31,6 @@ from bot.submission.answers import (
 )
 from bot.submission.rules import EDITABLE, Position, Step
 
-WIZARD_MODE = "wizard"
 EDITABLE_STATUSES = (ProjectStatus.DRAFT, ProjectStatus.CHANGES_REQUESTED)
 MAX_OPEN_DRAFTS = 10
 
@@ -174,12 +175,12 @@ async def _listen(session: AsyncSession, owner_id: int, project_id: int) -> None
     """From now on, what the owner types answers this draft's wizard."""
     user = await session.get(User, owner_id)
     if user is not None:
-        user.input_mode = f"{WIZARD_MODE}:{project_id}"
+        user.input_mode = encode(WizardAnswer(project_id))
 
 
 async def _quiet(session: AsyncSession, owner_id: int) -> None:
     user = await session.get(User, owner_id)
-    if user is not None and (user.input_mode or "").startswith(f"{WIZARD_MODE}:"):
+    if user is not None and isinstance(decode(user.input_mode), WizardAnswer):
         user.input_mode = None
 
 

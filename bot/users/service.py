@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from bot.conversation.inputs import InputMode, encode
 from bot.domain import Preferences, Profile, Visitor, utcnow
 from bot.i18n.translator import SUPPORTED_LOCALES, locale_from_telegram
 from bot.storage.engine import Sessions
@@ -105,12 +106,13 @@ class UserService:
             setattr(user, flag, not getattr(user, flag))
             return _preferences(user)
 
-    async def set_input_mode(self, user_id: int, mode: str | None) -> None:
+    async def set_input_mode(self, user_id: int, mode: InputMode | None) -> None:
         """What the user's next free text means (None: nothing in particular)."""
+        stored = None if mode is None else encode(mode)
         async with self._sessions.begin() as session:
             user = await UserQueries(session).get(user_id)
-            if user is not None and user.input_mode != mode:
-                user.input_mode = mode
+            if user is not None and user.input_mode != stored:
+                user.input_mode = stored
 
     async def note_arrival(self, user_id: int, payload: str) -> None:
         """Keep the deep-link payload that brought a user, the first time only."""

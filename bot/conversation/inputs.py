@@ -1,0 +1,156 @@
+"""Input modes: what the user's next typed message means, encoded and decoded only here.
+
+Stored in `users.input_mode` (24 characters at most). The strings are those the bot has always
+written, so rows saved by earlier versions keep their meaning. Anything that does not decode
+(unknown, malformed, forged, too long) is no mode at all: the message gets the ordinary reply.
+
+| stored                    | mode               | the next message is                        |
+|---------------------------|--------------------|--------------------------------------------|
+| `search`                  | `Search`           | words to search the catalogue              |
+| `wizard:<project>`        | `WizardAnswer`     | the answer a draft waits for (text, photo) |
+| `amount:<project>:<tier>` | `Amount`           | a pledge in euros (tier 0: a free gift)    |
+| `reason:<c/r>:<project>`  | `ModerationReason` | why changes are asked (c), or refused (r)  |
+| `news:<project>`          | `NewsPost`         | a news post (a text, or a photo's caption) |
+
+Ids are written in decimal without leading zeros and have at most eight digits, so that the
+longest mode, `amount:` with two ids, fits the column.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeAlias, assert_never
+
+from bot.domain import Decision
+
+MAX_LENGTH = 24  # the width of users.input_mode
+MAX_ID = 99_999_999
+_ID = re.compile(r"[1-9][0-9]{0,7}")
+
+
+def _check_id(value: int) -> None:
+    if not 0 < value <= MAX_ID:
+        raise ValueError(f"id {value} cannot be stored in an input mode")
+
+
+@dataclass(frozen=True)
+class Search:
+    """Typed words search the catalogue (set while the user browses it)."""
+
+
+@dataclass(frozen=True)
+class WizardAnswer:
+    project_id: int
+
+    def __post_init__(self) -> None:
+        _check_id(self.project_id)
+
+
+@dataclass(frozen=True)
+class Amount:
+    project_id: int
+    tier_id: int | None  # None: a free gift
+
+    def __post_init__(self) -> None:
+        _check_id(self.project_id)
+        if self.tier_id is not None:
+            _check_id(self.tier_id)
+
+
+_DECISION_CODES = {Decision.REQUEST_CHANGES: "c", Decision.REJECT: "r"}
+_DECISIONS_BY_CODE = {code: decision for decision, code in _DECISION_CODES.items()}
+
+
+@dataclass(frozen=True)
+class ModerationReason:
+    decision: Decision  # only the decisions that need a reason
+    project_id: int
+
+    def __post_init__(self) -> None:
+        if self.decision not in _DECISION_CODES:
+            raise ValueError(f"{self.decision} takes no reason")
+        _check_id(self.project_id)
+
+
+@dataclass(frozen=True)
+class NewsPost:
+    project_id: int
+
+    def __post_init__(self) -> None:
+        _check_id(self.project_id)
+
+
+InputMode: TypeAlias = Search | WizardAnswer | Amount | ModerationReason | NewsPost
+
+
+def encode(mode: InputMode) -> str:
+    match mode:
+        case Search():
+            return "search"
+        case WizardAnswer(project_id):
+            return f"wizard:{project_id}"
+        case Amount(project_id, tier_id):
+            return f"amount:{project_id}:{tier_id or 0}"
+        case ModerationReason(decision, project_id):
+            return f"reason:{_DECISION_CODES[decision]}:{project_id}"
+        case NewsPost(project_id):
+            return f"news:{project_id}"
+        case _:
+            assert_never(mode)
+
+
+def decode(text: str | None) -> InputMode | None:
+    """The mode stored as `text`, or None when there is none we understand."""
+    if not text or len(text) > MAX_LENGTH:
+        return None
+    name, *parts = text.split(":")
+    decoder = _DECODERS.get(name)
+    if decoder is None:
+        return None
+    try:
+        return decoder(parts)
+    except (ValueError, KeyError):  # a wrong number of parts, or a part that is not ours
+        return None
+
+
+def _id(text: str) -> int:
+    if not _ID.fullmatch(text):
+        raise ValueError(text)
+    return int(text)
+
+
+def _search(parts: list[str]) -> Search:
+    if parts:
+        raise ValueError(parts)
+    return Search()
+
+
+def _wizard(parts: list[str]) -> WizardAnswer:
+    (project,) = parts
+    return WizardAnswer(_id(project))
+
+
+def _amount(parts: list[str]) -> Amount:
+    project, tier = parts
+    return Amount(_id(project), None if tier == "0" else _id(tier))
+
+
+def _reason(parts: list[str]) -> ModerationReason:
+    code, project = parts
+    return ModerationReason(_DECISIONS_BY_CODE[code], _id(project))
+
+
+def _news(parts: list[str]) -> NewsPost:
+    (project,) = parts
+    return NewsPost(_id(project))
+
+
+_DECODERS: dict[str, Callable[[list[str]], InputMode]] = {
+    "search": _search,
+    "wizard": _wizard,
+    "amount": _amount,
+    "reason": _reason,
+    "news": _news,
+}
