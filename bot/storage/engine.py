@@ -8,7 +8,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, event, make_url, text
+from sqlalchemy import Connection, event, text
 from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -17,8 +17,6 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-
-from bot.storage import sqlite_driver
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # How long a writer waits for SQLite's write lock. A write transaction holds the lock across
@@ -39,8 +37,6 @@ _IDLE_SINCE = "kengo_idle_since"
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """Create the engine; SQLite gets WAL, a busy timeout, foreign keys and write-ahead BEGINs."""
-    if make_url(url).get_backend_name() == "sqlite":
-        kwargs.setdefault("async_creator", sqlite_driver.connector(url))
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         _tune_sqlite(engine)
@@ -141,7 +137,7 @@ class Sessions(async_sessionmaker[AsyncSession]):
 def _autocommit_options(engine: AsyncEngine) -> dict[str, Any]:
     if engine.dialect.name == "sqlite":
         # SQLite runs a statement outside BEGIN as its own transaction; `_on_begin` skips the
-        # BEGIN, and the pool's rollback finds no transaction to roll back (bot.sqlite_driver).
+        # BEGIN, and the pool's rollback finds no transaction to roll back.
         # SQLAlchemy's AUTOCOMMIT level would instead reset the driver's transaction handling
         # when the connection goes back to the pool.
         return {_NO_TRANSACTION: True}

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
+import warnings
+from collections.abc import Awaitable, Sequence
+from datetime import timedelta
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor, ExtBot
+from telegram.request import BaseRequest
+from telegram.warnings import PTBUserWarning
 
 log = logging.getLogger(__name__)
+
+# python-telegram-bot suggests its `get_updates` when `do_api_request` fetches the raw batch.
+warnings.filterwarnings("ignore", r"Please use 'Bot\.getUpdates'", PTBUserWarning)
 
 
 class PerUserUpdateProcessor(BaseUpdateProcessor):
@@ -61,23 +68,54 @@ class KengoBot(ExtBot[int]):
     reduced to its bare `update_id`, which no handler claims but which moves the offset on.
     """
 
-    _batch: tuple[Update, ...] = ()
+    def __init__(self, token: str, *, get_updates_request: BaseRequest, **options: Any) -> None:
+        super().__init__(token, get_updates_request=get_updates_request, **options)
+        # The library keeps it out of reach; its read timeout is the base of long polling's.
+        self._polling_request = get_updates_request
 
-    async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
-        # The library's request (arguments, timeouts); `_post` parses the answer and keeps it,
-        # and hands the library an empty batch to parse.
-        await super().get_updates(*args, **kwargs)
-        batch, self._batch = self._batch, ()
+    async def get_updates(
+        self,
+        offset: int | None = None,
+        limit: int | None = None,
+        timeout: float | timedelta | None = None,  # noqa: ASYNC109 - the library's name, Updater passes it
+        allowed_updates: Sequence[str] | None = None,
+        *,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+        api_kwargs: dict[str, Any] | None = None,
+    ) -> tuple[Update, ...]:
+        # The same request as the library's (getUpdates goes over `get_updates_request`, past
+        # the rate limiter), but the raw batch comes back unparsed.
+        raw_batch: list[object] = await self.do_api_request(
+            "getUpdates",
+            api_kwargs={
+                "offset": offset,
+                "limit": limit,
+                "timeout": timeout,
+                "allowed_updates": allowed_updates,
+                **(api_kwargs or {}),
+            },
+            read_timeout=self._long_poll_read_timeout(read_timeout, timeout),
+            write_timeout=write_timeout,
+            connect_timeout=connect_timeout,
+            pool_timeout=pool_timeout,
+        )
+        batch = tuple(update for raw in raw_batch if (update := _parsed(raw, self)))
         for update in batch:
             self.insert_callback_data(update)
         return batch
 
-    async def _post(self, endpoint: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
-        result = await super()._post(endpoint, data, **kwargs)
-        if endpoint == "getUpdates" and isinstance(result, list):
-            self._batch = tuple(update for raw in result if (update := _parsed(raw, self)))
-            return []
-        return result
+    def _long_poll_read_timeout(
+        self, read_timeout: Any, timeout: float | timedelta | None
+    ) -> float:
+        # As the library reckons it: the server may hold the request `timeout` seconds before
+        # it starts answering, so that much comes on top of the usual read timeout.
+        if read_timeout is BaseRequest.DEFAULT_NONE:
+            read_timeout = self._polling_request.read_timeout
+        held = timeout.total_seconds() if isinstance(timeout, timedelta) else timeout or 0
+        return float(read_timeout or 0) + held
 
 
 def read_update(raw: object, bot: ExtBot[Any]) -> Update | None:

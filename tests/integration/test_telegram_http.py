@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 import time
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
+from bot.telegram.intake import KengoBot
 from bot.telegram.transport import AiohttpRequest
 from tests.conftest import TEST_TOKEN
 from tests.fakes.bot_api import BotApiEmulator
@@ -17,8 +20,8 @@ from tests.fakes.bot_api import BotApiEmulator
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000")
 
 
-def bot_for(url: str, **timeouts: float) -> Bot:
-    return Bot(
+def bot_for(url: str, kind: type[Bot] = Bot, **timeouts: float) -> Bot:
+    return kind(
         TEST_TOKEN,
         base_url=url,
         request=AiohttpRequest(4, **timeouts),
@@ -79,13 +82,46 @@ async def test_an_unreachable_server_is_a_network_error() -> None:
     await bot.shutdown()
 
 
-async def test_long_polling_waits_past_the_default_read_timeout(emulator: BotApiEmulator) -> None:
-    async with bot_for(emulator.base_url, read_timeout=0.3) as bot:
+@pytest.mark.parametrize("kind", [Bot, KengoBot])
+async def test_long_polling_waits_past_the_default_read_timeout(
+    emulator: BotApiEmulator, kind: type[Bot]
+) -> None:
+    async with bot_for(emulator.base_url, kind, read_timeout=0.3) as bot:
         started = time.monotonic()
         assert await bot.get_updates(timeout=1) == ()
+        assert time.monotonic() - started >= 0.9
+        started = time.monotonic()
+        assert await bot.get_updates(timeout=timedelta(seconds=1)) == ()
         assert time.monotonic() - started >= 0.9
         anna = emulator.user(1001, "Anna")
         await anna.send("/start")
         updates = await bot.get_updates(timeout=1)
         assert updates[0].message is not None
         assert updates[0].message.text == "/start"
+
+
+async def test_polling_sends_what_the_library_sends(emulator: BotApiEmulator) -> None:
+    async with bot_for(emulator.base_url, KengoBot) as bot:
+        await bot.get_updates(offset=7, limit=3, timeout=timedelta(0), allowed_updates=["message"])
+    sent = emulator.calls("getUpdates")[-1].params
+    assert sent == {"offset": 7, "limit": 3, "timeout": 0, "allowed_updates": ["message"]}
+
+
+async def test_an_unreadable_update_neither_blocks_nor_drops_the_rest_of_its_batch(
+    emulator: BotApiEmulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    anna = emulator.user(1001, "Anna")
+    await anna.send("/start")
+    # From a newer Bot API, say: python-telegram-bot cannot build a Message without a chat.
+    unreadable = await emulator.inject_raw({"message": {"text": "no chat, no date"}})
+    await anna.send("/aide")
+    async with bot_for(emulator.base_url, KengoBot) as bot:
+        with caplog.at_level(logging.ERROR, logger="bot.telegram.intake"):
+            batch = await bot.get_updates(timeout=0)
+        texts = [update.message.text if update.message else None for update in batch]
+        assert texts == ["/start", None, "/aide"]
+        assert batch[1].update_id == unreadable
+        assert f"skipping unreadable update {unreadable}" in caplog.text
+        # The offset moves past the whole batch: nothing comes back, nothing stays queued.
+        assert await bot.get_updates(offset=batch[-1].update_id + 1, timeout=0) == ()
+    assert emulator.pending_updates == []
