@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import make_url
 
-from tests.conftest import reset_database
+from tests.databases import reset_database
 
 
 async def empty_postgres(url: str) -> None:

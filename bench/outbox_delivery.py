@@ -121,8 +121,6 @@ def database_url(option: str, directory: str) -> str:
 async def worker_main(args: argparse.Namespace) -> None:
     """Run the real sender until SIGTERM (a graceful stop) or SIGKILL (a crash)."""
     logging.basicConfig(level=logging.ERROR, format=LOG_PREFIX + "%(message)s")
-    if args.lease is not None:
-        outbox.LEASE = timedelta(seconds=args.lease)
     # `_env_file=None`: a developer's .env must not change what is measured.
     settings = load_settings(
         telegram_bot_token=TOKEN,
@@ -136,9 +134,13 @@ async def worker_main(args: argparse.Namespace) -> None:
     concurrency = concurrency_for(args)
     bot = make_bot(settings, rate_limited=False, pool_size=concurrency + 1)
     await bot.initialize()
+    timings = outbox.OutboxTimings()
+    if args.lease is not None:
+        timings = outbox.OutboxTimings(lease=timedelta(seconds=args.lease))
     sender = outbox.OutboxSender(
-        create_session_factory(engine), bot, Catalogs.load(), args.rate, concurrency
-    )
+        create_session_factory(engine), bot, Catalogs.load(), args.rate, concurrency,
+        timings=timings,
+    )  # fmt: skip
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     await sender.run(stop)

@@ -47,8 +47,24 @@ class Settings(BaseSettings):
     checkout_minutes: int = Field(default=60, ge=30, le=24 * 60)
     # How often overdue campaigns are closed and pending refunds retried.
     campaign_check_seconds: float = Field(default=60.0, gt=0)
+    # A refund being sent is leased for this long: another worker leaves it alone meanwhile,
+    # and picks it up after a crash once the lease is over.
+    refund_lease_seconds: float = Field(default=300.0, ge=1, le=24 * 3600)
+    # Webhook mode: an update being handled is leased to its worker for this long (renewed
+    # every third of it). A worker that dies leaves its updates to the others, or to itself
+    # restarted, once the lease lapses.
+    inbox_lease_seconds: float = Field(default=30.0, ge=1, le=3600)
     # Notification delivery: messages per second over all chats (Telegram allows about 30).
     outbox_rate: float = Field(default=25.0, gt=0, le=1000)
+    # A claimed notification is leased for this long; after a crash it is sent again once the
+    # lease is over. Sending starts within the first two thirds of it, so it must exceed a Bot
+    # API call's time-outs by far (15 s or more in production).
+    outbox_lease_seconds: float = Field(default=30.0, ge=1, le=3600)
+    # How often the sender looks for new notifications when the outbox is empty, and for news
+    # deliveries whose owner's progress message should change.
+    outbox_poll_seconds: float = Field(default=1.0, ge=0.01, le=60)
+    # Edits of an owner's "1 234 / 5 000 abonnés" message, at most one per this many seconds.
+    news_progress_seconds: float = Field(default=3.0, ge=0, le=600)
     # Replies to users, over all chats (python-telegram-bot's limiter; 0 turns it off, e.g. for
     # a self-hosted Bot API server or to measure the bot itself).
     reply_rate: float = Field(default=30.0, ge=0, le=1000)

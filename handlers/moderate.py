@@ -16,17 +16,17 @@ from bot.context import KengoContext
 from bot.conversation import callbacks
 from bot.conversation.callbacks import ModerationAction
 from bot.conversation.inputs import ModerationReason
-from bot.domain import Decision, ProjectStatus, Submission
+from bot.domain import Decision, ProjectStatus, Review
 from bot.i18n.translator import Translator
 from bot.services.moderation import REASON_LIMITS, UnknownProject
-from bot.views.card import render_card
+from bot.views.card import full_description, render_card
 from bot.views.moderation import (
     decision_keyboard,
     queue_keyboard,
     queue_text,
     reason_prompt,
     reason_refused_text,
-    submission_text,
+    review_text,
     verdict_text,
 )
 from handlers.common import answer_stale_button, pressed, reply, typed_text
@@ -47,15 +47,15 @@ async def moderation_command(update: Update, context: KengoContext) -> None:
     if not context.runtime.is_moderator((await context.profile(update)).id):
         await reply(update, _reserved(t))
         return
-    submissions, total = await context.services.moderation.queue()
-    await reply(update, queue_text(t, submissions, total), queue_keyboard(submissions))
+    reviews, total = await context.services.moderation.queue()
+    await reply(update, queue_text(t, reviews, total), queue_keyboard(reviews))
 
 
 async def announce(context: KengoContext, project_id: int) -> None:
     """Show a new submission to every moderator and to the moderation group."""
     runtime = context.runtime
-    submission = await runtime.services.moderation.submission(project_id)
-    if submission is None:
+    review = await runtime.services.moderation.review(project_id)
+    if review is None:
         return
     chats = set(runtime.settings.moderator_ids)
     if runtime.settings.moderation_chat_id is not None:
@@ -63,27 +63,25 @@ async def announce(context: KengoContext, project_id: int) -> None:
     for chat_id in sorted(chats):
         locale = await runtime.services.users.locale_of(chat_id)
         try:
-            await _send_submission(
-                context, runtime.catalogs.translator(locale), chat_id, submission
-            )
+            await _send_review(context, runtime.catalogs.translator(locale), chat_id, review)
         except TelegramError as error:  # one unreachable moderator must not stop the others
             log.warning("submission %s not shown in chat %s: %s", project_id, chat_id, error)
 
 
-async def _send_submission(
-    context: KengoContext, t: Translator, chat_id: int, submission: Submission
-) -> None:
+async def _send_review(context: KengoContext, t: Translator, chat_id: int, review: Review) -> None:
     """The card as contributors will see it, then the panel with the decision buttons."""
-    photo = submission.card.summary.photo_file_id
-    card = render_card(t, submission.card, as_caption=photo is not None)
+    photo = review.card.summary.photo_file_id
+    card = render_card(t, review.card, as_caption=photo is not None)
     if photo:
         await context.bot.send_photo(chat_id, photo, caption=card.text)
     else:
         await context.bot.send_message(chat_id, card.text)
+    if card.truncated:  # moderators decide on all of it: the rest comes before the panel
+        await context.bot.send_message(chat_id, full_description(t, review.card))
     await context.bot.send_message(
         chat_id,
-        submission_text(t, submission),
-        reply_markup=decision_keyboard(t, submission.project_id),
+        review_text(t, review),
+        reply_markup=decision_keyboard(t, review.project_id),
     )
 
 
@@ -101,36 +99,36 @@ async def moderation_button(update: Update, context: KengoContext) -> None:
         await query.answer(_reserved(t), show_alert=True)
         return
     moderation = context.services.moderation
-    submission = await moderation.submission(project_id)
-    if submission is None:
+    review = await moderation.review(project_id)
+    if review is None:
         await answer_stale_button(update, t)
         return
     if action is ModerationAction.VIEW:
         await query.answer()
         chat_id = query.message.chat.id if query.message else moderator_id
-        await _send_submission(context, t, chat_id, submission)
+        await _send_review(context, t, chat_id, review)
     elif action is ModerationAction.APPROVE:
         verdict = await moderation.decide(moderator_id, project_id, Decision.APPROVE)
         await query.answer(verdict_text(t, verdict), show_alert=not verdict.decided)
         await _close_panel(query.message, verdict_text(t, verdict))
     else:
-        await _ask_reason(query, context, t, _REASONED[action], submission)
+        await _ask_reason(query, context, t, _REASONED[action], review)
 
 
 async def _ask_reason(
     query: CallbackQuery, context: KengoContext, t: Translator, decision: Decision,
-    submission: Submission,
+    review: Review,
 ) -> None:  # fmt: skip
     moderator_id = query.from_user.id
-    if submission.status is not ProjectStatus.IN_REVIEW:
-        verdict = await context.services.moderation.outcome(submission.project_id)
+    if review.status is not ProjectStatus.IN_REVIEW:
+        verdict = await context.services.moderation.outcome(review.project_id)
         await query.answer(verdict_text(t, verdict), show_alert=True)
         return
-    mode = ModerationReason(decision, submission.project_id)
+    mode = ModerationReason(decision, review.project_id)
     try:
         # Asked in the private chat, whether the button was pressed there or in the group.
         await context.bot.send_message(
-            moderator_id, reason_prompt(t, decision, submission.card.summary.title)
+            moderator_id, reason_prompt(t, decision, review.card.summary.title)
         )
     except Forbidden:
         await query.answer(

@@ -29,7 +29,7 @@ from bot.submission.views import (
     resume_text,
 )
 from bot.submission.wizard import Draft
-from bot.views.card import render_card
+from bot.views.card import full_description, render_card
 from handlers import moderate
 from handlers.common import answer_stale_button, pressed, reply, show
 
@@ -38,7 +38,7 @@ async def propose(update: Update, context: KengoContext) -> None:
     """/proposer and the menu's button: continue the latest draft, or start one."""
     t = await context.translator(update)
     profile = await context.profile(update)
-    draft = await context.services.submissions.latest_draft(profile.id)
+    draft = await context.services.wizard.latest_draft(profile.id)
     if draft is not None:
         await show(update, resume_text(t, draft), resume_keyboard(t, draft))
         return
@@ -48,7 +48,7 @@ async def propose(update: Update, context: KengoContext) -> None:
 async def _start(update: Update, context: KengoContext, t: Translator) -> None:
     profile = await context.profile(update)
     try:
-        draft = await context.services.submissions.start(profile.id)
+        draft = await context.services.wizard.start(profile.id)
     except TooManyDrafts:
         await reply(update, too_many_drafts_text(t))
         return
@@ -64,6 +64,8 @@ async def ask(update: Update, t: Translator, draft: Draft) -> None:
     await reply(update, preview_header(t, draft))
     photo = draft.card.summary.photo_file_id
     card = render_card(t, draft.card, as_caption=photo is not None)
+    if card.truncated:  # the owner rereads all of it, and sees what the card leaves out
+        await reply(update, full_description(t, draft.card))
     if photo and update.effective_chat is not None:
         await update.effective_chat.send_photo(
             photo, caption=card.text, reply_markup=preview_keyboard(t, draft)
@@ -80,29 +82,29 @@ async def wizard_button(update: Update, context: KengoContext) -> None:
         return
     query, (action, project_id, value) = button
     owner_id = query.from_user.id
-    submissions = context.services.submissions
+    wizard = context.services.wizard
     try:
         if action == WizardAction.NEW:
             await query.answer()
             await _start(update, context, t)
             return
         if action == WizardAction.SAVE:
-            await submissions.save(owner_id, project_id)
+            await wizard.save(owner_id, project_id)
             await query.answer()
             await reply(update, saved_text(t))
             return
         if action == WizardAction.SEND:
-            draft = await submissions.submit(owner_id, project_id)
+            draft = await wizard.submit(owner_id, project_id)
             await query.answer()
             await reply(update, submitted_text(t, draft.card.summary.title))
             await moderate.announce(context, project_id)
             return
         if action == WizardAction.OPEN:
-            draft = await submissions.open(owner_id, project_id)
+            draft = await wizard.open(owner_id, project_id)
         elif action == WizardAction.EDIT:
-            draft = await submissions.edit(owner_id, project_id, Step(value))
+            draft = await wizard.edit(owner_id, project_id, Step(value))
         else:
-            draft = await submissions.choose(owner_id, project_id, Step(action), value)
+            draft = await wizard.choose(owner_id, project_id, Step(action), value)
     except (NotEditable, ValueError):  # an old button, or data no button of ours carries
         await answer_stale_button(update, t)
         await _ask_again(update, context, t, project_id)
@@ -113,7 +115,7 @@ async def wizard_button(update: Update, context: KengoContext) -> None:
         return
     except Incomplete:  # the draft now stands at the first step left unanswered
         await query.answer()
-        await ask(update, t, await submissions.open(owner_id, project_id))
+        await ask(update, t, await wizard.open(owner_id, project_id))
         return
     await query.answer()
     await ask(update, t, draft)
@@ -123,7 +125,7 @@ async def _ask_again(update: Update, context: KengoContext, t: Translator, proje
     """After a button of an earlier step: the question the draft is waiting for, if any."""
     profile = await context.profile(update)
     try:
-        draft = await context.services.submissions.open(profile.id, project_id)
+        draft = await context.services.wizard.open(profile.id, project_id)
     except NotEditable:  # not (or no longer) this user's draft: the alert said enough
         return
     await ask(update, t, draft)
@@ -135,20 +137,20 @@ async def typed(update: Update, context: KengoContext, mode: WizardAnswer) -> No
     message = update.effective_message
     profile = await context.profile(update)
     project_id = mode.project_id
-    submissions = context.services.submissions
+    wizard = context.services.wizard
     if message is None:
         return
     try:
         if message.photo:
-            draft = await submissions.photo(profile.id, project_id, message.photo[-1].file_id)
+            draft = await wizard.photo(profile.id, project_id, message.photo[-1].file_id)
         else:
-            draft = await submissions.answer(profile.id, project_id, message.text or "")
+            draft = await wizard.answer(profile.id, project_id, message.text or "")
     except Refusal as refusal:
         await reply(update, refusal_text(t, refusal))
         return
     except WrongInput as wrong:
         await reply(update, wrong_input_text(t, wrong.step))
-        await ask(update, t, await submissions.open(profile.id, project_id))
+        await ask(update, t, await wizard.open(profile.id, project_id))
         return
     except NotEditable:  # submitted or decided meanwhile (another device, a moderator)
         await context.services.users.set_input_mode(profile.id, None)
@@ -169,7 +171,7 @@ async def unexpected(update: Update, context: KengoContext, mode: WizardAnswer) 
     t = await context.translator(update)
     profile = await context.profile(update)
     try:
-        draft = await context.services.submissions.open(profile.id, mode.project_id)
+        draft = await context.services.wizard.open(profile.id, mode.project_id)
     except NotEditable:
         await context.services.users.set_input_mode(profile.id, None)
         return

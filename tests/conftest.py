@@ -1,48 +1,49 @@
-"""Shared fixtures: a fresh database per test, SQLite by default or `TEST_DATABASE_URL`."""
+"""Shared fixtures: databases (SQLite, and PostgreSQL when `TEST_DATABASE_URL` names one; see
+tests/databases.py), and the two fakes the bot talks to (`tests/fakes/README.md`)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.storage.engine import create_engine, create_session_factory, upgrade_schema
+from bot.storage.engine import create_engine, create_session_factory
+from tests.databases import BACKENDS, PreparedDatabases, fresh_database
+from tests.fakes.bot_api import BotApiEmulator
+from tests.fakes.stripe_api import StripeStandIn
 
 TEST_TOKEN = "123456:TEST-token-for-the-kengo-bot-suite"
 
 
-async def reset_database(url: str) -> None:
-    """Empty a PostgreSQL test database (SQLite tests get a new file instead)."""
-    engine = create_engine(url)
-    try:
-        async with engine.begin() as connection:
-            await connection.execute(text("DROP SCHEMA public CASCADE"))
-            await connection.execute(text("CREATE SCHEMA public"))
-    finally:
-        await engine.dispose()
-
-
-# Every database test runs on SQLite, and also on PostgreSQL when TEST_DATABASE_URL names one.
-BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
-
-
 @pytest.fixture(params=BACKENDS)
-async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "postgresql":
-        url = os.environ["TEST_DATABASE_URL"]
-        await reset_database(url)
-        return url
-    return f"sqlite+aiosqlite:///{tmp_path / 'kengo.db'}"
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
 
 
 @pytest.fixture
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(database_url)
-    await upgrade_schema(engine)
+async def database_url(backend: str, tmp_path: Path) -> str:
+    """An empty database, not migrated."""
+    return await fresh_database(backend, tmp_path)
+
+
+@pytest.fixture(scope="session")
+def prepared_databases(tmp_path_factory: pytest.TempPathFactory) -> PreparedDatabases:
+    return PreparedDatabases(tmp_path_factory.mktemp("prepared"))
+
+
+@pytest.fixture
+async def migrated_database_url(
+    backend: str, tmp_path: Path, prepared_databases: PreparedDatabases
+) -> str:
+    """An empty database at the latest migration."""
+    return await prepared_databases.migrated(backend, tmp_path)
+
+
+@pytest.fixture
+async def engine(migrated_database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(migrated_database_url)
     yield engine
     await engine.dispose()
 
@@ -50,3 +51,15 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 @pytest.fixture
 def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return create_session_factory(engine)
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[BotApiEmulator]:
+    async with BotApiEmulator(token=TEST_TOKEN, username="kengo_test_bot") as emulator:
+        yield emulator
+
+
+@pytest.fixture
+async def stripe_stand_in() -> AsyncIterator[StripeStandIn]:
+    async with StripeStandIn() as stand_in:
+        yield stand_in

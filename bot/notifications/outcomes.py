@@ -3,7 +3,7 @@
 One transaction per row cost four round trips (and on SQLite a turn at the single write lock)
 per message; here the outcomes of up to `FLUSH_AT` rows are written by one `executemany` UPDATE
 every `FLUSH_EVERY` seconds. A row sent but not yet written is a row a crash would send again,
-so their number is capped: `add` waits while `MAX_UNRECORDED` outcomes are unwritten.
+so their number is capped: `add` waits while `max_unrecorded` outcomes are unwritten.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ log = logging.getLogger(__name__)
 FLUSH_EVERY = 0.05  # seconds
 FLUSH_AT = 64  # outcomes waiting: write them now
 MAX_UNRECORDED = 2 * FLUSH_AT  # one batch being written while the next one fills
-RETRY_PAUSE = 1.0  # seconds after a failed write (e.g. the database restarting)
 MAX_ATTEMPTS = 5
 MAX_BACKOFF = 300.0  # seconds
 
@@ -96,10 +95,15 @@ class OutcomeWriter:
         sessions: async_sessionmaker[AsyncSession],
         write_lock: asyncio.Lock,
         metrics: Metrics | None = None,
+        *,
+        max_unrecorded: int = MAX_UNRECORDED,
+        retry_pause: float,
     ) -> None:
         self._sessions = sessions
         self._write_lock = write_lock
         self._metrics = metrics
+        self._max_unrecorded = max_unrecorded
+        self._retry_pause = retry_pause  # seconds after a failed write
         self._pending: list[Outcome] = []
         self._writing = 0
         self._due = asyncio.Event()
@@ -108,8 +112,8 @@ class OutcomeWriter:
         self._touched: set[int] = set()
 
     async def add(self, outcome: Outcome) -> None:
-        """Queue an outcome; waits while MAX_UNRECORDED are unwritten (the crash bound)."""
-        while len(self._pending) + self._writing >= MAX_UNRECORDED:
+        """Queue an outcome; waits while `max_unrecorded` are unwritten (the crash bound)."""
+        while len(self._pending) + self._writing >= self._max_unrecorded:
             self._due.set()
             self._room.clear()
             await self._room.wait()
@@ -144,7 +148,7 @@ class OutcomeWriter:
                 await asyncio.wait_for(self._due.wait(), FLUSH_EVERY)
             self._due.clear()
             if not await self.flush() and not self._closing:
-                await asyncio.sleep(RETRY_PAUSE)
+                await asyncio.sleep(self._retry_pause)
 
     async def flush(self) -> bool:
         """Write every queued outcome in one transaction; False (and kept) if that failed."""

@@ -15,28 +15,32 @@ from bot.i18n.translator import Catalogs
 from bot.notifications.messages import delivery_text
 from bot.notifications.outcomes import OutcomeWriter
 from bot.notifications.queue import OutboxQueue
-from bot.storage.models import User
 
 log = logging.getLogger(__name__)
-
-PROGRESS_EVERY = 3.0  # seconds between two edits of an owner's progress message
-PROGRESS_POLL = 1.0  # seconds between looks at the posts whose rows were written
 
 
 class NewsProgress:
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], bot: Bot, catalogs: Catalogs
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        bot: Bot,
+        catalogs: Catalogs,
+        *,
+        every: float,
+        poll: float,
     ) -> None:
         self._sessions = sessions
         self._bot = bot
         self._catalogs = catalogs
+        self._every = every  # seconds between two edits of one owner's progress message
+        self._poll = poll  # seconds between looks at the posts whose rows were written
         self._reported: dict[int, float] = {}
 
     async def report_regularly(self, writer: OutcomeWriter, stop: asyncio.Event) -> None:
         """Report the posts whose rows were written, until `stop` is set."""
         while not stop.is_set():
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), PROGRESS_POLL)
+                await asyncio.wait_for(stop.wait(), self._poll)
             try:
                 await self.report(writer.take_touched_posts())
             except Exception:
@@ -50,11 +54,12 @@ class NewsProgress:
             if delivery is None or delivery.chat_id is None or delivery.message_id is None:
                 continue
             last = self._reported.get(post_id, 0.0)
-            if not delivery.done and time.monotonic() - last < PROGRESS_EVERY:
+            if not delivery.done and time.monotonic() - last < self._every:
                 continue
             self._reported[post_id] = time.monotonic()
             async with self._sessions() as session:
-                owner = await session.get(User, delivery.owner_id)
+                owners = await OutboxQueue(session).recipients([delivery.owner_id])
+            owner = owners.get(delivery.owner_id)
             t = self._catalogs.translator(owner.locale if owner else None)
             try:
                 await self._bot.edit_message_text(

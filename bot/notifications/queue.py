@@ -68,6 +68,13 @@ class OutboxQueue:
                 .values(blocked=True, blocked_at=utcnow())
             )
 
+    async def recipients(self, user_ids: Collection[int]) -> dict[int, User]:
+        """The users the claimed rows go to, by id (their language, settings and blocked flag)."""
+        if not user_ids:
+            return {}
+        users = (await self.session.scalars(select(User).where(User.id.in_(set(user_ids))))).all()
+        return {user.id: user for user in users}
+
     async def news_delivery(self, post_id: int) -> Delivery | None:
         """Where the delivery of a news post stands: its rows counted by status."""
         post = await self.session.get(NewsPost, post_id)

@@ -1,12 +1,13 @@
 """The outbox sender: delivers queued notifications at Telegram's pace, and never loses one.
 
 - A claimer keeps a queue of due rows topped up (about `CLAIM_AHEAD` seconds of sending), each
-  leased to this sender for `LEASE`; `concurrency` workers take rows from it, so no worker
-  waits for the slowest message of a batch. A row is sent only in the first `SEND_WITHIN` of
-  its lease, else left to be claimed again: a long 429 pause cannot make two senders deliver it.
+  leased to this sender for `OutboxTimings.lease`; `concurrency` workers take rows from it, so
+  no worker waits for the slowest message of a batch. A row is sent only in the first
+  `SEND_WITHIN` of its lease, else left to be claimed again: a long 429 pause cannot make two
+  senders deliver it.
 - Outcomes are written in batches (`bot.notifications.outcomes`). A crash (`kill -9`) can
   re-send at most `crash_bound(concurrency)` messages: those in flight plus those sent but not
-  yet recorded (`MAX_UNRECORDED`). It loses none: a leased row comes back when its lease
+  yet recorded (`max_unrecorded`). It loses none: a leased row comes back when its lease
   lapses. A graceful stop finishes the sends in flight and writes every outcome first.
 - Pace: `rate` messages per second overall and at most one per second per chat; a 429 pauses
   the whole sender for `retry_after` and the message is retried without counting an attempt;
@@ -22,11 +23,9 @@ import logging
 import math
 import time
 import warnings
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
@@ -49,32 +48,39 @@ from bot.notifications.progress import NewsProgress
 from bot.notifications.queue import OutboxQueue
 from bot.storage.models import OutboxMessage, User
 from bot.telegram import calls
+from bot.telegram.html_limits import CAPTION_LIMIT, fit
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(seconds=30)  # short: a crashed sender's rows come back quickly
 # Share of the lease in which a row may be sent: a send started later could outlast the lease
 # (10 s of a 30 s lease: more than a call's timeouts).
 SEND_WITHIN = 2 / 3
 PER_CHAT_GAP = 1.0  # seconds between two messages to the same chat
-CAPTION_LIMIT = 1024
-IDLE_POLL = 1.0  # seconds between looks at an empty outbox
 CLAIM_AHEAD = 0.5  # seconds of sending kept claimed, ready for the workers
 CALL_LATENCY = 0.05  # seconds per Bot API call planned for: sends in flight = rate x this
 MIN_CONCURRENCY, MAX_CONCURRENCY = 4, 64
 PRUNE_CHATS_AT = 10_000  # forget chats last messaged over PER_CHAT_GAP ago past this many
 
 
-# Texts are rendered as HTML (bot.views.notifications), sent without link previews. A plain dict:
-# given a `LinkPreviewOptions`, PTB would build a new one per call to merge it with the defaults.
+@dataclass(frozen=True, slots=True)
+class OutboxTimings:
+    """The sender's waits. A running bot takes them from its settings
+    (`bot.notifications.workers.timings_from`); these defaults are the settings' defaults."""
+
+    lease: timedelta = timedelta(seconds=30)  # short: a crashed sender's rows come back quickly
+    poll: float = 1.0  # seconds between looks at an empty outbox, and at news progress
+    progress_every: float = 3.0  # seconds between two edits of an owner's progress message
+    write_retry: float = 1.0  # seconds after a failed write (e.g. the database restarting)
+
+
 def default_concurrency(rate: float) -> int:
     """Sends in flight needed to keep `rate` when each Bot API call takes CALL_LATENCY."""
     return max(MIN_CONCURRENCY, min(MAX_CONCURRENCY, math.ceil(rate * CALL_LATENCY)))
 
 
-def crash_bound(concurrency: int) -> int:
+def crash_bound(concurrency: int, max_unrecorded: int = MAX_UNRECORDED) -> int:
     """How many messages a crash can send twice: in flight, plus sent but not yet recorded."""
-    return concurrency + MAX_UNRECORDED
+    return concurrency + max_unrecorded
 
 
 @dataclass(slots=True)
@@ -93,8 +99,12 @@ class OutboxSender:
         rate: float,
         concurrency: int | None = None,
         metrics: Metrics | None = None,
+        *,
+        timings: OutboxTimings | None = None,
+        max_unrecorded: int = MAX_UNRECORDED,
     ) -> None:
         self._sessions = sessions
+        self._timings = timings or OutboxTimings()
         self._bot = bot
         self._catalogs = catalogs
         self._interval = 1.0 / rate
@@ -103,13 +113,17 @@ class OutboxSender:
         self._next_slot = 0.0
         self._paused_until = 0.0
         self._last_to_chat: dict[int, float] = {}
-        self._blocked: set[int] = set()  # answered 403 in this process
         self._hungry = asyncio.Event()  # the queue is half empty: claim more
         # The claimer and the flusher take turns: on SQLite, two transactions waiting for the
         # write lock poll for it with growing sleeps (up to 100 ms), which stalled sending.
         self._write_lock = asyncio.Lock()
-        self._writer = OutcomeWriter(sessions, self._write_lock, metrics)
-        self._progress = NewsProgress(sessions, bot, catalogs)
+        self._writer = OutcomeWriter(
+            sessions, self._write_lock, metrics,
+            max_unrecorded=max_unrecorded, retry_pause=self._timings.write_retry,
+        )  # fmt: skip
+        self._progress = NewsProgress(
+            sessions, bot, catalogs, every=self._timings.progress_every, poll=self._timings.poll
+        )
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until `stop` is set; sends in flight are finished and every outcome written."""
@@ -168,13 +182,14 @@ class OutboxSender:
                 queue.put_nowait(item)
             if not claimed:
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), IDLE_POLL)
+                    await asyncio.wait_for(stop.wait(), self._timings.poll)
 
     async def _claim(self, limit: int) -> list[Claimed]:
-        send_by = time.monotonic() + LEASE.total_seconds() * SEND_WITHIN  # before the claim
+        lease = self._timings.lease
+        send_by = time.monotonic() + lease.total_seconds() * SEND_WITHIN  # before the claim
         async with self._write_lock, self._sessions.begin() as session:
-            rows = await OutboxQueue(session).claim(utcnow(), limit, LEASE)
-            users = await _recipients(session, [row.user_id for row in rows])
+            rows = await OutboxQueue(session).claim(utcnow(), limit, lease)
+            users = await OutboxQueue(session).recipients([row.user_id for row in rows])
         if len(self._last_to_chat) > PRUNE_CHATS_AT:
             now = time.monotonic()
             recent = {k: v for k, v in self._last_to_chat.items() if now - v < PER_CHAT_GAP}
@@ -199,7 +214,9 @@ class OutboxSender:
         row, user = claimed.row, claimed.user
         if not self._lease_ok(claimed):
             return  # another pass claims it again once the lease lapses
-        if user is None or user.blocked or user.id in self._blocked:
+        # The database's flag is the truth: a user who writes again is unblocked there, and
+        # receives again from every worker.
+        if user is None or user.blocked:
             await self._writer.add(finished(row, OutboxStatus.BLOCKED))
             return
         if is_muted(row.kind, row.payload, news_muted=user.notifications_muted,
@@ -229,7 +246,7 @@ class OutboxSender:
         photo = row.payload.get("photo_file_id")
         params: dict[str, object] = {"chat_id": row.user_id, "reply_markup": keyboard}
         if photo:
-            caption = text if len(text) <= CAPTION_LIMIT else text[: CAPTION_LIMIT - 1] + "…"
+            caption = fit(text, CAPTION_LIMIT).text  # as Telegram counts, between whole tags
             endpoint, params["photo"], params["caption"] = "sendPhoto", photo, caption
         else:
             endpoint, params["text"] = "sendMessage", text
@@ -241,7 +258,6 @@ class OutboxSender:
             log.warning("Telegram asks to slow down: pausing delivery for %.0f s", pause)
             return postponed(row, pause, count_attempt=False)
         except Forbidden:
-            self._blocked.add(row.user_id)
             log.info("user %s has blocked the bot: notifications stop", row.user_id)
             return finished(row, OutboxStatus.BLOCKED, blocked=True)
         except BadRequest as error:
@@ -261,13 +277,6 @@ class OutboxSender:
                 await asyncio.sleep(start - now)
             if self._paused_until <= time.monotonic():
                 return
-
-
-async def _recipients(session: AsyncSession, user_ids: Sequence[int]) -> dict[int, User]:
-    if not user_ids:
-        return {}
-    users = (await session.scalars(select(User).where(User.id.in_(set(user_ids))))).all()
-    return {user.id: user for user in users}
 
 
 def _retry_after_seconds(error: RetryAfter) -> float:

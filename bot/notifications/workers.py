@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.i18n.translator import Catalogs
 from bot.monitoring.metrics import Metrics
-from bot.notifications.sender import OutboxSender, default_concurrency
+from bot.notifications.sender import OutboxSender, OutboxTimings, default_concurrency
 from bot.telegram.client import make_bot
+
+
+def timings_from(settings: Settings) -> OutboxTimings:
+    return OutboxTimings(
+        lease=timedelta(seconds=settings.outbox_lease_seconds),
+        poll=settings.outbox_poll_seconds,
+        progress_every=settings.news_progress_seconds,
+    )
 
 
 class OutboxWorker:
@@ -26,8 +35,9 @@ class OutboxWorker:
         # capped at 30 messages/s). One connection per send in flight, one for progress edits.
         self._bot = make_bot(settings, rate_limited=False, pool_size=concurrency + 1)
         self._sender = OutboxSender(
-            sessions, self._bot, catalogs, settings.outbox_rate, concurrency, metrics
-        )
+            sessions, self._bot, catalogs, settings.outbox_rate, concurrency, metrics,
+            timings=timings_from(settings),
+        )  # fmt: skip
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 

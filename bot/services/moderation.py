@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from bot.catalogue.service import launch_preview
-from bot.domain import Decision, ProjectStatus, Submission, Verdict, utcnow
+from bot.domain import Decision, ProjectStatus, Review, Verdict, utcnow
 from bot.notifications.kinds import Kind, row
 from bot.notifications.queue import OutboxQueue
 from bot.storage.models import ModerationDecision, Project, User
@@ -32,7 +32,7 @@ class ModerationService:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
 
-    async def queue(self) -> tuple[list[Submission], int]:
+    async def queue(self) -> tuple[list[Review], int]:
         """The oldest submissions first, and how many are waiting in all."""
         waiting = Project.status == ProjectStatus.IN_REVIEW
         async with self._sessions() as session:
@@ -41,15 +41,15 @@ class ModerationService:
                 select(Project).where(waiting).options(selectinload(Project.reward_tiers))
                 .order_by(Project.submitted_at, Project.id).limit(QUEUE_SHOWN)
             )  # fmt: skip
-            return [await _submission(session, p) for p in projects.all()], int(total or 0)
+            return [await _review(session, p) for p in projects.all()], int(total or 0)
 
-    async def submission(self, project_id: int) -> Submission | None:
+    async def review(self, project_id: int) -> Review | None:
         async with self._sessions() as session:
             project = await session.scalar(
                 select(Project).where(Project.id == project_id)
                 .options(selectinload(Project.reward_tiers))
             )  # fmt: skip
-            return await _submission(session, project) if project else None
+            return await _review(session, project) if project else None
 
     async def outcome(self, project_id: int) -> Verdict:
         """What became of a project that no longer waits (or None as decision if it never did)."""
@@ -106,9 +106,9 @@ async def _earlier(session: AsyncSession, project: Project) -> Verdict:
     return Verdict(False, latest.decision, name, project.title, project.ends_at)
 
 
-async def _submission(session: AsyncSession, project: Project) -> Submission:
+async def _review(session: AsyncSession, project: Project) -> Review:
     owner = await session.get(User, project.owner_id)
-    return Submission(
+    return Review(
         project_id=project.id,
         status=project.status,
         owner_name=owner.first_name if owner else "?",

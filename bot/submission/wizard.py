@@ -47,7 +47,7 @@ class Draft:
     description_length: int
 
 
-class SubmissionService:
+class WizardService:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], max_pledge_cents: int) -> None:
         self._sessions = sessions
         self._max_pledge_cents = max_pledge_cents

@@ -6,27 +6,27 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.conversation import callbacks
 from bot.conversation.callbacks import ModerationAction
-from bot.domain import Decision, Submission, Verdict
+from bot.domain import Decision, Review, Verdict
 from bot.i18n.text import escape_html
 from bot.i18n.translator import Translator
 
 
-def submission_text(t: Translator, submission: Submission) -> str:
+def review_text(t: Translator, review: Review) -> str:
     """The panel under a submitted card: who proposes it, for how long, and its Breton link."""
-    owner = escape_html(submission.owner_name)
-    if submission.owner_username:
-        owner += f" (@{escape_html(submission.owner_username)})"
+    owner = escape_html(review.owner_name)
+    if review.owner_username:
+        owner += f" (@{escape_html(review.owner_username)})"
     lines = [
         t.gettext("🆕 <b>Projet à examiner</b> : « {title} »").format(
-            title=escape_html(submission.card.summary.title)
+            title=escape_html(review.card.summary.title)
         ),
         t.gettext("Proposé par {owner}").format(owner=owner),
         t.ngettext(
-            "Campagne de {count} jour", "Campagne de {count} jours", submission.duration_days
-        ).format(count=t.number(submission.duration_days)),
+            "Campagne de {count} jour", "Campagne de {count} jours", review.duration_days
+        ).format(count=t.number(review.duration_days)),
         "",
         t.gettext("<b>Lien avec la Bretagne</b>"),
-        escape_html(submission.breton_connection),
+        escape_html(review.breton_connection),
     ]
     return "\n".join(lines)
 
@@ -42,7 +42,7 @@ def decision_keyboard(t: Translator, project_id: int) -> InlineKeyboardMarkup:
     ])  # fmt: skip
 
 
-def queue_text(t: Translator, submissions: list[Submission], total: int) -> str:
+def queue_text(t: Translator, reviews: list[Review], total: int) -> str:
     if not total:
         return t.gettext("🗂 Aucun projet n'attend de décision pour le moment.")
     lines = [
@@ -52,22 +52,22 @@ def queue_text(t: Translator, submissions: list[Submission], total: int) -> str:
             total,
         ).format(count=t.number(total))
     ]
-    for number, submission in enumerate(submissions, start=1):
-        when = t.date(submission.submitted_at) if submission.submitted_at else ""
-        title = escape_html(submission.card.summary.title)
-        lines.append(f"{number}. {title} — {escape_html(submission.owner_name)} — {when}")
+    for number, review in enumerate(reviews, start=1):
+        when = t.date(review.submitted_at) if review.submitted_at else ""
+        title = escape_html(review.card.summary.title)
+        lines.append(f"{number}. {title} — {escape_html(review.owner_name)} — {when}")
     return "\n".join(lines)
 
 
-def queue_keyboard(submissions: list[Submission]) -> InlineKeyboardMarkup | None:
-    if not submissions:
+def queue_keyboard(reviews: list[Review]) -> InlineKeyboardMarkup | None:
+    if not reviews:
         return None
     view = ModerationAction.VIEW
     return InlineKeyboardMarkup(
         [
             [InlineKeyboardButton(f"{n}. {s.card.summary.title[:40]}",
                                   callback_data=callbacks.moderation(view, s.project_id))]
-            for n, s in enumerate(submissions, start=1)
+            for n, s in enumerate(reviews, start=1)
         ]
     )  # fmt: skip
 

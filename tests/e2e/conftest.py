@@ -1,4 +1,9 @@
-"""e2e fixtures: the Bot API emulator, and the bot started as production starts it."""
+"""e2e fixtures: the bot started as production starts it, in a child process.
+
+These smoke tests run once per run, on the engine production uses when the run has one
+(`TEST_DATABASE_URL`), else on SQLite: what differs between the engines is covered by the
+journeys and the integration tests, which run on both.
+"""
 
 from __future__ import annotations
 
@@ -7,25 +12,25 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TEST_TOKEN
+from tests.databases import BACKENDS, PreparedDatabases, fresh_database
+from tests.dialogue import MODERATION_CHAT, MODERATOR_ID
 from tests.e2e.harness import KengoProcess
 from tests.fakes.bot_api import BotApiEmulator
 from tests.fakes.stripe_api import StripeStandIn
 
-MODERATOR_ID = 900_001
-MODERATION_CHAT = 900_001
+
+@pytest.fixture
+async def database_url(tmp_path: Path) -> str:
+    return await fresh_database(BACKENDS[-1], tmp_path)
 
 
 @pytest.fixture
-async def emulator() -> AsyncIterator[BotApiEmulator]:
-    async with BotApiEmulator(token=TEST_TOKEN, username="kengo_test_bot") as emulator:
-        yield emulator
-
-
-@pytest.fixture
-async def stripe_stand_in(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[StripeStandIn]:
-    async with StripeStandIn() as stand_in:
-        yield stand_in
+async def demo_data(
+    database_url: str, tmp_path: Path, prepared_databases: PreparedDatabases
+) -> None:
+    """`database_url` migrated and holding the demo catalogue, as `kengo-bot demo-data` leaves
+    it (that command has a test of its own)."""
+    assert await prepared_databases.demo(BACKENDS[-1], tmp_path) == database_url
 
 
 @pytest.fixture
@@ -44,6 +49,7 @@ async def kengo(
         STRIPE_API_BASE=stripe_stand_in.base_url,
         CAMPAIGN_CHECK_SECONDS="0.5",
         OUTBOX_RATE="200",
+        OUTBOX_POLL_SECONDS="0.1",
     )
     stripe_stand_in.webhook_url = kengo.url("/stripe/webhook")
     yield kengo
@@ -51,20 +57,3 @@ async def kengo(
     if kengo.process is not None and kengo.process.returncode is None:
         kengo.process.kill()
         await kengo.process.wait()
-
-
-@pytest.fixture
-async def running(kengo: KengoProcess) -> AsyncIterator[KengoProcess]:
-    await kengo.start()
-    yield kengo
-    assert await kengo.stop() == 0, kengo.log
-
-
-@pytest.fixture
-async def demo_bot(kengo: KengoProcess) -> AsyncIterator[KengoProcess]:
-    """The bot running on the demo catalogue (14 live projects, 2 finished)."""
-    code, output = await kengo.run_command("demo-data")
-    assert code == 0, output
-    await kengo.start()
-    yield kengo
-    assert await kengo.stop() == 0, kengo.log

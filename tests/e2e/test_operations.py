@@ -10,7 +10,8 @@ import aiohttp
 import pytest
 
 from tests.conftest import TEST_TOKEN
-from tests.e2e.harness import WAIT, KengoProcess, answer_to, text_of
+from tests.dialogue import WAIT, answer_to, text_of
+from tests.e2e.harness import KengoProcess
 from tests.fakes.bot_api import BotApiEmulator
 
 pytestmark = pytest.mark.e2e

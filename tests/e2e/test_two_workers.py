@@ -17,19 +17,9 @@ from sqlalchemy import func, select, update
 
 from bot.domain import OutboxStatus, utcnow
 from bot.storage.models import Follow, OutboxMessage, Project
-from tests.e2e.conftest import MODERATOR_ID
-from tests.e2e.harness import (
-    WAIT,
-    KengoProcess,
-    db_execute,
-    db_scalar,
-    expect,
-    follow_through_link,
-    latest_project,
-    press,
-    project_id,
-    text_of,
-)
+from tests.bot_database import db_execute, db_scalar, latest_project, project_id
+from tests.dialogue import MODERATOR_ID, WAIT, expect, follow_through_link, press, text_of
+from tests.e2e.harness import KengoProcess
 from tests.fakes.bot_api import BotApiEmulator
 from tests.fakes.stripe_api import StripeStandIn
 
@@ -48,12 +38,14 @@ def _worker(
         TELEGRAM_WEBHOOK_SECRET=SECRET, MODERATOR_IDS=str(MODERATOR_ID),
         STRIPE_SECRET_KEY=stripe.secret_key, STRIPE_WEBHOOK_SECRET=stripe.webhook_secret,
         STRIPE_API_BASE=stripe.base_url, CAMPAIGN_CHECK_SECONDS="0.3", OUTBOX_RATE="200",
+        OUTBOX_POLL_SECONDS="0.1",
     )  # fmt: skip
     # Both register the same public URL, as workers behind one load balancer do.
     worker.env["WEBHOOK_URL"] = public_url or f"http://127.0.0.1:{worker.port}"
     return worker
 
 
+@pytest.mark.usefixtures("demo_data")
 async def test_two_webhook_workers_share_the_wizard_follows_jobs_and_outbox(
     tmp_path: Path, emulator: BotApiEmulator, stripe_stand_in: StripeStandIn, database_url: str
 ) -> None:
@@ -61,10 +53,7 @@ async def test_two_webhook_workers_share_the_wizard_follows_jobs_and_outbox(
     second = _worker(
         tmp_path / "b", emulator, stripe_stand_in, database_url, first.env["WEBHOOK_URL"]
     )
-    code, output = await first.run_command("demo-data")
-    assert code == 0, output
-    await first.start()
-    await second.start()
+    await asyncio.gather(first.start(), second.start())
     emulator.webhook_spread = [first.url("/telegram"), second.url("/telegram")]
     try:
         # The wizard: each answer reaches the other worker than the one before.

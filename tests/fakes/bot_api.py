@@ -30,9 +30,9 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from tests.fakes.bot_api_checks import BLOCKED, ApiError, UploadedFile, bad_request, decode_param
-from tests.fakes.bot_api_updates import CONFLICT_OTHER_POLL, BotApiUpdates, WebhookDelivery
-from tests.fakes.bot_api_users import ChatState, FakeMessage, FakeUser
+from .bot_api_checks import BLOCKED, ApiError, UploadedFile, bad_request, decode_param
+from .bot_api_updates import CONFLICT_OTHER_POLL, BotApiUpdates, WebhookDelivery
+from .bot_api_users import ChatState, FakeMessage, FakeUser
 
 __all__ = ["ApiCall", "ApiError", "BotApiEmulator", "FakeMessage", "FakeUser", "WebhookDelivery"]
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from tests.fakes.bot_api_html import HtmlParseError, ParsedText, parse_html, utf16_len
+from .bot_api_html import HtmlParseError, ParsedText, parse_html, utf16_len
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from tests.fakes.bot_api_checks import (
+from .bot_api_checks import (
     BLOCKED,
     MAX_CALLBACK_ANSWER,
     NOT_MODIFIED,
@@ -31,8 +31,8 @@ from tests.fakes.bot_api_checks import (
     check_text,
     scope_key,
 )
-from tests.fakes.bot_api_html import ParsedText
-from tests.fakes.bot_api_users import ChatState, FakeMessage, message_json
+from .bot_api_html import ParsedText
+from .bot_api_users import ChatState, FakeMessage, message_json
 
 Handler = Callable[[dict[str, Any]], Any]
 

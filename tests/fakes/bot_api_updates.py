@@ -16,8 +16,8 @@ from typing import Any
 
 import aiohttp
 
-from tests.fakes.bot_api_checks import ApiError, bad_request
-from tests.fakes.bot_api_methods import BotApiMethods, Handler
+from .bot_api_checks import ApiError, bad_request
+from .bot_api_methods import BotApiMethods, Handler
 
 CONFLICT_WEBHOOK = (
     "Conflict: can't use getUpdates method while webhook is active; "

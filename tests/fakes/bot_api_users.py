@@ -9,10 +9,10 @@ import uuid
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from tests.fakes.bot_api_html import utf16_len
+from .bot_api_html import utf16_len
 
 if TYPE_CHECKING:
-    from tests.fakes.bot_api import BotApiEmulator
+    from .bot_api import BotApiEmulator
 
 # A bot command is "/word" with an optional "@botname" right after it.
 _COMMAND = re.compile(r"^/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?")

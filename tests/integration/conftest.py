@@ -19,15 +19,15 @@ Sessions = async_sessionmaker[AsyncSession]
 
 
 @pytest.fixture
-async def emulator() -> AsyncIterator[BotApiEmulator]:
-    async with BotApiEmulator(token=TEST_TOKEN) as emulator:
-        yield emulator
-
-
-@pytest.fixture
-async def sender(sessions: Sessions, emulator: BotApiEmulator) -> AsyncIterator[OutboxSender]:
+async def outbox_bot(emulator: BotApiEmulator) -> AsyncIterator[KengoBot]:
+    """A Bot API client pointed at the emulator, as the outbox worker builds its own."""
     settings = load_settings(telegram_bot_token=TEST_TOKEN, telegram_api_url=emulator.base_url)
     bot: KengoBot = make_bot(settings, rate_limited=False)
     await bot.initialize()
-    yield OutboxSender(sessions, bot, Catalogs.load(), rate=200)
+    yield bot
     await bot.shutdown()
+
+
+@pytest.fixture
+def sender(sessions: Sessions, outbox_bot: KengoBot) -> OutboxSender:
+    return OutboxSender(sessions, outbox_bot, Catalogs.load(), rate=200)

@@ -1,16 +1,20 @@
 """`kengo-bot demo-data`: a varied, consistent catalogue that loads once, however often it runs.
 
-The `sessions` fixture (tests/conftest.py) gives a fresh, migrated database per test: a temporary
-SQLite file, and also the PostgreSQL database named by TEST_DATABASE_URL when it is set.
+The catalogue is loaded once per engine for this module (`demo`), into a temporary SQLite file
+and also the PostgreSQL database named by TEST_DATABASE_URL when it is set: the tests that use
+it read it, and the last one loads it a second time.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import pytest_asyncio
 from sqlalchemy import String, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -23,15 +27,35 @@ from bot.demo import (
 )
 from bot.domain import Category, Departement, FundingModel, PledgeStatus, ProjectStatus, utcnow
 from bot.search.text import fold
+from bot.storage.engine import create_engine, create_session_factory, upgrade_schema
 from bot.storage.models import Base, Follow, Pledge, Project, RewardTier, User
+from tests.databases import BACKENDS, fresh_database
 
 NOW = utcnow().replace(microsecond=0)
 Sessions = async_sessionmaker[AsyncSession]
 
 
-@pytest.fixture
-async def report(sessions: Sessions) -> DemoReport:
-    return await load_demo_data(sessions, now=NOW)
+# The tests reading the module's demo database run in its event loop (its connections are
+# bound to it).
+reading = pytest.mark.asyncio(loop_scope="module")
+
+
+@dataclass(frozen=True)
+class Loaded:
+    report: DemoReport
+    sessions: Sessions
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module", params=BACKENDS)
+async def demo(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Loaded]:
+    url = await fresh_database(request.param, tmp_path_factory.mktemp("demo"))
+    engine = create_engine(url)
+    await upgrade_schema(engine)
+    sessions = create_session_factory(engine)
+    yield Loaded(await load_demo_data(sessions, now=NOW), sessions)
+    await engine.dispose()
 
 
 async def _all(sessions: Sessions, model: type[Base]) -> list[Any]:
@@ -49,12 +73,13 @@ async def _counts(sessions: Sessions) -> dict[str, int]:
         }
 
 
-async def test_catalogue_covers_brittany_and_every_category(
-    report: DemoReport, sessions: Sessions
-) -> None:
-    projects = await _all(sessions, Project)
+@reading
+async def test_catalogue_covers_brittany_and_every_category(demo: Loaded) -> None:
+    projects = await _all(demo.sessions, Project)
     assert len(projects) >= 12
-    assert report == DemoReport(len(DEMO_PROJECTS), 0, (await _counts(sessions))["pledges"])
+    assert demo.report == DemoReport(
+        len(DEMO_PROJECTS), 0, (await _counts(demo.sessions))["pledges"]
+    )
     assert {project.departement for project in projects} == set(Departement)
     assert {project.category for project in projects} == set(Category)
     statuses = Counter(project.status for project in projects)
@@ -65,14 +90,15 @@ async def test_catalogue_covers_brittany_and_every_category(
     assert len({project.owner_id for project in projects}) >= len(projects) - 3
 
 
-async def test_cached_figures_match_the_pledges(report: DemoReport, sessions: Sessions) -> None:
-    pledges = await _all(sessions, Pledge)
-    follows = {(follow.user_id, follow.project_id) for follow in await _all(sessions, Follow)}
+@reading
+async def test_cached_figures_match_the_pledges(demo: Loaded) -> None:
+    pledges = await _all(demo.sessions, Pledge)
+    follows = {(follow.user_id, follow.project_id) for follow in await _all(demo.sessions, Follow)}
     paid: dict[int, list[Pledge]] = defaultdict(list)
     for pledge in pledges:
         if pledge.status is PledgeStatus.PAID:
             paid[pledge.project_id].append(pledge)
-    for project in await _all(sessions, Project):
+    for project in await _all(demo.sessions, Project):
         mine = paid[project.id]
         assert project.raised_cents == sum(pledge.amount_cents for pledge in mine), project.slug
         assert project.contributors_count == len({pledge.user_id for pledge in mine})
@@ -83,14 +109,15 @@ async def test_cached_figures_match_the_pledges(report: DemoReport, sessions: Se
         assert project.milestone_notified <= percent
 
 
-async def test_funding_levels_and_amounts_look_real(report: DemoReport, sessions: Sessions) -> None:
-    projects = await _all(sessions, Project)
+@reading
+async def test_funding_levels_and_amounts_look_real(demo: Loaded) -> None:
+    projects = await _all(demo.sessions, Project)
     live = [project for project in projects if project.status is ProjectStatus.LIVE]
     levels = [project.raised_cents * 100 / project.goal_cents for project in live]
     assert min(levels) <= 10
     assert max(levels) >= 120
     assert all(2_000 * 100 <= project.goal_cents <= 60_000 * 100 for project in projects)
-    pledges = await _all(sessions, Pledge)
+    pledges = await _all(demo.sessions, Pledge)
     assert all(pledge.amount_cents % 500 == 0 for pledge in pledges)  # whole 5 € steps
     per_project = Counter(pledge.project_id for pledge in pledges)
     assert max(per_project.values()) <= 300
@@ -99,16 +126,15 @@ async def test_funding_levels_and_amounts_look_real(report: DemoReport, sessions
     assert max(several_projects.values()) > 1  # some contributors back several projects
 
 
-async def test_rewards_are_consistent_and_never_oversold(
-    report: DemoReport, sessions: Sessions
-) -> None:
-    tiers = {tier.id: tier for tier in await _all(sessions, RewardTier)}
+@reading
+async def test_rewards_are_consistent_and_never_oversold(demo: Loaded) -> None:
+    tiers = {tier.id: tier for tier in await _all(demo.sessions, RewardTier)}
     claimed = Counter(
         pledge.reward_tier_id
-        for pledge in await _all(sessions, Pledge)
+        for pledge in await _all(demo.sessions, Pledge)
         if pledge.reward_tier_id is not None and pledge.status is PledgeStatus.PAID
     )
-    for pledge in await _all(sessions, Pledge):
+    for pledge in await _all(demo.sessions, Pledge):
         if pledge.reward_tier_id is not None:
             tier = tiers[pledge.reward_tier_id]
             assert pledge.project_id == tier.project_id
@@ -121,17 +147,16 @@ async def test_rewards_are_consistent_and_never_oversold(
     assert any(tier.claimed_count == tier.quantity_limit for tier in limited)  # sold out
     assert any(tier.claimed_count < tier.quantity_limit for tier in limited)  # units left
     tiers_per_project = Counter(tier.project_id for tier in tiers.values())
-    projects = await _all(sessions, Project)
+    projects = await _all(demo.sessions, Project)
     assert len(tiers_per_project) >= len(projects) / 2
     assert all(2 <= count <= 4 for count in tiers_per_project.values())
     assert any(project.id not in tiers_per_project for project in projects)  # free gifts only
 
 
-async def test_failed_all_or_nothing_project_refunded_everyone(
-    report: DemoReport, sessions: Sessions
-) -> None:
-    failed = [p for p in await _all(sessions, Project) if p.status is ProjectStatus.FAILED]
-    pledges = await _all(sessions, Pledge)
+@reading
+async def test_failed_all_or_nothing_project_refunded_everyone(demo: Loaded) -> None:
+    failed = [p for p in await _all(demo.sessions, Project) if p.status is ProjectStatus.FAILED]
+    pledges = await _all(demo.sessions, Pledge)
     for project in failed:
         assert project.funding_model is FundingModel.ALL_OR_NOTHING
         assert (project.raised_cents, project.contributors_count) == (0, 0)
@@ -141,8 +166,9 @@ async def test_failed_all_or_nothing_project_refunded_everyone(
         assert all(pledge.refunded_at > project.closed_at for pledge in refunded)
 
 
-async def test_dates_follow_each_stage(report: DemoReport, sessions: Sessions) -> None:
-    for project in await _all(sessions, Project):
+@reading
+async def test_dates_follow_each_stage(demo: Loaded) -> None:
+    for project in await _all(demo.sessions, Project):
         assert project.starts_at.tzinfo is not None
         assert project.ends_at.utcoffset() == timedelta(0)
         assert project.ends_at - project.starts_at == timedelta(days=project.duration_days)
@@ -153,26 +179,20 @@ async def test_dates_follow_each_stage(report: DemoReport, sessions: Sessions) -
             assert project.starts_at < NOW
         else:
             assert project.ends_at < project.closed_at < NOW
-    for pledge in await _all(sessions, Pledge):
+    for pledge in await _all(demo.sessions, Pledge):
         assert pledge.paid_at is not None
         assert pledge.paid_at < NOW
 
 
-async def test_loading_twice_adds_nothing(report: DemoReport, sessions: Sessions) -> None:
-    before = await _counts(sessions)
-    again = await load_demo_data(sessions, now=NOW + timedelta(days=3))
-    assert again == DemoReport(created=0, already_present=len(DEMO_PROJECTS), pledges=0)
-    assert await _counts(sessions) == before
-
-
-async def test_texts_fit_their_columns(report: DemoReport, sessions: Sessions) -> None:
+@reading
+async def test_texts_fit_their_columns(demo: Loaded) -> None:
     for model in (Project, RewardTier, User):
-        for row in await _all(sessions, model):
+        for row in await _all(demo.sessions, model):
             for column in model.__table__.columns:
                 value = getattr(row, column.key)
                 if isinstance(column.type, String) and column.type.length and value:
                     assert len(value) <= column.type.length, (model.__name__, column.key, value)
-    for project in await _all(sessions, Project):
+    for project in await _all(demo.sessions, Project):
         assert len(project.title) <= 80
         assert 20 <= len(project.summary) <= 280
         assert 300 <= len(project.description) <= 1500
@@ -181,13 +201,14 @@ async def test_texts_fit_their_columns(report: DemoReport, sessions: Sessions) -
         assert project.commune
         assert project.search_title.strip() == fold(project.title)
         assert fold(project.commune) in project.search_text
-    for tier in await _all(sessions, RewardTier):
+    for tier in await _all(demo.sessions, RewardTier):
         assert tier.title
         assert tier.description
 
 
-async def test_demo_users_are_never_messaged(report: DemoReport, sessions: Sessions) -> None:
-    users = await _all(sessions, User)
+@reading
+async def test_demo_users_are_never_messaged(demo: Loaded) -> None:
+    users = await _all(demo.sessions, User)
     assert users
     for user in users:
         assert user.id > max(DEMO_USER_ID_BASE, 2**52)  # above any id Telegram can assign
@@ -206,3 +227,12 @@ def test_figures_do_not_depend_on_the_day_of_loading() -> None:
             (p.user_id, p.amount_cents, p.tier_position) for p in then.pledges
         ]
         assert sum(p.amount_cents for p in today.pledges) == project.raised_target_cents
+
+
+@reading
+async def test_loading_twice_adds_nothing(demo: Loaded) -> None:
+    """Last: it loads into the database the tests above read (adding nothing, if it passes)."""
+    before = await _counts(demo.sessions)
+    again = await load_demo_data(demo.sessions, now=NOW + timedelta(days=3))
+    assert again == DemoReport(created=0, already_present=len(DEMO_PROJECTS), pledges=0)
+    assert await _counts(demo.sessions) == before

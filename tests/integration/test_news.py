@@ -9,6 +9,7 @@ from bot.domain import PledgeStatus, ProjectStatus
 from bot.notifications.sender import OutboxSender
 from bot.services.news import NewsRefused, NewsService
 from bot.storage.models import Follow, Pledge
+from bot.telegram.intake import KengoBot
 from tests.factories import add_project, add_user
 from tests.fakes.bot_api import BotApiEmulator
 
@@ -38,6 +39,7 @@ async def test_a_post_reaches_everyone_once_in_their_language_with_progress(
     sessions: Sessions,
     emulator: BotApiEmulator,
     sender: OutboxSender,
+    outbox_bot: KengoBot,
 ) -> None:
     news = NewsService(sessions)
     owner = await add_user(sessions, locale="br")
@@ -56,7 +58,7 @@ async def test_a_post_reaches_everyone_once_in_their_language_with_progress(
     draft = await news.draft(owner.id, project.id, "Ar c'hornioù nevez a zo erru & prest !")
     publication = await news.publish(owner.id, draft.post_id)
     assert publication.recipients == 3
-    progress = await sender._bot.send_message(owner.id, "…")
+    progress = await outbox_bot.send_message(owner.id, "…")
     await news.attach_progress(publication.post_id, owner.id, progress.message_id)
     while await sender.deliver_due():
         pass

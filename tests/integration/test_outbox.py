@@ -9,14 +9,16 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.domain import OutboxStatus, utcnow
+from bot.domain import OutboxStatus, Visitor, utcnow
 from bot.i18n.translator import Catalogs
 from bot.notifications import outcomes as outbox_outcomes
 from bot.notifications import sender as outbox
 from bot.notifications.kinds import Kind, row
 from bot.notifications.queue import OutboxQueue
-from bot.notifications.sender import OutboxSender
+from bot.notifications.sender import OutboxSender, OutboxTimings
 from bot.storage.models import OutboxMessage, User
+from bot.telegram.intake import KengoBot
+from bot.users.service import UserService
 from tests.factories import add_user
 from tests.fakes.bot_api import BotApiEmulator
 
@@ -142,21 +144,23 @@ async def test_a_crash_before_outcomes_are_written_resends_at_most_the_bound(
     sessions: Sessions,
     emulator: BotApiEmulator,
     sender: OutboxSender,
+    outbox_bot: KengoBot,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     users = [await add_user(sessions) for _ in range(12)]
     for user in users:
         emulator.user(user.id, user.first_name)
     await queue(sessions, *(thanks(user.id) for user in users))
-    monkeypatch.setattr(outbox_outcomes, "MAX_UNRECORDED", 3)
-    monkeypatch.setattr(outbox_outcomes, "RETRY_PAUSE", 0.05)
 
     async def unreachable(*_: object) -> None:
         raise ConnectionError("database unreachable")
 
     # Outcomes cannot be written: sending stops once the unwritten ones reach the cap.
     monkeypatch.setattr(OutboxQueue, "record", unreachable)
-    crashing = OutboxSender(sessions, sender._bot, Catalogs.load(), rate=200, concurrency=2)
+    crashing = OutboxSender(
+        sessions, outbox_bot, Catalogs.load(), rate=200, concurrency=2,
+        timings=OutboxTimings(write_retry=0.05), max_unrecorded=3,
+    )  # fmt: skip
     running = asyncio.create_task(crashing.run(asyncio.Event()))
     sent_before_crash = await sent_count(emulator)
     assert 0 < sent_before_crash <= 2 + 3  # in flight + unwritten
@@ -200,16 +204,17 @@ async def test_a_graceful_stop_writes_every_outcome(
 async def test_a_row_whose_lease_runs_out_during_a_429_pause_is_left_for_later(
     sessions: Sessions,
     emulator: BotApiEmulator,
-    sender: OutboxSender,
-    monkeypatch: pytest.MonkeyPatch,
+    outbox_bot: KengoBot,
 ) -> None:
     users = [await add_user(sessions) for _ in range(2)]
     for user in users:
         emulator.user(user.id, user.first_name)
     await queue(sessions, *(thanks(user.id) for user in users))
-    monkeypatch.setattr(outbox, "LEASE", timedelta(seconds=0.6))  # may send for 0.4 s
     emulator.fail_next("sendMessage", error_code=429, retry_after=1)
-    one_by_one = OutboxSender(sessions, sender._bot, Catalogs.load(), rate=200, concurrency=1)
+    lease = OutboxTimings(lease=timedelta(seconds=0.6))  # may send for 0.4 s
+    one_by_one = OutboxSender(
+        sessions, outbox_bot, Catalogs.load(), rate=200, concurrency=1, timings=lease
+    )
     assert await one_by_one.deliver_due() == 2
     # The second row waited for the pause past its sending window: not sent, still leased.
     assert emulator.calls("sendMessage") == []
@@ -227,3 +232,21 @@ def test_concurrency_follows_the_rate() -> None:
     assert outbox.default_concurrency(1000) == 50  # 1,000/s at 50 ms per call
     assert outbox.default_concurrency(10_000) == outbox.MAX_CONCURRENCY
     assert outbox.crash_bound(50) == 50 + outbox_outcomes.MAX_UNRECORDED
+
+
+async def test_a_user_who_writes_again_receives_again_from_the_same_sender(
+    sessions: Sessions, emulator: BotApiEmulator, sender: OutboxSender
+) -> None:
+    gwen = await add_user(sessions)
+    fake = emulator.user(gwen.id, "Gwen")
+    await fake.block()
+    await queue(sessions, thanks(gwen.id, "while-blocked"))
+    await sender.deliver_due()
+    assert (await statuses(sessions))[gwen.id] is OutboxStatus.BLOCKED
+    await fake.unblock()
+    # She writes to the bot again: the update marks her as reachable (the database's flag).
+    await UserService(sessions, "fr").greet(Visitor(gwen.id, "Gwen"))
+    await queue(sessions, thanks(gwen.id, "after-coming-back"))
+    await asyncio.sleep(outbox.PER_CHAT_GAP)  # the 403 was a message to her chat too
+    await sender.deliver_due()
+    assert len(emulator.calls("sendMessage", chat_id=gwen.id)) == 1

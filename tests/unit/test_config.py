@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from bot.config import ConfigError, load_settings
+from bot.notifications.sender import OutboxTimings
+from bot.notifications.workers import timings_from
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 
 
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
-    for name in ("TELEGRAM_BOT_TOKEN", "WEBHOOK_URL", "TELEGRAM_WEBHOOK_SECRET", "MODERATOR_IDS"):
+    for name in ("TELEGRAM_BOT_TOKEN", "WEBHOOK_URL", "TELEGRAM_WEBHOOK_SECRET", "MODERATOR_IDS",
+                 "OUTBOX_LEASE_SECONDS", "OUTBOX_POLL_SECONDS", "NEWS_PROGRESS_SECONDS",
+                 "REFUND_LEASE_SECONDS"):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # type: ignore[arg-type]  # no stray .env
 
@@ -78,3 +84,36 @@ def test_dotenv_file_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path: object) 
 
     Path(".env").write_text(f"TELEGRAM_BOT_TOKEN={TOKEN}\nDEFAULT_LOCALE=br\n", encoding="utf-8")
     assert load_settings().default_locale == "br"
+
+
+def test_waits_default_to_what_the_outbox_sender_does_without_settings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    settings = load_settings()
+    assert settings.outbox_lease_seconds == 30
+    assert settings.outbox_poll_seconds == 1
+    assert settings.news_progress_seconds == 3
+    assert settings.refund_lease_seconds == 300
+    assert timings_from(settings) == OutboxTimings()
+    monkeypatch.setenv("OUTBOX_LEASE_SECONDS", "2")
+    monkeypatch.setenv("OUTBOX_POLL_SECONDS", "0.1")
+    assert timings_from(load_settings()) == OutboxTimings(lease=timedelta(seconds=2), poll=0.1)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("OUTBOX_LEASE_SECONDS", "0.5"),
+        ("OUTBOX_POLL_SECONDS", "0"),
+        ("NEWS_PROGRESS_SECONDS", "-1"),
+        ("REFUND_LEASE_SECONDS", "0"),
+    ],
+)
+def test_a_wait_out_of_bounds_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=f"^{name} "):
+        load_settings()

@@ -1,4 +1,4 @@
-"""First contact through the real entry point: welcome, language, help, bad input, errors."""
+"""First contact: welcome, language, help, command menus, bad input, errors, blocking."""
 
 from __future__ import annotations
 
@@ -10,22 +10,23 @@ from sqlalchemy import select
 
 from bot.storage.engine import create_engine
 from bot.storage.models import User
-from tests.e2e.conftest import MODERATION_CHAT, MODERATOR_ID
-from tests.e2e.harness import (
+from tests.dialogue import (
+    MODERATION_CHAT,
+    MODERATOR_ID,
     WAIT,
-    KengoProcess,
     answer_to,
     answer_to_press,
     button_texts,
     text_of,
 )
 from tests.fakes.bot_api import BotApiEmulator
+from tests.journeys.harness import KengoInProcess
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.journey
 
 
 async def test_french_user_is_welcomed_by_name_with_menu_and_language_choice(
-    running: KengoProcess, emulator: BotApiEmulator
+    running: KengoInProcess, emulator: BotApiEmulator
 ) -> None:
     anna = emulator.user(101, "Anna", language_code="fr")
     mark = emulator.mark()
@@ -48,7 +49,7 @@ async def test_french_user_is_welcomed_by_name_with_menu_and_language_choice(
 
 
 async def test_breton_user_is_welcomed_in_breton(
-    running: KengoProcess, emulator: BotApiEmulator
+    running: KengoInProcess, emulator: BotApiEmulator
 ) -> None:
     welcome = await answer_to(emulator, emulator.user(102, "Maïwenn", language_code="br"), "/start")
     assert "Donemat war Kengo, Maïwenn !" in text_of(welcome)
@@ -56,7 +57,7 @@ async def test_breton_user_is_welcomed_in_breton(
 
 
 async def test_language_switch_sticks_across_a_restart(
-    kengo: KengoProcess, emulator: BotApiEmulator
+    kengo: KengoInProcess, emulator: BotApiEmulator
 ) -> None:
     yann = emulator.user(103, "Yann", language_code="fr")
     await kengo.start()
@@ -82,7 +83,7 @@ async def test_language_switch_sticks_across_a_restart(
 
 
 async def test_command_menus_are_published_in_french_and_breton(
-    running: KengoProcess, emulator: BotApiEmulator
+    running: KengoInProcess, emulator: BotApiEmulator
 ) -> None:
     default = emulator.commands_for(None)
     breton = emulator.commands_for(None, "br")
@@ -93,7 +94,7 @@ async def test_command_menus_are_published_in_french_and_breton(
 
 
 async def test_help_commands_and_cancel_answer_in_the_users_language(
-    running: KengoProcess, emulator: BotApiEmulator
+    running: KengoInProcess, emulator: BotApiEmulator
 ) -> None:
     erwan = emulator.user(104, "Erwan", language_code="br")
     for command, expected in [
@@ -113,7 +114,7 @@ async def test_help_commands_and_cancel_answer_in_the_users_language(
 
 
 async def test_moderators_get_their_command_and_the_queue_answer(
-    running: KengoProcess, emulator: BotApiEmulator
+    running: KengoInProcess, emulator: BotApiEmulator
 ) -> None:
     moderator = emulator.user(MODERATOR_ID, "Soazig", language_code="fr")
     mark = emulator.mark()
@@ -130,7 +131,7 @@ async def test_moderators_get_their_command_and_the_queue_answer(
 
 
 async def test_malformed_updates_and_forged_buttons_leave_the_bot_working(
-    running: KengoProcess, emulator: BotApiEmulator
+    running: KengoInProcess, emulator: BotApiEmulator
 ) -> None:
     gwen = emulator.user(105, "Gwen", language_code="fr")
     # Unreadable for python-telegram-bot (no date, no chat): must be skipped, not spun on.
@@ -166,7 +167,7 @@ async def test_malformed_updates_and_forged_buttons_leave_the_bot_working(
 
 
 async def test_very_long_messages_and_html_in_names_are_handled(
-    running: KengoProcess, emulator: BotApiEmulator
+    running: KengoInProcess, emulator: BotApiEmulator
 ) -> None:
     tricky = emulator.user(106, "<b>Ann & Co</b>", language_code="fr")
     assert "Je n'ai pas compris" in text_of(await answer_to(emulator, tricky, "a" * 4096))
@@ -175,7 +176,7 @@ async def test_very_long_messages_and_html_in_names_are_handled(
 
 
 async def test_a_failure_is_logged_reported_and_apologised_for(
-    running: KengoProcess, emulator: BotApiEmulator
+    running: KengoInProcess, emulator: BotApiEmulator
 ) -> None:
     emulator.user(MODERATION_CHAT, "Soazig")
     klervi = emulator.user(107, "Klervi", language_code="br")
@@ -194,7 +195,7 @@ async def test_a_failure_is_logged_reported_and_apologised_for(
 
 
 async def test_blocking_the_bot_is_remembered_and_writing_again_undoes_it(
-    running: KengoProcess, emulator: BotApiEmulator, database_url: str
+    running: KengoInProcess, emulator: BotApiEmulator, database_url: str
 ) -> None:
     tanguy = emulator.user(108, "Tanguy")
     await answer_to(emulator, tanguy, "/start")

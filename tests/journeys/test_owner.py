@@ -1,4 +1,4 @@
-"""The owner's dashboard and news posts, through the real entry point."""
+"""The owner's dashboard and news posts."""
 
 from __future__ import annotations
 
@@ -6,24 +6,16 @@ import pytest
 from sqlalchemy import update
 
 from bot.storage.models import Project
-from tests.e2e.harness import (
-    WAIT,
-    KengoProcess,
-    answer_to,
-    buttons,
-    db_execute,
-    follow_through_link,
-    press_label,
-    project_id,
-    text_of,
-)
+from tests.bot_database import db_execute, project_id
+from tests.dialogue import WAIT, answer_to, buttons, follow_through_link, press_label, text_of
 from tests.fakes.bot_api import BotApiEmulator
+from tests.journeys.harness import KengoInProcess
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.journey
 
 
 async def test_owner_sees_figures_and_news_reaches_each_follower_once_in_their_language(
-    demo_bot: KengoProcess, emulator: BotApiEmulator, database_url: str
+    demo_bot: KengoInProcess, emulator: BotApiEmulator, database_url: str
 ) -> None:
     repair = await project_id(database_url, "repair-cafe-saint-brieuc")
     owner = emulator.user(601, "Katell")

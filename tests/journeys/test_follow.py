@@ -1,24 +1,18 @@
-"""Following and settings through the real entry point."""
+"""Following projects, and the notification settings."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.e2e.harness import (
-    KengoProcess,
-    answer_to,
-    answer_to_press,
-    buttons,
-    press_label,
-    text_of,
-)
+from tests.dialogue import answer_to, answer_to_press, buttons, press_label, text_of
 from tests.fakes.bot_api import BotApiEmulator
+from tests.journeys.harness import KengoInProcess
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.journey
 
 
 async def test_follow_from_a_card_then_unfollow_from_the_list(
-    demo_bot: KengoProcess, emulator: BotApiEmulator
+    demo_bot: KengoInProcess, emulator: BotApiEmulator
 ) -> None:
     maiwenn = emulator.user(501, "Maïwenn")
     assert "Vous ne suivez aucun projet" in text_of(await answer_to(emulator, maiwenn, "/suivis"))
@@ -34,7 +28,7 @@ async def test_follow_from_a_card_then_unfollow_from_the_list(
 
 
 async def test_settings_mute_news_or_only_reminders_in_breton(
-    running: KengoProcess, emulator: BotApiEmulator
+    running: KengoInProcess, emulator: BotApiEmulator
 ) -> None:
     goulven = emulator.user(502, "Goulven", language_code="br")
     screen = await answer_to(emulator, goulven, "/settings")

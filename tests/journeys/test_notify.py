@@ -1,38 +1,33 @@
-"""Notifications through the real entry point: reminders, blocked users, 429s and a crash."""
+"""Notifications: the last-48-hours reminder, and a user who blocked the bot then came back."""
 
 from __future__ import annotations
 
-import asyncio
-import signal
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 
-from bot.domain import OutboxStatus, utcnow
-from bot.notifications.sender import LEASE, crash_bound, default_concurrency
-from bot.storage.models import Follow, OutboxMessage, Project, User
-from tests.e2e.harness import (
+from bot.domain import utcnow
+from bot.storage.models import OutboxMessage, Project, User
+from tests.bot_database import db_execute, db_scalar, project_id
+from tests.dialogue import (
     WAIT,
-    KengoProcess,
     answer_to,
     buttons,
-    db_execute,
-    db_scalar,
     follow_through_link,
     press_label,
-    project_id,
     text_of,
     write_news,
 )
 from tests.fakes.bot_api import BotApiEmulator
 from tests.fakes.stripe_api import StripeStandIn
+from tests.journeys.harness import KengoInProcess
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.journey
 
 
 async def test_last_48_hours_reminder_goes_only_to_followers_who_have_not_pledged(
-    demo_bot: KengoProcess, emulator: BotApiEmulator, stripe_stand_in: StripeStandIn,
+    demo_bot: KengoInProcess, emulator: BotApiEmulator, stripe_stand_in: StripeStandIn,
     database_url: str,
 ) -> None:  # fmt: skip
     pressoir = await project_id(database_url, "pressoir-mobile-fougeres")
@@ -68,7 +63,7 @@ async def test_last_48_hours_reminder_goes_only_to_followers_who_have_not_pledge
 
 
 async def test_a_blocked_user_is_skipped_and_comes_back_after_start(
-    demo_bot: KengoProcess, emulator: BotApiEmulator, database_url: str
+    demo_bot: KengoInProcess, emulator: BotApiEmulator, database_url: str
 ) -> None:
     repair = await project_id(database_url, "repair-cafe-saint-brieuc")
     owner, fan = emulator.user(711, "Katell"), emulator.user(712, "Loïc")
@@ -93,51 +88,3 @@ async def test_a_blocked_user_is_skipped_and_comes_back_after_start(
     await post("Deuxième nouvelle")
     await emulator.wait_for("sendMessage", lambda c: "Deuxième" in text_of(c), chat_id=712,
                             since=mark, timeout=WAIT)  # fmt: skip
-
-
-async def test_429_and_a_crash_mid_delivery_lose_and_duplicate_nothing(
-    kengo: KengoProcess, emulator: BotApiEmulator, database_url: str
-) -> None:
-    code, output = await kengo.run_command("demo-data")
-    assert code == 0, output
-    kengo.env["OUTBOX_RATE"] = "20"  # slow enough to be caught mid-delivery
-    await kengo.start()
-    repair = await project_id(database_url, "repair-cafe-saint-brieuc")
-    owner = emulator.user(721, "Katell")
-    await answer_to(emulator, owner, "/aide")
-    fans = [emulator.user(730 + n, f"Fan {n}") for n in range(40)]
-    await db_execute(database_url, update(Project).where(Project.id == repair).values(owner_id=721))
-    for fan in fans:
-        await answer_to(emulator, fan, "/aide")
-    await db_execute(
-        database_url, insert(Follow).values([{"user_id": f.id, "project_id": repair} for f in fans])
-    )
-    for fan in fans[:3]:  # Telegram slows the sender down: three 429s during the delivery
-        emulator.fail_next("sendMessage", error_code=429, retry_after=1, chat_id=fan.id)
-    preview = await write_news(emulator, owner, "Repair", "Nouvelle pour tout le monde")
-    await press_label(emulator, owner, preview, "Envoyer", method="editMessageText")
-
-    def delivered() -> list[int]:
-        news = [c for c in emulator.calls("sendMessage") if "Nouvelle pour tout" in text_of(c)]
-        return [c.params["chat_id"] for c in news if c.params["chat_id"] != 721]
-
-    while len(delivered()) < 12:
-        await emulator.wait_for("sendMessage", since=emulator.mark(), timeout=WAIT)
-    assert await kengo.stop(signal.SIGKILL) != 0  # a crash, not a clean stop
-    await kengo.start()
-    pending = select(func.count()).select_from(OutboxMessage).where(
-        OutboxMessage.status == OutboxStatus.PENDING)  # fmt: skip
-    # The rows the crashed sender had claimed come back when their lease lapses. Polled: the
-    # last outcomes are written a little after the last sends.
-    for _ in range(int((LEASE.total_seconds() + WAIT) / 0.2)):
-        if await db_scalar(database_url, pending) == 0:
-            break
-        await asyncio.sleep(0.2)
-    await kengo.stop()
-    counts = {fan.id: delivered().count(fan.id) for fan in fans}
-    assert min(counts.values()) == 1  # nobody lost
-    duplicates = sum(n - 1 for n in counts.values())
-    # At most the sends in flight at the crash and the outcomes not yet written.
-    assert duplicates <= crash_bound(default_concurrency(20))
-    limited = [c for c in emulator.calls("sendMessage", include_failed=True) if c.error_code == 429]
-    assert len(limited) == 3  # the 429s were met, and those messages were sent later

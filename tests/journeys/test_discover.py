@@ -1,4 +1,4 @@
-"""Discover and share through the real entry point, on the demo catalogue (14 live projects)."""
+"""Discover and share, on the demo catalogue (14 live projects)."""
 
 from __future__ import annotations
 
@@ -6,26 +6,25 @@ import pytest
 from sqlalchemy import func, select, update
 
 from bot.storage.models import Project, ReferralVisit
-from tests.e2e.harness import (
+from tests.bot_database import db_execute, db_scalar, project_id
+from tests.dialogue import (
     WAIT,
-    KengoProcess,
     answer_to,
     answer_to_press,
     button_texts,
     buttons,
-    db_execute,
-    db_scalar,
     press_label,
-    project_id,
     text_of,
 )
 from tests.fakes.bot_api import BotApiEmulator
+from tests.fakes.bot_api_html import parse_html, utf16_len
+from tests.journeys.harness import KengoInProcess
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.journey
 
 
 async def test_browse_filters_sorts_and_pages_in_one_edited_message(
-    demo_bot: KengoProcess, emulator: BotApiEmulator
+    demo_bot: KengoInProcess, emulator: BotApiEmulator
 ) -> None:
     anna = emulator.user(301, "Anna")
     listing = await answer_to(emulator, anna, "/projets")
@@ -69,7 +68,7 @@ async def test_browse_filters_sorts_and_pages_in_one_edited_message(
 
 
 async def test_search_ignores_accents_and_knows_breton_place_names(
-    demo_bot: KengoProcess, emulator: BotApiEmulator
+    demo_bot: KengoInProcess, emulator: BotApiEmulator
 ) -> None:
     yann = emulator.user(302, "Yann")
     await answer_to(emulator, yann, "/projets")
@@ -90,7 +89,7 @@ async def test_search_ignores_accents_and_knows_breton_place_names(
 
 
 async def test_card_follow_share_news_and_back(
-    demo_bot: KengoProcess, emulator: BotApiEmulator, database_url: str
+    demo_bot: KengoInProcess, emulator: BotApiEmulator, database_url: str
 ) -> None:
     gwen = emulator.user(303, "Gwen")
     listing = await answer_to(emulator, gwen, "/projets fest noz")
@@ -132,7 +131,7 @@ async def test_card_follow_share_news_and_back(
      ("br", "Setu ar raktres a zo bet rannet ganeoc'h", "a chom")],
 )  # fmt: skip
 async def test_share_link_opens_the_card_for_a_new_user(
-    demo_bot: KengoProcess, emulator: BotApiEmulator, database_url: str,
+    demo_bot: KengoInProcess, emulator: BotApiEmulator, database_url: str,
     language: str, welcome: str, days: str,
 ) -> None:  # fmt: skip
     chapelle = await project_id(database_url, "chapelle-saint-meriadec-baud")
@@ -154,7 +153,7 @@ async def test_share_link_opens_the_card_for_a_new_user(
 
 
 async def test_finished_projects_show_their_outcome_and_bad_links_fall_back(
-    demo_bot: KengoProcess, emulator: BotApiEmulator, database_url: str
+    demo_bot: KengoInProcess, emulator: BotApiEmulator, database_url: str
 ) -> None:
     erwan = emulator.user(305, "Erwan")
     succeeded = await project_id(database_url, "bagad-guerande-instruments")
@@ -174,7 +173,7 @@ async def test_finished_projects_show_their_outcome_and_bad_links_fall_back(
 
 
 async def test_inline_mode_lists_matching_projects(
-    demo_bot: KengoProcess, emulator: BotApiEmulator
+    demo_bot: KengoInProcess, emulator: BotApiEmulator
 ) -> None:
     loic = emulator.user(306, "Loïc")
     mark = emulator.mark()
@@ -195,7 +194,7 @@ async def test_inline_mode_lists_matching_projects(
 
 
 async def test_near_me_asks_once_then_remembers(
-    demo_bot: KengoProcess, emulator: BotApiEmulator
+    demo_bot: KengoInProcess, emulator: BotApiEmulator
 ) -> None:
     soazig = emulator.user(307, "Soazig")
     listing = await answer_to(emulator, soazig, "/projets")
@@ -210,7 +209,7 @@ async def test_near_me_asks_once_then_remembers(
 
 
 async def test_forged_and_stale_buttons_get_a_polite_answer(
-    demo_bot: KengoProcess, emulator: BotApiEmulator
+    demo_bot: KengoInProcess, emulator: BotApiEmulator
 ) -> None:
     nolwenn = emulator.user(308, "Nolwenn", language_code="br")
     first = await answer_to(emulator, nolwenn, "/projets")
@@ -231,7 +230,7 @@ async def test_forged_and_stale_buttons_get_a_polite_answer(
 
 
 async def test_photo_card_keeps_the_caption_short_and_the_rest_behind_read_more(
-    demo_bot: KengoProcess, emulator: BotApiEmulator, database_url: str
+    demo_bot: KengoInProcess, emulator: BotApiEmulator, database_url: str
 ) -> None:
     chaloupe = await project_id(database_url, "chaloupe-santez-anna-douarnenez")
     emulator.register_file("AgADchaloupe")
@@ -243,12 +242,16 @@ async def test_photo_card_keeps_the_caption_short_and_the_rest_behind_read_more(
     photo = await answer_to(emulator, tanguy, f"/start p{chaloupe}", method="sendPhoto")
     caption = str(photo.params["caption"])
     assert "Santez Anna" in caption
-    assert len(caption) <= 1024
+    assert utf16_len(parse_html(caption).text) <= 1024  # as Telegram counts: after parsing
     assert caption.endswith("…")
     more = await press_label(emulator, tanguy, photo, "Lire la suite", method="sendMessage")
     shown_end = caption.rstrip("…").rsplit("\n", 1)[-1][-40:]
     full = text_of(more)
     assert shown_end in full
     assert len(full.split(shown_end, 1)[1]) > 20  # the rest of the description is there
-    listing = await press_label(emulator, tanguy, photo, "Tous les projets", method="sendMessage")
+    # "Lire la suite" sent the card again as a text: the photo's own button is pressed.
+    back = next(data for label, data in buttons(photo).items() if "Tous les projets" in label)
+    mark = emulator.mark()
+    await tanguy.press(back, message_id=photo.result["message_id"])
+    listing = await emulator.wait_for("sendMessage", chat_id=tanguy.chat_id, since=mark)
     assert "14 projets" in text_of(listing)

@@ -1,34 +1,22 @@
-"""Proposing a project and moderating it, through the real entry point and the emulator."""
+"""Proposing a project and moderating it, through the emulator."""
 
 from __future__ import annotations
-
-import signal
 
 import pytest
 from sqlalchemy import func, select
 
 from bot.domain import ProjectStatus
 from bot.storage.models import ModerationDecision
-from tests.e2e.conftest import MODERATOR_ID
-from tests.e2e.harness import (
-    WAIT,
-    KengoProcess,
-    answer_to,
-    buttons,
-    db_scalar,
-    expect,
-    latest_project,
-    press,
-    shown,
-    text_of,
-)
+from tests.bot_database import db_scalar, latest_project
+from tests.dialogue import MODERATOR_ID, WAIT, answer_to, buttons, expect, press, shown, text_of
 from tests.fakes.bot_api import BotApiEmulator
+from tests.journeys.harness import KengoInProcess
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.journey
 
 
 async def test_a_full_submission_in_french_checks_every_answer_and_goes_live_once_approved(
-    running: KengoProcess, emulator: BotApiEmulator, database_url: str
+    running: KengoInProcess, emulator: BotApiEmulator, database_url: str
 ) -> None:
     owner = emulator.user(701, "Maïwenn", language_code="fr")
     moderator = emulator.user(MODERATOR_ID, "Soazig", language_code="fr")
@@ -122,79 +110,8 @@ async def test_a_full_submission_in_french_checks_every_answer_and_goes_live_onc
     assert await db_scalar(running_db, decisions) == 1
 
 
-async def test_a_breton_owner_resumes_after_a_crash_then_moderators_ask_for_changes_and_refuse(
-    kengo: KengoProcess, emulator: BotApiEmulator, database_url: str
-) -> None:
-    await kengo.start()
-    owner = emulator.user(711, "Erwan", language_code="br")
-    moderator = emulator.user(MODERATOR_ID, "Soazig", language_code="fr")
-    await answer_to(emulator, moderator, "/start")
-    await expect(emulator, owner, "/proposer", "Pazenn 1/13")
-    breton = "Ur c'hoarigan e brezhoneg evit bugale skolioù Diwan Naoned."
-    await expect(emulator, owner, breton, "Pazenn 2/13")
-    assert "Re verr" in text_of(await expect(emulator, owner, "Ab", "Re verr"))
-    step = await expect(emulator, owner, "C'hoarigan Naoned", "Pazenn 3/13")
-    step = await expect(emulator, owner, press(step, "Brezhoneg"), "Pazenn 4/13")
-    assert "Liger-Atlantel" in buttons(step)
-    step = await expect(emulator, owner, press(step, "Liger-Atlantel"), "Pazenn 5/13")
-    await expect(emulator, owner, "Naoned", "Pazenn 6/13")
-
-    # A crash (SIGKILL) and a restart in the middle: the next answer lands on step 6.
-    assert await kengo.stop(signal.SIGKILL) == -signal.SIGKILL
-    await kengo.start()
-    summary = "C'hoariadennoù e brezhoneg evit ar vugale, bep Sadorn."
-    await expect(emulator, owner, summary, "Pazenn 7/13")
-    offer = await expect(emulator, owner, "/proposer", "paouezet er bazenn 7/13")
-    step = await expect(emulator, owner, press(offer, "Kenderc'hel"), "Pazenn 7/13")
-    description = "Prenañ a raimp pupedoù, ur c'hoarva ha levrioù evit an atalier."
-    part = await expect(emulator, owner, description, "Resevet")
-    step = await expect(emulator, owner, press(part, "Echu"), "Pazenn 8/13")
-    await expect(emulator, owner, "200 001", "etre 100 € ha 200 000 €")
-    step = await expect(emulator, owner, "2 000 €", "Pazenn 9/13")
-    step = await expect(emulator, owner, press(step, "30"), "Pazenn 10/13")
-    step = await expect(emulator, owner, press(step, "Mirout pep tra"), "Pazenn 11/13")
-    step = await expect(emulator, owner, press(step, "Garedon ebet"), "Pazenn 12/13")
-    card = await expect(emulator, owner, press(step, "Tremen"), "<b>C'hoarigan Naoned")
-    assert "📍 Nantes · Liger-Atlantel · 🏷 Brezhoneg" in text_of(card)
-    project = await latest_project(database_url, 711)
-    assert (project.summary, project.breton_connection) == (summary, breton)
-
-    mark = emulator.mark()
-    await expect(emulator, owner, press(card, "Kinnig"), "Kaset eo bet")
-    panel = await emulator.wait_for("sendMessage", lambda c: "Projet à examiner" in text_of(c),
-                                    chat_id=MODERATOR_ID, since=mark, timeout=WAIT)  # fmt: skip
-    await expect(emulator, moderator, press(panel, "Demander des modifications"), "Quelles modif")
-    await expect(emulator, moderator, "Trop", "raison de 5 à 1 000")
-    mark = emulator.mark()
-    await expect(emulator, moderator, "Précisez le budget des livres.", "Modifications demandées")
-    changes = await emulator.wait_for("sendMessage", lambda c: "kemmoù" in text_of(c),
-                                      chat_id=711, since=mark, timeout=WAIT)  # fmt: skip
-    assert "Précisez le budget des livres." in text_of(changes)
-    card = await expect(emulator, owner, press(changes, "Kenderc'hel"), "<b>C'hoarigan Naoned")
-    step = await expect(emulator, owner, press(card, "Pal"), "Pazenn 8/13")
-    card = await expect(emulator, owner, "2 500", "2 500 €")
-    mark = emulator.mark()
-    await expect(emulator, owner, press(card, "Kinnig"), "Kaset eo bet")
-    panel = await emulator.wait_for("sendMessage", lambda c: "Projet à examiner" in text_of(c),
-                                    chat_id=MODERATOR_ID, since=mark, timeout=WAIT)  # fmt: skip
-    await expect(emulator, moderator, press(panel, "Refuser"), "Pourquoi refusez-vous")
-    mark = emulator.mark()
-    await expect(emulator, moderator, "Hors de notre champ cette année.", "refusé par Soazig")
-    refused = await emulator.wait_for("sendMessage", lambda c: "Nac'het eo bet" in text_of(c),
-                                      chat_id=711, since=mark, timeout=WAIT)  # fmt: skip
-    assert "Hors de notre champ cette année." in text_of(refused)
-    project = await latest_project(database_url, 711)
-    assert (project.status, project.goal_cents) == (ProjectStatus.REJECTED, 250000)
-    # Visible to its owner only.
-    stranger = emulator.user(712, "Yann", language_code="fr")
-    opened = await answer_to(emulator, stranger, f"/start p{project.id}")
-    assert "C'hoarigan Naoned" not in text_of(opened)
-    assert "nac'het" in text_of(await answer_to(emulator, owner, "/mes_projets"))
-    assert await kengo.stop() == 0, kengo.log
-
-
 async def test_a_forged_approval_from_a_non_moderator_is_refused_and_logged(
-    running: KengoProcess, emulator: BotApiEmulator, database_url: str
+    running: KengoInProcess, emulator: BotApiEmulator, database_url: str
 ) -> None:
     owner = emulator.user(721, "Katell", language_code="fr")
     await expect(emulator, owner, "/proposer", "Étape 1/13")
@@ -210,7 +127,7 @@ async def test_a_forged_approval_from_a_non_moderator_is_refused_and_logged(
 
 
 async def test_an_old_button_or_a_photo_out_of_place_brings_back_the_current_question(
-    running: KengoProcess, emulator: BotApiEmulator, database_url: str
+    running: KengoInProcess, emulator: BotApiEmulator, database_url: str
 ) -> None:
     owner = emulator.user(731, "Gwenn", language_code="fr")
     await expect(emulator, owner, "/proposer", "Étape 1/13")
