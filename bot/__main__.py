@@ -1,4 +1,4 @@
-"""The `kengo-bot` command: `run`, `db upgrade`, `demo-data`."""
+"""The `kengo-bot` command: `run`, `db upgrade`, `demo-data`, `payments reconcile`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Coroutine, Sequence
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from telegram.error import InvalidToken, NetworkError
@@ -15,6 +16,8 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.monitoring.logs import configure_logging
 
 log = logging.getLogger("bot")
+
+RECONCILE_DAYS = 30  # Stripe retries webhooks for three days; a month covers most outages
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -25,6 +28,15 @@ def _parser() -> argparse.ArgumentParser:
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_commands.add_parser("upgrade", help="apply the database migrations and exit")
     commands.add_parser("demo-data", help="load the demo projects (idempotent)")
+    payments = commands.add_parser("payments", help="the pledge ledger and Stripe")
+    payment_commands = payments.add_subparsers(dest="payments_command", required=True)
+    reconcile = payment_commands.add_parser(
+        "reconcile", help="compare Stripe's sessions and refunds with the pledges, repair"
+    )
+    reconcile.add_argument(
+        "--since", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD",
+        help=f"first day to read from Stripe (default: {RECONCILE_DAYS} days ago)",
+    )  # fmt: skip
     return parser
 
 
@@ -43,6 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _run_serving(serve(settings))
         elif args.command == "db":
             asyncio.run(_upgrade(settings))
+        elif args.command == "payments":
+            return asyncio.run(_reconcile(settings, args.since))
         else:
             asyncio.run(_demo_data(settings))
     except InvalidToken:
@@ -99,6 +113,32 @@ async def _demo_data(settings: Settings) -> None:
         f"demo data: {report.created} projects added, {report.already_present} already present, "
         f"{report.pledges} pledges added"
     )
+
+
+async def _reconcile(settings: Settings, since: date | None) -> int:
+    from bot.payments.gateway import PaymentUnavailable, StripeGateway
+    from bot.payments.reconcile import Reconciler
+    from bot.storage.engine import create_engine, create_session_factory, upgrade_schema
+
+    if settings.stripe_secret_key is None:
+        print("kengo-bot: STRIPE_SECRET_KEY is required to reconcile", file=sys.stderr)
+        return 2
+    start = since or (datetime.now(UTC) - timedelta(days=RECONCILE_DAYS)).date()
+    engine = create_engine(settings.database_url)
+    gateway = StripeGateway(settings.stripe_secret_key.get_secret_value(), settings.stripe_api_base)
+    try:
+        await upgrade_schema(engine)
+        reconciler = Reconciler(create_session_factory(engine), gateway)
+        report = await reconciler.since(datetime.combine(start, time.min, UTC))
+    except PaymentUnavailable as error:
+        print(f"kengo-bot: cannot read Stripe: {error}", file=sys.stderr)
+        return 1
+    finally:
+        await gateway.close()
+        await engine.dispose()
+    print(f"payments reconcile since {start.isoformat()}:")
+    print("\n".join(report.lines()))
+    return 3 if report.needs_human else 0
 
 
 if __name__ == "__main__":

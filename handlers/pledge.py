@@ -174,6 +174,10 @@ def refusal_text(t: Translator, refusal: PledgeRefused) -> str:
         Reason.NOT_CONFIGURED: t.gettext(
             "Le paiement en ligne n'est pas encore ouvert sur ce bot. Revenez bientôt !"
         ),
+        Reason.CHECKOUT_OPEN: t.gettext(
+            "Votre page de paiement est en cours de préparation. Rien n'a été débité : "
+            "réessayez dans un instant."
+        ),
     }
     return texts[Reason(refusal.reason)]
 
@@ -214,3 +218,18 @@ async def returned_from_payment(update: Update, context: KengoContext, payload: 
         )
     await reply(update, text)
     return True
+
+
+async def sold_out_button(update: Update, context: KengoContext) -> None:
+    """The contributor's answer after their reward sold out: keep as a gift, or a refund."""
+    t = await context.translator(update)
+    button = await pressed(update, t, callbacks.parse_sold_out)
+    if button is None:
+        return
+    query, (choice, pledge_id) = button
+    line = await context.services.pledges.after_sold_out(query.from_user.id, pledge_id, choice)
+    if line is None:
+        await answer_stale_button(update, t)
+        return
+    await query.answer()
+    await show(update, views.sold_out_answer_text(t, line), views.sold_out_answer_keyboard(t, line))

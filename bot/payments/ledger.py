@@ -1,8 +1,11 @@
-"""Money bookkeeping shared by webhooks and campaign closing, inside the caller's transaction.
+"""Money bookkeeping shared by webhooks, reconciliation and campaign closing, inside the
+caller's transaction.
 
-Invariants: a project's `raised_cents` is the sum of its PAID pledges and `contributors_count`
-the number of distinct users with one; a tier's claimed + reserved units never exceed its limit
-(also a CHECK constraint). Every function here is safe to call twice for the same pledge.
+Invariants: a project's `raised_cents` is the sum, over its counted pledges (PAID or
+REFUND_PENDING, without anomaly), of what Stripe charged minus what it refunded, and
+`contributors_count` the number of distinct users with money still counted; a tier's claimed +
+reserved units never exceed its limit (also a CHECK constraint). Every function here is safe to
+call twice for the same pledge.
 """
 
 from __future__ import annotations
@@ -12,8 +15,8 @@ import logging
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import FundingModel, PledgeStatus, ProjectStatus, utcnow
-from bot.notifications.kinds import Kind, for_each, row
+from bot.domain import FundingModel, PledgeStatus, ProjectStatus
+from bot.notifications.kinds import Kind, for_each
 from bot.notifications.queue import OutboxQueue
 from bot.storage.models import Follow, Pledge, Project, RewardTier
 from bot.storage.sql import affected_rows
@@ -21,6 +24,8 @@ from bot.storage.sql import affected_rows
 log = logging.getLogger(__name__)
 
 HOLDING_STATUSES = (PledgeStatus.PENDING, PledgeStatus.PROCESSING)  # a tier unit is reserved
+# Money Stripe holds for the project: paid, or paid and being refunded.
+COUNTED_STATUSES = (PledgeStatus.PAID, PledgeStatus.REFUND_PENDING)
 MILESTONES = (50, 100)
 
 
@@ -49,46 +54,32 @@ async def release(session: AsyncSession, pledge: Pledge, status: PledgeStatus) -
             .values(reserved_count=RewardTier.reserved_count - 1)
         )
     pledge.status = status
+    pledge.open_checkout_slot = None
 
 
-async def mark_paid(session: AsyncSession, pledge: Pledge, payment_intent: str | None) -> None:
-    """Count a paid pledge once: totals, reward claimed, auto-follow, thanks and milestones."""
-    if pledge.status not in (*HOLDING_STATUSES, PledgeStatus.EXPIRED, PledgeStatus.FAILED):
-        return  # already counted (a replay, or a late duplicate)
-    project = await session.get(Project, pledge.project_id, with_for_update=True)
-    if project is None:
-        return
-    await _claim_tier(session, pledge)
-    pledge.stripe_payment_intent_id = payment_intent or pledge.stripe_payment_intent_id
-    pledge.paid_at = utcnow()
-    if project.status is ProjectStatus.FAILED:
-        # Paid after an all-or-nothing campaign failed: refund it like the others.
-        pledge.status, pledge.refund_retry_at = PledgeStatus.REFUND_PENDING, utcnow()
-        return
-    pledge.status = PledgeStatus.PAID
-    before = project.raised_cents
-    await recount(session, project)
-    await _follow(session, pledge.user_id, project)
-    outbox = OutboxQueue(session)
-    await outbox.enqueue([
-        row(pledge.user_id, Kind.PLEDGE_THANKS, f"pledge:{pledge.id}:thanks", project.id,
-            pledge_id=pledge.id, title=project.title, amount_cents=pledge.amount_cents,
-            reward=await _reward_title(session, pledge)),
-        row(project.owner_id, Kind.OWNER_NEW_PLEDGE, f"pledge:{pledge.id}:owner", project.id,
-            title=project.title, amount_cents=pledge.amount_cents,
-            raised_cents=project.raised_cents, goal_cents=project.goal_cents),
-    ])  # fmt: skip
-    await _milestones(session, project, before)
+async def recount(session: AsyncSession, project: Project) -> None:
+    """Recompute a project's cached totals from what Stripe holds for its counted pledges."""
+    await session.flush()
+    # Rows older than the ledger have no charged amount: they were charged their own amount.
+    held = func.coalesce(Pledge.amount_charged_cents, Pledge.amount_cents) - (
+        Pledge.amount_refunded_cents
+    )
+    totals = await session.execute(
+        select(func.coalesce(func.sum(held), 0), func.count(Pledge.user_id.distinct())).where(
+            Pledge.project_id == project.id,
+            Pledge.status.in_(COUNTED_STATUSES),
+            Pledge.anomaly.is_(None),
+            held > 0,
+        )
+    )
+    raised, contributors = totals.one()
+    project.raised_cents, project.contributors_count = int(raised), int(contributors)
 
 
-async def _reward_title(session: AsyncSession, pledge: Pledge) -> str | None:
-    tier = await session.get(RewardTier, pledge.reward_tier_id) if pledge.reward_tier_id else None
-    return tier.title if tier else None
-
-
-async def _claim_tier(session: AsyncSession, pledge: Pledge) -> None:
+async def claim_unit(session: AsyncSession, pledge: Pledge) -> bool:
+    """Turn the pledge's reward into a claimed unit; False when it sold out meanwhile."""
     if pledge.reward_tier_id is None:
-        return
+        return True
     if pledge.status in HOLDING_STATUSES:
         await session.execute(
             update(RewardTier)
@@ -98,9 +89,9 @@ async def _claim_tier(session: AsyncSession, pledge: Pledge) -> None:
                 claimed_count=RewardTier.claimed_count + 1,
             )
         )
-        return
-    # Its reservation was already released (the session had expired): claim a unit anew if
-    # one is left, else keep the money as a gift without the reward rather than oversell.
+        return True
+    # Its reservation was already released (the session had expired, or opening it timed
+    # out): claim a unit anew if one is left, never oversell.
     claimed = await session.execute(
         update(RewardTier)
         .where(
@@ -110,48 +101,17 @@ async def _claim_tier(session: AsyncSession, pledge: Pledge) -> None:
         )
         .values(claimed_count=RewardTier.claimed_count + 1)
     )
-    if not affected_rows(claimed):
-        log.warning("pledge %s paid after its reward sold out: kept as a gift", pledge.id)
-        pledge.reward_tier_id = None
+    return bool(affected_rows(claimed))
 
 
-async def mark_refunded(session: AsyncSession, pledge: Pledge, refund_id: str | None) -> bool:
-    """Record a refund once; True when this call recorded it."""
-    if pledge.status not in (PledgeStatus.PAID, PledgeStatus.REFUND_PENDING):
-        return False
-    pledge.status = PledgeStatus.REFUNDED
-    pledge.refunded_at = utcnow()
-    pledge.stripe_refund_id = refund_id or pledge.stripe_refund_id
-    project = await session.get(Project, pledge.project_id, with_for_update=True)
-    if project is not None:
-        await recount(session, project)
-        await OutboxQueue(session).enqueue([
-            row(pledge.user_id, Kind.REFUNDED, f"pledge:{pledge.id}:refunded", project.id,
-                title=project.title, amount_cents=pledge.amount_cents)
-        ])  # fmt: skip
-    return True
-
-
-async def recount(session: AsyncSession, project: Project) -> None:
-    """Recompute a project's cached totals from its paid pledges."""
-    await session.flush()
-    totals = await session.execute(
-        select(
-            func.coalesce(func.sum(Pledge.amount_cents), 0), func.count(Pledge.user_id.distinct())
-        ).where(Pledge.project_id == project.id, Pledge.status == PledgeStatus.PAID)
-    )
-    raised, contributors = totals.one()
-    project.raised_cents, project.contributors_count = int(raised), int(contributors)
-
-
-async def _follow(session: AsyncSession, user_id: int, project: Project) -> None:
+async def follow(session: AsyncSession, user_id: int, project: Project) -> None:
     """Contributors follow what they support (they can unfollow)."""
     if await session.get(Follow, (user_id, project.id)) is None:
         session.add(Follow(user_id=user_id, project_id=project.id))
         project.followers_count += 1
 
 
-async def _milestones(session: AsyncSession, project: Project, before_cents: int) -> None:
+async def milestones(session: AsyncSession, project: Project, before_cents: int) -> None:
     """Tell followers once when the project crosses 50 % and 100 % of its goal."""
     reached = [m for m in MILESTONES if project.raised_cents * 100 >= m * project.goal_cents]
     new = [

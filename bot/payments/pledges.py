@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.catalogue.service import tier_view
@@ -15,10 +16,20 @@ from bot.domain import (
     PledgeStatus,
     ProjectStatus,
     Reason,
+    SoldOutChoice,
     TierView,
     utcnow,
 )
-from bot.payments.gateway import CheckoutRequest, PaymentUnavailable, StripeGateway
+from bot.payments.checkout import (
+    OpenCheckout,
+    checkout_expiry,
+    checkout_request,
+    new_key,
+    open_checkout,
+    open_slot,
+)
+from bot.payments.events import apply
+from bot.payments.gateway import PaymentUnavailable, StripeGateway
 from bot.payments.ledger import release, reserve_unit
 from bot.storage.models import Pledge, Project, ReferralVisit, RewardTier
 
@@ -34,6 +45,10 @@ class PledgeRefused(Exception):
         self.limit_cents = limit_cents
 
 
+class SlotTaken(Exception):
+    """The user's open checkout for this reward appeared while this one was being recorded."""
+
+
 class PledgeService:
     def __init__(
         self,
@@ -47,6 +62,11 @@ class PledgeService:
         self._gateway = gateway
         self.max_cents = max_cents
         self._checkout_time = timedelta(minutes=checkout_minutes)
+
+    def _stripe(self) -> StripeGateway:
+        if self._gateway is None:
+            raise PledgeRefused(Reason.NOT_CONFIGURED)
+        return self._gateway
 
     async def options(self, project_id: int) -> PledgeOptions | None:
         """The rewards still available on a live project, or None when it cannot be backed."""
@@ -77,83 +97,132 @@ class PledgeService:
     ) -> CheckoutLink:  # fmt: skip
         """Record a pending pledge (holding a reward unit) and open its Stripe Checkout.
 
-        If Stripe fails, the pledge is marked failed and the unit released: nothing is left
+        A second tap, even on another worker, gets the same checkout back. If Stripe fails or
+        takes too long, the pledge is marked failed and the unit released: nothing is left
         half-done, and the error reaches the caller as PaymentUnavailable.
         """
-        if self._gateway is None:
-            raise PledgeRefused(Reason.NOT_CONFIGURED)
-        open_link = await self._open_checkout(user_id, project_id, tier_id, amount_cents)
-        if open_link is not None:
-            return open_link  # a second tap on "pay": the same checkout, not a second pledge
+        self._stripe()  # refused at once when payments are not configured
+        slot = open_slot(user_id, project_id, tier_id)
+        for _ in range(3):  # a lost race for the slot means the winner's checkout is there
+            async with self._sessions() as session:
+                held = await open_checkout(session, slot)
+            if held is not None:
+                link = await self._take_over(held, amount_cents, return_url)
+                if link is not None:
+                    return link
+                continue
+            try:
+                pledge_id = await self._new_pledge(user_id, project_id, tier_id, amount_cents, slot)
+            except (IntegrityError, SlotTaken):
+                continue
+            return await self._open(pledge_id, return_url)
+        raise PledgeRefused(Reason.CHECKOUT_OPEN)
+
+    async def _new_pledge(
+        self, user_id: int, project_id: int, tier_id: int | None, amount_cents: int, slot: str
+    ) -> int:
         async with self._sessions.begin() as session:
-            project = await self._validate(session, project_id, tier_id, amount_cents)
-            if tier_id is not None and not await reserve_unit(session, tier_id):
-                raise PledgeRefused(Reason.SOLD_OUT)
+            if await open_checkout(session, slot) is not None:
+                raise SlotTaken  # committed by another worker since we looked
+            await self._validate(session, project_id, tier_id, amount_cents)
             pledge = Pledge(user_id=user_id, project_id=project_id, reward_tier_id=tier_id,
                             amount_cents=amount_cents, status=PledgeStatus.PENDING,
                             referral_code=await _referral(session, project_id, user_id),
-                            checkout_expires_at=utcnow() + self._checkout_time)  # fmt: skip
+                            checkout_key=new_key(), open_checkout_slot=slot,
+                            checkout_expires_at=checkout_expiry(utcnow(), self._checkout_time),
+                            )  # fmt: skip
             session.add(pledge)
+            # The slot first: of two workers racing, the loser fails here (after the winner's
+            # commit on PostgreSQL), before it could take the last reward unit.
             await session.flush()
-            title = project.title
-            tier = await session.get(RewardTier, tier_id) if tier_id else None
-            product = f"{title} — {tier.title}" if tier else title
-        request = CheckoutRequest(
-            pledge_id=pledge.id, user_id=user_id, project_id=project_id,
-            amount_cents=amount_cents, product_name=product,
-            success_url=return_url.format(outcome="paid", pledge=pledge.id),
-            cancel_url=return_url.format(outcome="cancel", pledge=pledge.id),
-            expires_at=pledge.checkout_expires_at or utcnow() + self._checkout_time,
-        )  # fmt: skip
+            if tier_id is not None and not await reserve_unit(session, tier_id):
+                raise PledgeRefused(Reason.SOLD_OUT)
+            return pledge.id
+
+    async def _open(self, pledge_id: int, return_url: str) -> CheckoutLink:
+        """Ask Stripe for the pledge's session (again: the key makes it the same one)."""
+        async with self._sessions() as session:
+            pledge = await session.get(Pledge, pledge_id)
+            if pledge is None:
+                raise PaymentUnavailable("pledge vanished")
+            request = await checkout_request(session, pledge, return_url)
         try:
-            checkout = await self._gateway.create_checkout(request)
+            checkout = await self._stripe().create_checkout(request)
         except PaymentUnavailable:
-            await self._abandon(pledge.id)
+            await self._abandon(pledge_id)
             raise
         async with self._sessions.begin() as session:
-            stored = await session.get(Pledge, pledge.id)
-            if stored is not None:
+            stored = await session.get(Pledge, pledge_id, with_for_update=True)
+            if stored is not None and stored.stripe_checkout_session_id in (
+                None,
+                checkout.session_id,
+            ):
                 stored.stripe_checkout_session_id = checkout.session_id
                 stored.checkout_url = checkout.url
                 stored.checkout_expires_at = checkout.expires_at
-        return CheckoutLink(pledge.id, checkout.url, amount_cents, checkout.expires_at)
+        return CheckoutLink(pledge_id, checkout.url, request.amount_cents, checkout.expires_at)
 
-    async def _open_checkout(
-        self, user_id: int, project_id: int, tier_id: int | None, amount_cents: int
+    async def _take_over(
+        self, held: OpenCheckout, amount_cents: int, return_url: str
     ) -> CheckoutLink | None:
-        statement = select(Pledge).where(
-            Pledge.user_id == user_id,
-            Pledge.project_id == project_id,
-            Pledge.reward_tier_id.is_(None)
-            if tier_id is None
-            else Pledge.reward_tier_id == tier_id,
-            Pledge.amount_cents == amount_cents,
-            Pledge.status == PledgeStatus.PENDING,
-            Pledge.checkout_url.is_not(None),
-            Pledge.checkout_expires_at > utcnow() + timedelta(minutes=5),
-        )
+        """The user's open checkout for this reward: itself when it fits, else closed first."""
+        reused = held.link_for(amount_cents)
+        if reused is not None:
+            return reused
+        if held.session_id is None:
+            # Being opened by another worker (or left so by a crash): the same request gets
+            # the same session.
+            link = await self._open(held.pledge_id, return_url)
+            if held.amount_cents == amount_cents:
+                return link
+            held = OpenCheckout(held.pledge_id, held.amount_cents, link.url, link.expires_at,
+                                await self._session_id(held.pledge_id))  # fmt: skip
+        if held.session_id is not None:
+            await self._close(held.session_id)
+        return None
+
+    async def _session_id(self, pledge_id: int) -> str | None:
         async with self._sessions() as session:
-            pledge = await session.scalar(statement.order_by(Pledge.id.desc()).limit(1))
-        if pledge is None or pledge.checkout_url is None or pledge.checkout_expires_at is None:
-            return None
-        return CheckoutLink(
-            pledge.id, pledge.checkout_url, amount_cents, pledge.checkout_expires_at
-        )
+            pledge = await session.get(Pledge, pledge_id)
+            return pledge.stripe_checkout_session_id if pledge else None
+
+    async def _close(self, session_id: str) -> None:
+        """Expire a session the user replaces, then apply what Stripe holds for it (expired,
+        or paid in the meantime), which frees the slot either way."""
+        await self._stripe().expire_checkout(session_id)
+        facts = await self._stripe().session_facts(session_id)
+        async with self._sessions.begin() as session:
+            await apply(session, facts)
 
     async def cancel(self, user_id: int, pledge_id: int) -> PledgeLine | None:
-        """The user came back from the payment page without paying: close the session.
-
-        The `checkout.session.expired` webhook that follows releases the reward unit.
-        """
+        """The user came back from the payment page without paying: close the session."""
         line = await self.pledge(user_id, pledge_id)
         if line is None or line.status is not PledgeStatus.PENDING or self._gateway is None:
             return line
-        async with self._sessions() as session:
-            pledge = await session.get(Pledge, pledge_id)
-            session_id = pledge.stripe_checkout_session_id if pledge else None
+        session_id = await self._session_id(pledge_id)
         if session_id:
-            await self._gateway.expire_checkout(session_id)
-        return line
+            try:
+                await self._close(session_id)
+            except PaymentUnavailable:
+                return line  # the expired webhook, or reconciliation, releases it later
+        return await self.pledge(user_id, pledge_id)
+
+    async def after_sold_out(
+        self, user_id: int, pledge_id: int, choice: SoldOutChoice
+    ) -> PledgeLine | None:
+        """The contributor's answer once their reward sold out: a gift, or a refund (which
+        the campaign worker sends). Asked once; a second tap changes nothing."""
+        async with self._sessions.begin() as session:
+            pledge = await session.get(Pledge, pledge_id, with_for_update=True)
+            if pledge is None or pledge.user_id != user_id:
+                return None
+            if pledge.reward_sold_out and pledge.status is PledgeStatus.PAID:
+                pledge.reward_sold_out = False
+                if choice is SoldOutChoice.KEEP_AS_GIFT:
+                    pledge.reward_tier_id = None
+                else:
+                    pledge.status, pledge.refund_retry_at = PledgeStatus.REFUND_PENDING, utcnow()
+        return await self.pledge(user_id, pledge_id)
 
     async def pledge(self, user_id: int, pledge_id: int) -> PledgeLine | None:
         """One of the user's pledges (None for someone else's)."""
@@ -204,8 +273,8 @@ class PledgeService:
 
     async def _abandon(self, pledge_id: int) -> None:
         async with self._sessions.begin() as session:
-            pledge = await session.get(Pledge, pledge_id)
-            if pledge is not None:
+            pledge = await session.get(Pledge, pledge_id, with_for_update=True)
+            if pledge is not None and pledge.stripe_checkout_session_id is None:
                 await release(session, pledge, PledgeStatus.FAILED)
 
 

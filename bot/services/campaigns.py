@@ -12,15 +12,17 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.domain import PledgeStatus, ProjectStatus, utcnow
 from bot.notifications.kinds import Kind, for_each, row
 from bot.notifications.queue import OutboxQueue
-from bot.payments.gateway import PaymentUnavailable, StripeGateway
-from bot.payments.ledger import mark_refunded, outcome
+from bot.payments.checkout import new_key
+from bot.payments.gateway import AlreadyRefunded, PaymentUnavailable, StripeGateway
+from bot.payments.ledger import outcome
+from bot.payments.reconcile import Reconciler
+from bot.payments.settle import record_refunds
 from bot.storage.models import Follow, Pledge, Project
 
 log = logging.getLogger(__name__)
 
 CLOSE_BATCH = 50
 REFUND_BATCH = 20
-REFUND_LEASE = timedelta(minutes=5)  # a refund in progress is not picked up by another worker
 MAX_REFUND_BACKOFF = timedelta(hours=6)
 REMINDER_BEFORE = timedelta(hours=48)
 
@@ -33,14 +35,23 @@ class Sweep:
 
 class CampaignService:
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], gateway: StripeGateway | None
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        gateway: StripeGateway | None,
+        *,
+        refund_lease: timedelta = timedelta(minutes=5),
     ) -> None:
         self._sessions = sessions
         self._gateway = gateway
+        self._reconciler = Reconciler(sessions, gateway)
+        # A refund in progress is not picked up by another worker before this has passed.
+        self._refund_lease = refund_lease
 
     async def run_once(self, now: datetime | None = None) -> Sweep:
         """Close what is due, expire checkouts left open on closed projects, refund what is due,
         and remind followers of campaigns entering their last 48 hours."""
+        if self._gateway is not None:
+            await self.reconcile_due(now or utcnow())
         sweep = await self.close_due(now or utcnow())
         await self.remind_due(now or utcnow())
         if self._gateway is not None:
@@ -48,6 +59,20 @@ class CampaignService:
                 await self._gateway.expire_checkout(session_id)
             await self.refund_due(now or utcnow())
         return sweep
+
+    async def reconcile_due(self, now: datetime) -> None:
+        """Read back from Stripe the pledges of campaigns about to close, so that a payment
+        whose webhook was lost counts before success or refunds are decided."""
+        async with self._sessions() as session:
+            due = (await session.scalars(
+                select(Project.id)
+                .where(Project.status == ProjectStatus.LIVE, Project.ends_at <= now)
+                .order_by(Project.ends_at).limit(CLOSE_BATCH)
+            )).all()  # fmt: skip
+        for project_id in due:
+            report = await self._reconciler.project(project_id)
+            if report.changed or report.needs_human:
+                log.info("before closing project %s: %s", project_id, "; ".join(report.lines()))
 
     async def close_due(self, now: datetime) -> Sweep:
         sweep = Sweep()
@@ -90,11 +115,11 @@ class CampaignService:
     async def refund_due(self, now: datetime) -> int:
         """Refund pledges of failed campaigns; failures are retried later with backoff."""
         claimed = await self._claim_refunds(now)
-        for pledge_id, payment_intent in claimed:
-            await self._refund(pledge_id, payment_intent, now)
+        for pledge_id, payment_intent, key in claimed:
+            await self._refund(pledge_id, payment_intent, key, now)
         return len(claimed)
 
-    async def _claim_refunds(self, now: datetime) -> list[tuple[int, str | None]]:
+    async def _claim_refunds(self, now: datetime) -> list[tuple[int, str | None, str]]:
         async with self._sessions.begin() as session:
             pledges = (await session.scalars(
                 select(Pledge)
@@ -103,14 +128,21 @@ class CampaignService:
                 .order_by(Pledge.id).limit(REFUND_BATCH).with_for_update(skip_locked=True)
             )).all()  # fmt: skip
             for pledge in pledges:
-                pledge.refund_retry_at = now + REFUND_LEASE
-            return [(p.id, p.stripe_payment_intent_id) for p in pledges]
+                pledge.refund_retry_at = now + self._refund_lease
+                # Made once, reused by every retry: Stripe refunds a key only once.
+                pledge.refund_key = pledge.refund_key or new_key()
+            return [(p.id, p.stripe_payment_intent_id, p.refund_key or "") for p in pledges]
 
-    async def _refund(self, pledge_id: int, payment_intent: str | None, now: datetime) -> None:
+    async def _refund(
+        self, pledge_id: int, payment_intent: str | None, key: str, now: datetime
+    ) -> None:
         refund_id: str | None = None
         if payment_intent is not None and self._gateway is not None:
             try:
-                refund_id = await self._gateway.refund(pledge_id, payment_intent)
+                refund_id = (await self._gateway.refund(pledge_id, payment_intent, key)).refund_id
+            except AlreadyRefunded:
+                await self._reconciler.pledges([pledge_id])  # refunded elsewhere: read it back
+                return
             except PaymentUnavailable as error:
                 await self._retry_later(pledge_id, now, str(error))
                 return
@@ -120,7 +152,10 @@ class CampaignService:
         async with self._sessions.begin() as session:
             pledge = await session.get(Pledge, pledge_id, with_for_update=True)
             if pledge is not None:
-                await mark_refunded(session, pledge, refund_id)
+                # The refund took what was left: the charge is now refunded in full. Its
+                # webhook may have come first; the refund id is kept either way.
+                pledge.amount_charged_cents = pledge.amount_charged_cents or pledge.amount_cents
+                await record_refunds(session, pledge, pledge.amount_charged_cents, refund_id)
 
     async def _retry_later(self, pledge_id: int, now: datetime, error: str) -> None:
         async with self._sessions.begin() as session:

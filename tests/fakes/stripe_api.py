@@ -17,6 +17,7 @@ parameter rules in ``stripe_validation`` and form decoding in ``stripe_forms``.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 import re
@@ -27,10 +28,10 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.fakes.stripe_checkout import StripeCheckout
-from tests.fakes.stripe_forms import parse_stripe_form
-from tests.fakes.stripe_objects import ApiCall, dumps, new_id
-from tests.fakes.stripe_validation import (
+from .stripe_checkout import StripeCheckout
+from .stripe_forms import parse_stripe_form
+from .stripe_objects import ApiCall, dumps, new_id
+from .stripe_validation import (
     CHECKOUT_LOCALES,
     MAX_CHARGE,
     MAX_EXPIRY_S,
@@ -39,7 +40,7 @@ from tests.fakes.stripe_validation import (
     REFUND_REASONS,
     StripeError,
 )
-from tests.fakes.stripe_webhooks import WEBHOOK_USER_AGENT, Delivery
+from .stripe_webhooks import WEBHOOK_USER_AGENT, Delivery
 
 __all__ = [
     "CHECKOUT_LOCALES",
@@ -102,6 +103,8 @@ class StripeStandIn(StripeCheckout):
         self._faults: list[_Fault] = []
         self._down = False
         self._down_status: int | None = None
+        # Seconds each API request waits before it is handled, by path prefix (a slow Stripe).
+        self.latency: dict[str, float] = {}
         self._runner: web.AppRunner | None = None
 
     # --- lifecycle --------------------------------------------------------------------
@@ -173,6 +176,10 @@ class StripeStandIn(StripeCheckout):
         if key:
             headers["Idempotency-Key"] = key
 
+        delay = max((d for prefix, d in self.latency.items() if call.path.startswith(prefix)),
+                    default=0.0)  # fmt: skip
+        if delay:
+            await asyncio.sleep(delay)
         if self._down and self._down_status is None:
             # Like an unreachable host: no HTTP response at all.
             assert request.transport is not None

@@ -11,8 +11,8 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.fakes import stripe_objects as objects
-from tests.fakes.stripe_endpoints import StripeEndpoints
+from . import stripe_objects as objects
+from .stripe_endpoints import StripeEndpoints
 
 
 class StripeCheckout(StripeEndpoints):

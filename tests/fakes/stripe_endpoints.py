@@ -11,10 +11,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from tests.fakes import stripe_objects as objects
-from tests.fakes import stripe_validation as check
-from tests.fakes.stripe_objects import ApiCall, Store
-from tests.fakes.stripe_validation import (
+from . import stripe_objects as objects
+from . import stripe_validation as check
+from .stripe_objects import ApiCall, Store
+from .stripe_validation import (
     CHECKOUT_LOCALES,
     MAX_CHARGE,
     MAX_EXPIRY_S,
@@ -23,7 +23,7 @@ from tests.fakes.stripe_validation import (
     REFUND_REASONS,
     StripeError,
 )
-from tests.fakes.stripe_webhooks import StripeWebhooks
+from .stripe_webhooks import StripeWebhooks
 
 Handler = Callable[..., dict[str, Any]]
 
@@ -45,6 +45,7 @@ class StripeEndpoints(StripeWebhooks):
             ("GET", re.compile(r"/v1/checkout/sessions/([^/]+)"), self._retrieve_session),
             ("POST", re.compile(r"/v1/checkout/sessions/([^/]+)/expire"), self._expire_session),
             ("POST", re.compile(r"/v1/refunds"), self._create_refund),
+            ("GET", re.compile(r"/v1/refunds"), self._list_refunds),
             ("GET", re.compile(r"/v1/refunds/([^/]+)"), self._retrieve_refund),
             ("GET", re.compile(r"/v1/payment_intents/([^/]+)"), self._retrieve_payment_intent),
             ("GET", re.compile(r"/v1/charges/([^/]+)"), self._retrieve_charge),
@@ -215,7 +216,19 @@ class StripeEndpoints(StripeWebhooks):
             wanted = check.string(p, field, field)
             if wanted is not None:
                 sessions = [s for s in sessions if s[field] == wanted]
+        sessions = check.created_range(p, sessions)
         listing = objects.list_page(sessions, p, "/v1/checkout/sessions")
+        return self._expanded(listing, check.expand_paths(p))
+
+    def _list_refunds(self, call: ApiCall) -> dict[str, Any]:
+        p = call.params
+        refunds = list(self.refunds.values())
+        for field in ("payment_intent", "charge"):
+            wanted = check.string(p, field, field)
+            if wanted is not None:
+                refunds = [r for r in refunds if r[field] == wanted]
+        refunds = check.created_range(p, refunds)
+        listing = objects.list_page(refunds, p, "/v1/refunds")
         return self._expanded(listing, check.expand_paths(p))
 
     def _retrieve_session(self, call: ApiCall, session_id: str) -> dict[str, Any]:

@@ -14,8 +14,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from tests.fakes import stripe_validation as check
-from tests.fakes.stripe_validation import LineItemParams, StripeError
+from . import stripe_validation as check
+from .stripe_validation import LineItemParams, StripeError
 
 _ALNUM = string.ascii_letters + string.digits
 

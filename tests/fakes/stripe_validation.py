@@ -326,3 +326,25 @@ def line_items(raw: Any) -> tuple[str, list[LineItemParams]]:
         items.append(LineItemParams(name, unit_amount, quantity))
     assert currency is not None
     return currency, items
+
+
+def created_range(params: dict[str, Any], objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Filter a list by `created` (a timestamp, or a hash of gt, gte, lt, lte), as Stripe does."""
+    created = params.get("created")
+    if created is None:
+        return objects
+    if isinstance(created, str):
+        exact = integer(params, "created", "created")
+        return [o for o in objects if o["created"] == exact]
+    bounds = nested(created, frozenset({"gt", "gte", "lt", "lte"}), "created")
+    tests = {
+        "gt": lambda value, bound: value > bound,
+        "gte": lambda value, bound: value >= bound,
+        "lt": lambda value, bound: value < bound,
+        "lte": lambda value, bound: value <= bound,
+    }
+    for name in bounds:
+        bound = integer(bounds, name, f"created[{name}]")
+        if bound is not None:
+            objects = [o for o in objects if tests[name](o["created"], bound)]
+    return objects

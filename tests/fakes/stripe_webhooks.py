@@ -14,8 +14,8 @@ from typing import Any
 import aiohttp
 import stripe
 
-from tests.fakes import stripe_objects as objects
-from tests.fakes.stripe_objects import ApiCall
+from . import stripe_objects as objects
+from .stripe_objects import ApiCall
 
 WEBHOOK_USER_AGENT = "Stripe/1.0 (+https://stripe.com/docs/webhooks)"
 

@@ -12,12 +12,15 @@ import stripe
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.config import load_settings
+from bot.context import Services
 from bot.domain import FundingModel, PledgeStatus, ProjectStatus, Reason, utcnow
 from bot.payments.events import PaymentEventService
 from bot.payments.gateway import PaymentUnavailable, StripeGateway
 from bot.payments.pledges import PledgeRefused, PledgeService
 from bot.services.campaigns import CampaignService
 from bot.storage.models import Follow, OutboxMessage, Pledge, Project, RewardTier
+from tests.conftest import TEST_TOKEN
 from tests.factories import add_project, add_user
 from tests.fakes.stripe_api import StripeStandIn
 
@@ -293,6 +296,48 @@ async def test_failed_all_or_nothing_campaign_refunds_every_pledge_exactly_once(
     kinds = await outbox_kinds(sessions)
     assert (owner.id, "campaign_outcome") in kinds
     assert sum(kind == "campaign_outcome" for _, kind in kinds) == 4  # owner and 3 backers
+
+
+async def test_a_refund_cut_short_by_a_crash_is_sent_once_its_lease_is_over(
+    sessions: Sessions, pledges: PledgeService, events: PaymentEventService,
+    stand_in: StripeStandIn, gateway: StripeGateway,
+) -> None:  # fmt: skip
+    owner, backer = await add_user(sessions), await add_user(sessions)
+    project = await add_project(sessions, owner, goal_cents=100_000,
+                                funding_model=FundingModel.ALL_OR_NOTHING)  # fmt: skip
+    link = await pledges.start_checkout(backer.id, project.id, None, 2_500, RETURN)
+    await stand_in.pay(_session_of(stand_in, link.pledge_id))
+    await deliver(stand_in, events)
+    now = utcnow()
+    async with sessions.begin() as session:
+        stored = await session.get(Project, project.id)
+        assert stored is not None
+        stored.ends_at = now - timedelta(seconds=1)
+    settings = load_settings(
+        _env_file=None, telegram_bot_token=TEST_TOKEN, refund_lease_seconds=120
+    )
+    calling = asyncio.Event()
+
+    class DiesMidRefund(StripeGateway):
+        async def refund(self, *_: object, **__: object) -> Any:
+            calling.set()
+            await asyncio.Event().wait()  # the worker is killed before Stripe answers
+
+    dying_gateway = DiesMidRefund(stand_in.secret_key, stand_in.base_url)
+    dying = asyncio.create_task(Services.create(sessions, settings, dying_gateway).campaigns
+                                .run_once(now))  # fmt: skip
+    await calling.wait()
+    dying.cancel()
+    await asyncio.gather(dying, return_exceptions=True)
+    await dying_gateway.close()
+
+    survivor = Services.create(sessions, settings, gateway).campaigns
+    await survivor.run_once(now + timedelta(seconds=119))  # the refund may still be under way
+    assert stand_in.refunds == {}
+    assert (await get(sessions, Pledge, link.pledge_id)).status is PledgeStatus.REFUND_PENDING
+    await survivor.run_once(now + timedelta(seconds=121))
+    assert len(stand_in.refunds) == 1
+    assert (await get(sessions, Pledge, link.pledge_id)).status is PledgeStatus.REFUNDED
 
 
 async def test_keep_it_all_campaign_below_goal_succeeds(
