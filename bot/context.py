@@ -4,6 +4,7 @@ per-update context that hands it to handlers with the current user's profile."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -29,7 +30,7 @@ from bot.services.owner import OwnerService
 from bot.services.projects import ProjectService
 from bot.services.sharing import SharingService
 from bot.storage.engine import Sessions
-from bot.submission.wizard import SubmissionService
+from bot.submission.wizard import WizardService
 from bot.telegram.intake import KengoBot
 from bot.telegram.update_ids import WebhookUpdates
 from bot.users.service import UserService
@@ -49,7 +50,7 @@ class Services:
     campaigns: CampaignService
     news: NewsService
     owner: OwnerService
-    submissions: SubmissionService
+    wizard: WizardService
     moderation: ModerationService
     webhook_updates: WebhookUpdates
 
@@ -72,13 +73,17 @@ class Services:
                 max_cents=settings.pledge_max_eur * 100,
                 checkout_minutes=settings.checkout_minutes,
             ),
-            payment_events=PaymentEventService(sessions),
-            campaigns=CampaignService(sessions, gateway),
+            payment_events=PaymentEventService(sessions, gateway),
+            campaigns=CampaignService(
+                sessions, gateway, refund_lease=timedelta(seconds=settings.refund_lease_seconds)
+            ),
             news=NewsService(sessions),
             owner=OwnerService(sessions),
-            submissions=SubmissionService(sessions, settings.pledge_max_eur * 100),
+            wizard=WizardService(sessions, settings.pledge_max_eur * 100),
             moderation=ModerationService(sessions),
-            webhook_updates=WebhookUpdates(sessions),
+            webhook_updates=WebhookUpdates(
+                sessions, lease=timedelta(seconds=settings.inbox_lease_seconds)
+            ),
         )
 
 

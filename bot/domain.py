@@ -59,6 +59,9 @@ class PledgeStatus(enum.StrEnum):
     EXPIRED = "expired"
     REFUND_PENDING = "refund_pending"
     REFUNDED = "refunded"
+    # Stripe's record of the payment disagrees with the pledge (amount, currency): never
+    # counted, kept for a moderator to settle.
+    ANOMALY = "anomaly"
 
 
 class Decision(enum.StrEnum):
@@ -161,6 +164,7 @@ class NewsItem:
     text: str
     created_at: datetime
     photo_file_id: str | None
+    post_id: int = 0  # 0: not known (then no way to read it whole)
 
 
 @dataclass(frozen=True)
@@ -199,6 +203,7 @@ class Reason(enum.StrEnum):
     SOLD_OUT = "sold_out"
     UNKNOWN_TIER = "unknown_tier"
     NOT_CONFIGURED = "not_configured"
+    CHECKOUT_OPEN = "checkout_open"  # another checkout of the user's is still being opened
 
 
 @dataclass(frozen=True)
@@ -217,6 +222,13 @@ class CheckoutLink:
     expires_at: datetime
 
 
+class SoldOutChoice(enum.StrEnum):
+    """What a contributor whose reward sold out before their payment landed prefers."""
+
+    KEEP_AS_GIFT = "gift"
+    REFUND = "refund"
+
+
 @dataclass(frozen=True)
 class PledgeLine:
     pledge_id: int
@@ -230,7 +242,7 @@ class PledgeLine:
 
 
 @dataclass(frozen=True)
-class Submission:
+class Review:
     """A project as moderators review it."""
 
     project_id: int

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Callable
 from contextlib import AsyncExitStack, suppress
 from typing import Any
 
@@ -19,8 +20,9 @@ from bot.notifications.workers import OutboxWorker
 from bot.payments.gateway import StripeGateway
 from bot.storage.engine import create_engine, create_session_factory, upgrade_schema
 from bot.telegram.client import make_bot
-from bot.telegram.commands import publish_default_commands
+from bot.telegram.commands import keep_publishing_default_commands
 from bot.telegram.intake import PerUserUpdateProcessor
+from bot.telegram.takeover import keep_taking_over
 from bot.web import create_web_app
 from handlers import register
 
@@ -51,7 +53,12 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         await web.TCPSite(runner, settings.http_host, settings.http_port).start()
         log.info("HTTP server on %s:%s", settings.http_host, settings.http_port)
         async with application:
-            await publish_default_commands(application.bot, runtime.catalogs)
+            menus = asyncio.create_task(
+                keep_publishing_default_commands(application.bot, runtime.catalogs, stop),
+                name="menus",
+            )
+            # Before receiving: updates a dead worker left may queue before the new ones.
+            inbox = asyncio.create_task(_keep_inbox(runtime, application, stop), name="inbox")
             await _start_receiving(application, settings)
             outbox = OutboxWorker(settings, sessions, runtime.catalogs, runtime.metrics)
             await outbox.start()
@@ -59,7 +66,18 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
             await stop.wait()
             log.info("stopping")
             await _stop_receiving(application)
-            await asyncio.gather(outbox.stop(), sweeping, return_exceptions=True)
+            if settings.webhook_mode:
+                await runtime.services.webhook_updates.release()
+            await asyncio.gather(outbox.stop(), sweeping, menus, inbox, return_exceptions=True)
+
+
+async def _keep_inbox(
+    runtime: Runtime, application: Application[Any, Any, Any, Any, Any, Any], stop: asyncio.Event
+) -> None:
+    """Webhook mode: take over the updates a dead worker had accepted (polling: Telegram
+    keeps unconfirmed updates itself)."""
+    if runtime.settings.webhook_mode:
+        await keep_taking_over(runtime.services.webhook_updates, application, stop)
 
 
 async def _sweep_regularly(runtime: Runtime, stop: asyncio.Event) -> None:
@@ -106,6 +124,11 @@ async def _stop_receiving(application: Application[Any, Any, Any, Any, Any, Any]
         await application.stop()
 
 
+def _inbox_marks(settings: Settings, runtime: Runtime) -> Callable[[int], None] | None:
+    # Webhook updates are kept until handled; polling needs nothing: Telegram keeps them.
+    return runtime.services.webhook_updates.finished if settings.webhook_mode else None
+
+
 def _stop_on_signals() -> asyncio.Event:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -125,7 +148,7 @@ def build_application(
         .bot(bot)
         .context_types(ContextTypes(context=KengoContext))
         # Different users are served concurrently (each update opens its own session).
-        .concurrent_updates(PerUserUpdateProcessor(64))
+        .concurrent_updates(PerUserUpdateProcessor(64, finished=_inbox_marks(settings, runtime)))
     )
     if settings.webhook_mode:
         builder = builder.updater(None)

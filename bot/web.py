@@ -5,13 +5,14 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-from typing import Any
+from typing import Any, TypeGuard
 
 import stripe
 from aiohttp import web
 from telegram.ext import Application
 
 from bot.context import Runtime
+from bot.payments.events import StripeUnreachable
 from bot.storage.engine import ping
 from bot.telegram.intake import read_update
 
@@ -62,7 +63,7 @@ async def metrics(request: web.Request) -> web.Response:
 
 
 async def telegram_webhook(request: web.Request) -> web.Response:
-    """Accept an update from Telegram: check the secret, queue the update, answer at once."""
+    """Accept an update from Telegram: check the secret, keep and queue the update, answer."""
     runtime, application = request.app[RUNTIME], request.app[APPLICATION]
     expected = runtime.settings.telegram_webhook_secret
     given = request.headers.get(TELEGRAM_SECRET_HEADER, "")
@@ -72,20 +73,35 @@ async def telegram_webhook(request: web.Request) -> web.Response:
         log.warning("rejected a Telegram webhook call without the right secret token")
         return web.json_response({"error": "forbidden"}, status=403)
     try:
-        payload = await request.json(loads=json.loads)
-    except ValueError:
+        body = (await request.read()).decode("utf-8")
+        # RecursionError: JSON nested deeper than the parser's stack (200,000 brackets).
+        payload = json.loads(body)
+    except (ValueError, RecursionError) as error:  # UnicodeDecodeError is a ValueError
+        log.warning("rejected a Telegram webhook body that is not JSON: %s", type(error).__name__)
         return web.json_response({"error": "malformed JSON"}, status=400)
-    if not isinstance(payload, dict) or not isinstance(payload.get("update_id"), int):
+    update_id = payload.get("update_id") if isinstance(payload, dict) else None
+    if not is_update_id(update_id):
+        log.warning("rejected a Telegram webhook body without a usable update_id")
         return web.json_response({"error": "not an update"}, status=400)
-    if not await runtime.services.webhook_updates.first_time(payload["update_id"]):
+    updates = runtime.services.webhook_updates
+    # Kept until its handlers have run: a 200 tells Telegram never to send it again.
+    if not await updates.accept(update_id, body):
         runtime.metrics.updates_redelivered.inc()
-        log.info("update %s already received: ignored", payload["update_id"])
+        log.info("update %s already received: ignored", update_id)
         return web.json_response({"ok": True, "duplicate": True})
     update = read_update(payload, application.bot)
     # An update we cannot read is acknowledged anyway: Telegram's retries would not fix it.
-    if update is not None:
+    if update is None:
+        updates.finished(update_id)
+    else:
         await application.update_queue.put(update)
     return web.json_response({"ok": True})
+
+
+def is_update_id(value: object) -> TypeGuard[int]:
+    """An integer the database can store (a BIGINT); `true` is no id, although Python says
+    it is an int."""
+    return isinstance(value, int) and not isinstance(value, bool) and -(2**63) <= value < 2**63
 
 
 async def stripe_webhook(request: web.Request) -> web.Response:
@@ -113,7 +129,12 @@ async def stripe_webhook(request: web.Request) -> web.Response:
         results.labels("rejected").inc()
         log.warning("rejected a Stripe webhook call: %s", type(error).__name__)
         return web.json_response({"error": "invalid signature or payload"}, status=400)
-    is_new = await runtime.services.payment_events.handle(event.id, event.type, data)
+    try:
+        is_new = await runtime.services.payment_events.handle(event.id, event.type, data)
+    except StripeUnreachable:
+        # The event needs Stripe's current state to be placed: Stripe will send it again.
+        results.labels("deferred").inc()
+        return web.json_response({"error": "stripe unreachable, retry later"}, status=503)
     results.labels("applied" if is_new else "duplicate").inc()
     log.info("stripe event %s %s", event.type, "applied" if is_new else "replayed",
              extra={"stripe_event_id": event.id})  # fmt: skip

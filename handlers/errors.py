@@ -9,8 +9,10 @@ from telegram.error import Forbidden, NetworkError, TelegramError
 
 from bot.context import KengoContext
 from bot.i18n.text import escape_html
+from bot.monitoring.error_reports import ErrorReports
 
 log = logging.getLogger(__name__)
+_REPORTS_KEY = "error_reports"
 
 
 async def on_error(update: object, context: KengoContext) -> None:
@@ -30,13 +32,23 @@ async def on_error(update: object, context: KengoContext) -> None:
     update_id = update.update_id if isinstance(update, Update) else None
     log.error("error while handling update %s", update_id, exc_info=error,
               extra={"update_id": update_id})  # fmt: skip
-    await _tell_moderation_chat(context, update_id, error)
+    suppressed = _reports(context).admit(error)
+    if suppressed is not None:
+        await _tell_moderation_chat(context, update_id, error, suppressed)
     if isinstance(update, Update) and user_id is not None:
         await _apologise(update, context, user_id)
 
 
+def _reports(context: KengoContext) -> ErrorReports:
+    # One throttle per application, kept with it: it lives exactly as long as the bot.
+    reports = context.bot_data.get(_REPORTS_KEY)
+    if not isinstance(reports, ErrorReports):
+        reports = context.bot_data[_REPORTS_KEY] = ErrorReports()
+    return reports
+
+
 async def _tell_moderation_chat(
-    context: KengoContext, update_id: int | None, error: BaseException | None
+    context: KengoContext, update_id: int | None, error: BaseException | None, suppressed: int
 ) -> None:
     chat_id = context.runtime.settings.moderation_chat_id
     if chat_id is None:
@@ -47,6 +59,12 @@ async def _tell_moderation_chat(
         error=escape_html(type(error).__name__),
         update_id=update_id if update_id is not None else "-",
     )
+    if suppressed:
+        text += "\n" + t.ngettext(
+            "La même erreur s'est produite {count} autre fois depuis le dernier signalement.",
+            "La même erreur s'est produite {count} autres fois depuis le dernier signalement.",
+            suppressed,
+        ).format(count=t.number(suppressed))
     try:
         await context.bot.send_message(chat_id, text)
     except TelegramError as send_error:

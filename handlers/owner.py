@@ -11,6 +11,7 @@ from bot.conversation.inputs import NewsPost
 from bot.i18n.translator import Translator
 from bot.notifications.messages import delivery_text, news_text
 from bot.services.news import NewsRefused
+from bot.telegram.html_limits import CAPTION_LIMIT, TEXT_LIMIT, fit
 from bot.views.owner import (
     dashboard_keyboard,
     dashboard_text,
@@ -102,15 +103,17 @@ async def typed_news(update: Update, context: KengoContext, mode: NewsPost) -> N
     if preview is None:
         return
     title, body, photo_file_id = preview
-    keyboard = news_preview_keyboard(t, draft.post_id, draft.recipients)
     await reply(update, t.gettext("Aperçu de votre actualité :"))
-    content = news_text(t, title, body)
+    # Exactly as followers will receive it: a caption holds less than a text.
+    limit = CAPTION_LIMIT if photo_file_id else TEXT_LIMIT
+    content = fit(news_text(t, title, body), limit)
+    keyboard = news_preview_keyboard(t, draft.post_id, draft.recipients, cut=content.cut)
     if photo_file_id and update.effective_chat is not None:
         await update.effective_chat.send_photo(
-            photo_file_id, caption=content[:1024], reply_markup=keyboard
+            photo_file_id, caption=content.text, reply_markup=keyboard
         )
     else:
-        await reply(update, content, keyboard)
+        await reply(update, content.text, keyboard)
 
 
 async def _send_news(

@@ -10,10 +10,13 @@ from bot.conversation.callbacks import CardAction
 from bot.domain import ListView, ProjectCard
 from bot.i18n.text import escape_html
 from bot.i18n.translator import Translator
+from bot.notifications.messages import news_text
 from bot.telegram.deeplinks import project_payload, share_url, start_url
-from bot.views.card import TEXT_LIMIT, card_keyboard, render_card
+from bot.telegram.html_limits import TEXT_LIMIT, fit
+from bot.views.card import card_keyboard, full_description, render_card
+from bot.views.news import news_list
 from handlers import browse, pledge
-from handlers.common import pressed, reply, show
+from handlers.common import answer_stale_button, pressed, reply, show
 
 
 async def send_card(
@@ -68,7 +71,7 @@ async def card_button(update: Update, context: KengoContext) -> None:
     if action is CardAction.NEWS:
         await _news(update, context, t, card, view)
     elif action is CardAction.READ_MORE:
-        await reply(update, _full_description(t, card))
+        await _read_more(update, context, t, card, view)
     elif action is CardAction.SHARE:
         await _share(update, context, t, card, query.from_user.id)
     else:
@@ -111,29 +114,41 @@ async def _news(
     update: Update, context: KengoContext, t: Translator, card: ProjectCard, view: ListView | None
 ) -> None:
     items = await context.services.catalogue.news(card.summary.id)
-    title = escape_html(card.summary.title)
-    lines = [t.gettext("📰 <b>Actualités de « {title} »</b>").format(title=title)]
-    if not items:
-        lines += [
-            "",
-            t.gettext(
-                "Pas encore d'actualité pour ce projet. Suivez-le pour être prévenu de la "
-                "prochaine !"
-            ),
-        ]
-    for item in items:
-        lines += ["", f"<i>{t.date(item.created_at)}</i>", escape_html(item.text)]
-    text = "\n".join(lines)[:TEXT_LIMIT]
-    back = InlineKeyboardButton(
-        t.gettext("↩ Retour au projet"), callback_data=callbacks.project(card.summary.id, view)
+    await show(update, *news_list(t, card.summary.title, items, card.summary.id, view))
+
+
+async def _read_more(
+    update: Update, context: KengoContext, t: Translator, card: ProjectCard, view: ListView | None
+) -> None:
+    """Under a photo card, the card again as a text (room for all of it but a long
+    description); under a text card, the whole description."""
+    message = update.callback_query.message if update.callback_query else None
+    if isinstance(message, Message) and message.photo:
+        rendered = render_card(t, card, as_caption=False)
+        keyboard = card_keyboard(t, card, view, truncated=rendered.truncated)
+        await reply(update, rendered.text, keyboard)
+    else:
+        await reply(update, full_description(t, card))
+
+
+async def read_news_post(update: Update, context: KengoContext) -> None:
+    """A news post in full, from "Lire la suite" under a post or a list cut to fit."""
+    t = await context.translator(update)
+    button = await pressed(update, t, callbacks.parse_news_post)
+    if button is None:
+        return
+    query, post_id = button
+    post = await context.services.news.read(query.from_user.id, post_id)
+    if post is None:
+        await answer_stale_button(update, t)
+        return
+    await query.answer()
+    title, text, project_id = post
+    see = InlineKeyboardButton(
+        t.gettext("Voir le projet"), callback_data=callbacks.project(project_id, None)
     )
-    await show(update, text, InlineKeyboardMarkup([[back]]))
-
-
-def _full_description(t: Translator, card: ProjectCard) -> str:
-    title = escape_html(card.summary.title)
-    text = f"<b>{title}</b>\n\n{escape_html(card.description)}"
-    return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 1] + "…"
+    body = fit(news_text(t, title, text), TEXT_LIMIT).text  # a post is shorter: a safety net
+    await reply(update, body, InlineKeyboardMarkup([[see]]))
 
 
 async def _share(

@@ -160,7 +160,7 @@ class ProjectQueries:
     async def news(self, project_id: int, limit: int) -> Sequence[AnyRow]:
         """The project's latest published news, newest first."""
         statement = (
-            select(_news.text, _news.published_at, _news.photo_file_id)
+            select(_news.text, _news.published_at, _news.photo_file_id, _news.id)
             .where(_news.project_id == project_id, _news.published_at.is_not(None))
             .order_by(_news.published_at.desc(), _news.id.desc())
             .limit(limit)

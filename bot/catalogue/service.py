@@ -22,6 +22,7 @@ from bot.domain import (
     TierView,
     utcnow,
 )
+from bot.i18n.text import without_controls
 from bot.search.text import MAX_QUERY_LENGTH, search_terms
 from bot.storage.engine import Sessions
 from bot.storage.models import Project, RewardTier, User, units_left
@@ -65,7 +66,7 @@ class CatalogueService:
 
     async def search(self, user_id: int, text: str, view: ListView) -> CataloguePage:
         """Search the live projects for `text`, keeping the filters and order of `view`."""
-        query = " ".join(text.split())[:MAX_QUERY_LENGTH]
+        query = " ".join(without_controls(text).split())[:MAX_QUERY_LENGTH]
         async with self._sessions.autocommit() as connection:
             await UserQueries(connection).change(
                 user_id, catalogue_query=query, input_mode=encode(Search())
@@ -96,7 +97,7 @@ class CatalogueService:
     async def news(self, project_id: int) -> list[NewsItem]:
         async with self._sessions.autocommit() as connection:
             posts = await ProjectQueries(connection).news(project_id, NEWS_SHOWN)
-        return [NewsItem(p.text, p.published_at, p.photo_file_id) for p in posts]
+        return [NewsItem(p.text, p.published_at, p.photo_file_id, p.id) for p in posts]
 
     async def set_home(self, user_id: int, departement: Departement) -> None:
         async with self._sessions.autocommit() as connection:

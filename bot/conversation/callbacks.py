@@ -19,6 +19,10 @@ not parse is treated as a stale or forged button, never trusted.
 | `ow:<action>:<id>`          | owner: project figures, write / send / drop a news  |
 | `sb:<step>:<id>:<value>`    | submission wizard: a step's button, edit, save, send |
 | `md:<action>:<id>`          | moderation: view, approve, ask for changes, refuse  |
+| `nw:<id>`                   | a news post in full ("Lire la suite")               |
+
+Ids are database keys: a part longer or larger than any key (`MAX_ID`) is forged data,
+refused here rather than by the database (PostgreSQL fails on an integer beyond its column).
 """
 
 from __future__ import annotations
@@ -27,9 +31,10 @@ import enum
 import re
 from dataclasses import dataclass
 
-from bot.domain import MAX_PAGE, Category, Departement, ListView, Order
+from bot.domain import MAX_PAGE, Category, Departement, ListView, Order, SoldOutChoice
 
 MAX_BYTES = 64
+MAX_ID = 2**31 - 1  # the largest key of an INTEGER column (projects, tiers, pledges, posts)
 _PART = re.compile(r"^[a-z0-9_.-]{1,32}$")
 
 
@@ -48,6 +53,8 @@ class Namespace(enum.StrEnum):
     OWNER = "ow"
     SUBMIT = "sb"
     MODERATE = "md"
+    SOLD_OUT = "so"
+    NEWS_POST = "nw"
 
 
 class MenuItem(enum.StrEnum):
@@ -130,6 +137,11 @@ def _hash(text: str) -> str:
     if not re.fullmatch(r"[0-9a-f]{6}", text):
         raise ValueError(text)
     return text
+
+
+def _is_id(text: str) -> bool:
+    """A key the database can hold: digits only, at most `MAX_ID` (0 means "none")."""
+    return text.isdigit() and len(text) <= 10 and int(text) <= MAX_ID
 
 
 def build(namespace: Namespace, *parts: str) -> str:
@@ -225,7 +237,7 @@ def project(project_id: int, view: ListView | None) -> str:
 
 def parse_project(data: str | None) -> tuple[int, ListView | None] | None:
     parts = _parts(data, Namespace.PROJECT, 2)
-    if not parts or not parts[0].isdigit():
+    if not parts or not _is_id(parts[0]):
         return None
     view = None if parts[1] == "-" else decode_view(parts[1])
     if parts[1] != "-" and view is None:
@@ -240,7 +252,7 @@ def project_action(action: CardAction, project_id: int, view: ListView | None) -
 
 def parse_project_action(data: str | None) -> tuple[CardAction, int, ListView | None] | None:
     parts = _parts(data, Namespace.PROJECT_ACTION, 3)
-    if not parts or parts[0] not in CardAction.__members__.values() or not parts[1].isdigit():
+    if not parts or parts[0] not in CardAction.__members__.values() or not _is_id(parts[1]):
         return None
     view = None if parts[2] == "-" else decode_view(parts[2])
     if parts[2] != "-" and view is None:
@@ -275,10 +287,24 @@ def parse_pledge(data: str | None) -> PledgeChoice | None:
     parts = _parts(data, Namespace.PLEDGE, 4)
     if not parts or parts[0] not in PledgeStep.__members__.values():
         return None
-    if not all(part.isdigit() and len(part) <= 12 for part in parts[1:]):
+    if not (_is_id(parts[1]) and _is_id(parts[2]) and parts[3].isdigit() and len(parts[3]) <= 12):
         return None
     project_id, tier_id, cents = (int(part) for part in parts[1:])
     return PledgeChoice(PledgeStep(parts[0]), project_id, tier_id or None, cents)
+
+
+def sold_out(choice: SoldOutChoice, pledge_id: int) -> str:
+    """A contributor's answer after their reward sold out: keep as a gift, or be refunded."""
+    return build(Namespace.SOLD_OUT, choice.value, str(pledge_id))
+
+
+def parse_sold_out(data: str | None) -> tuple[SoldOutChoice, int] | None:
+    parts = _parts(data, Namespace.SOLD_OUT, 2)
+    if not parts or parts[0] not in SoldOutChoice.__members__.values():
+        return None
+    if not _is_id(parts[1]):
+        return None
+    return SoldOutChoice(parts[0]), int(parts[1])
 
 
 class Setting(enum.StrEnum):
@@ -293,7 +319,7 @@ def unfollow(project_id: int) -> str:
 
 def parse_unfollow(data: str | None) -> int | None:
     parts = _parts(data, Namespace.UNFOLLOW, 1)
-    return int(parts[0]) if parts and parts[0].isdigit() and len(parts[0]) <= 12 else None
+    return int(parts[0]) if parts and _is_id(parts[0]) else None
 
 
 def setting(which: Setting) -> str:
@@ -321,7 +347,7 @@ def parse_owner(data: str | None) -> tuple[OwnerAction, int] | None:
     parts = _parts(data, Namespace.OWNER, 2)
     if not parts or parts[0] not in OwnerAction.__members__.values():
         return None
-    if not parts[1].isdigit() or len(parts[1]) > 12:
+    if not _is_id(parts[1]):
         return None
     return OwnerAction(parts[0]), int(parts[1])
 
@@ -344,7 +370,7 @@ def wizard(action: str, project_id: int = 0, value: str = "-") -> str:
 def parse_wizard(data: str | None) -> tuple[str, int, str] | None:
     """(action or step, project id, value); the service checks the step and the value."""
     parts = _parts(data, Namespace.SUBMIT, 3)
-    if not parts or not parts[1].isdigit() or len(parts[1]) > 12:
+    if not parts or not _is_id(parts[1]):
         return None
     return parts[0], int(parts[1]), parts[2]
 
@@ -364,7 +390,7 @@ def parse_moderation(data: str | None) -> tuple[ModerationAction, int] | None:
     parts = _parts(data, Namespace.MODERATE, 2)
     if not parts or parts[0] not in ModerationAction.__members__.values():
         return None
-    if not parts[1].isdigit() or len(parts[1]) > 12:
+    if not _is_id(parts[1]):
         return None
     return ModerationAction(parts[0]), int(parts[1])
 
@@ -372,3 +398,12 @@ def parse_moderation(data: str | None) -> tuple[ModerationAction, int] | None:
 def pattern(namespace: Namespace) -> str:
     """Regex for a CallbackQueryHandler that routes one namespace."""
     return rf"^{namespace.value}:"
+
+
+def news_post(post_id: int) -> str:
+    return build(Namespace.NEWS_POST, str(post_id))
+
+
+def parse_news_post(data: str | None) -> int | None:
+    parts = _parts(data, Namespace.NEWS_POST, 1)
+    return int(parts[0]) if parts and _is_id(parts[0]) and int(parts[0]) > 0 else None

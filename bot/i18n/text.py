@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 import unicodedata
 
 # Letters that NFKD does not split into a base letter and a mark, and apostrophes people type
@@ -21,3 +22,13 @@ def normalise(text: str) -> str:
 def escape_html(text: str) -> str:
     """Escape user-written text for Telegram's HTML mode (quotes stay readable: no attribute)."""
     return html.escape(text, quote=False)
+
+
+# Control characters other than line breaks and tabs: PostgreSQL refuses NUL in a text column
+# ("invalid byte sequence"), and none of them means anything in a search or a description.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def without_controls(text: str) -> str:
+    """`text` as typed, minus invisible control characters (NUL...)."""
+    return _CONTROLS.sub("", text)

@@ -14,19 +14,37 @@ from bot.domain import Decision, Delivery
 from bot.i18n.text import escape_html
 from bot.i18n.translator import Translator
 from bot.notifications.kinds import Kind
+from bot.notifications.payment_messages import PAYMENT_RENDERERS
 from bot.telegram.deeplinks import project_payload, share_url, start_url
+from bot.telegram.html_limits import CAPTION_LIMIT, TEXT_LIMIT, fit
+from bot.views.news import read_news_button
 from bot.views.progress import progress_bar
 
 
 def render(
     t: Translator, kind: str, payload: dict[str, Any], recipient: Recipient
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    """Text and buttons of one outbox row; a kind this version does not know raises KeyError."""
+    """Text and buttons of one outbox row; a kind this version does not know raises KeyError.
+
+    The text always fits its message: a news post under a photo is cut to a caption's length,
+    with "Lire la suite"; any other text is at most a message's length (a safety net).
+    """
+    if Kind(kind) is Kind.NEWS:
+        return _news_message(t, payload, recipient)
+    text, keyboard = _render(t, kind, payload, recipient)
+    return fit(text, TEXT_LIMIT).text, keyboard
+
+
+def _render(
+    t: Translator, kind: str, payload: dict[str, Any], recipient: Recipient
+) -> tuple[str, InlineKeyboardMarkup | None]:
     title = escape_html(str(payload.get("title", "")))
     if Kind(kind) is Kind.PLEDGE_THANKS:
         return _thanks(t, title, payload, recipient)
     if Kind(kind) is Kind.MODERATION:
         return _moderation(t, title, payload, recipient)
+    if Kind(kind) in PAYMENT_RENDERERS:
+        return PAYMENT_RENDERERS[Kind(kind)](t, title, payload, recipient.project_id)
     text = _RENDERERS[Kind(kind)](t, title, payload)
     if recipient.project_id is None:
         return text, None
@@ -146,8 +164,17 @@ def _outcome(t: Translator, title: str, payload: dict[str, Any]) -> str:
     return f"{text.format(title=title)}\n{progress}"
 
 
-def _news(t: Translator, title: str, payload: dict[str, Any]) -> str:
-    return news_text(t, title, str(payload.get("text", "")), title_escaped=True)
+def _news_message(
+    t: Translator, payload: dict[str, Any], recipient: Recipient
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    text = news_text(t, str(payload.get("title", "")), str(payload.get("text", "")))
+    fitted = fit(text, CAPTION_LIMIT if payload.get("photo_file_id") else TEXT_LIMIT)
+    rows = []
+    if fitted.cut and payload.get("post_id"):  # rows queued by earlier versions have none
+        rows.append([read_news_button(t, int(payload["post_id"]))])
+    if recipient.project_id is not None:
+        rows.append([_see_project(t, recipient.project_id)])
+    return fitted.text, InlineKeyboardMarkup(rows) if rows else None
 
 
 def news_text(t: Translator, title: str, text: str, *, title_escaped: bool = False) -> str:
@@ -194,5 +221,4 @@ _RENDERERS = {
     Kind.CAMPAIGN_OUTCOME: _outcome,
     Kind.REFUNDED: _refunded,
     Kind.REMINDER: _reminder,
-    Kind.NEWS: _news,
 }

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain import Delivery, PledgeStatus, ProjectStatus, Publication, utcnow
+from bot.i18n.text import without_controls
 from bot.notifications.kinds import Kind, for_each
 from bot.notifications.queue import OutboxQueue
 from bot.storage.models import Follow, NewsPost, Pledge, Project
@@ -25,7 +26,7 @@ class NewsService:
         self, author_id: int, project_id: int, text: str, photo_file_id: str | None = None
     ) -> Publication:
         """Keep a post for the owner to preview; nobody receives it until it is published."""
-        text = text.strip()[:MAX_NEWS_LENGTH]
+        text = without_controls(text).strip()[:MAX_NEWS_LENGTH]
         if not text:
             raise NewsRefused("empty")
         async with self._sessions.begin() as session:
@@ -45,6 +46,15 @@ class NewsService:
             project = await session.get(Project, post.project_id)
             return (project.title if project else "", post.text, post.photo_file_id)
 
+    async def read(self, viewer_id: int, post_id: int) -> tuple[str, str, int] | None:
+        """(project title, text, project id) of a published post, or of the viewer's own draft."""
+        async with self._sessions() as session:
+            post = await session.get(NewsPost, post_id)
+            if post is None or (post.published_at is None and post.author_id != viewer_id):
+                return None
+            project = await session.get(Project, post.project_id)
+            return (project.title, post.text, project.id) if project else None
+
     async def publish(self, author_id: int, post_id: int) -> Publication:
         """Send a previewed post to each follower and paying contributor, once each.
 
@@ -59,7 +69,9 @@ class NewsService:
             post.published_at = utcnow()
             audience = await _audience(session, project)
             post.recipients_count = len(audience)
-            payload = {"title": project.title, "text": text, "photo_file_id": photo_file_id}
+            # The post's id lets a cut caption lead to the whole text ("Lire la suite").
+            payload = {"title": project.title, "text": text, "photo_file_id": photo_file_id,
+                       "post_id": post.id}  # fmt: skip
             rows = for_each(sorted(audience), Kind.NEWS, f"news:{post.id}", project_id, **payload)
             for row in rows:
                 row["news_post_id"] = post.id

@@ -21,6 +21,8 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     event,
+    false,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column, relationship
@@ -237,6 +239,8 @@ class Pledge(Timestamped, Base):
     __table_args__ = (
         CheckConstraint("amount_cents > 0", name="amount_positive"),
         Index("ix_pledges_project_status", "project_id", "status"),
+        # One open checkout per user, project and reward, even across workers (see below).
+        UniqueConstraint("open_checkout_slot", name="uq_pledges_open_checkout_slot"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -258,6 +262,24 @@ class Pledge(Timestamped, Base):
     # Refunds of a failed campaign are retried until Stripe accepts them.
     refund_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     refund_retry_at: Mapped[datetime | None]
+    # Random idempotency keys, made once and reused for every retry of the same request: keys
+    # derived from the id would collide after a database restore or across two deployments.
+    # The checkout key also travels in the session's metadata, which proves a session ours.
+    checkout_key: Mapped[str | None] = mapped_column(String(64))
+    refund_key: Mapped[str | None] = mapped_column(String(64))
+    # What Stripe says was charged and refunded for the pledge's own session; the project
+    # counts charged - refunded (see bot/payments/ledger.py).
+    amount_charged_cents: Mapped[int | None] = mapped_column(BigInteger)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    amount_refunded_cents: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # Why Stripe's record disagrees with the pledge (status ANOMALY), for a moderator.
+    anomaly: Mapped[str | None] = mapped_column(String(64))
+    # The reward sold out before the payment landed: the contributor is asked to keep the
+    # pledge as a gift or be refunded.
+    reward_sold_out: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # "user:project:tier" while the checkout is open, NULL after: a unique column that works
+    # alike on both engines, where a partial index would need each one's dialect.
+    open_checkout_slot: Mapped[str | None] = mapped_column(String(64))
 
 
 class Follow(Base):
@@ -323,12 +345,32 @@ class OutboxMessage(Base):
 
 class TelegramUpdate(Base):
     """An update received by webhook: Telegram redelivers when our answer did not reach it, and
-    with several workers the copy may reach another process; the primary key lets one win."""
+    with several workers the copy may reach another process; the primary key lets one win.
+
+    Telegram never resends an update it got a 200 for, so the row is also the update's inbox:
+    its JSON (`payload`) stays until its handlers have run (`handled_at`), leased to the worker
+    handling it; a worker that dies leaves it for another once the lease lapses. A handled row
+    keeps its id only, to recognise late copies."""
 
     __tablename__ = "telegram_updates"
+    __table_args__ = (
+        # Only the few updates not yet handled: what a worker looks at to take over a dead one's.
+        Index(
+            "ix_telegram_updates_unhandled",
+            "update_id",
+            sqlite_where=text("handled_at IS NULL"),
+            postgresql_where=text("handled_at IS NULL"),
+        ),
+    )
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    payload: Mapped[str | None] = mapped_column(Text)
+    locked_until: Mapped[datetime | None]
+    # Times the update was taken over from a worker that did not finish it: a poison update
+    # that kills every worker is given up after a few.
+    takeovers: Mapped[int] = mapped_column(default=0, server_default="0")
+    handled_at: Mapped[datetime | None]
 
 
 class StripeEvent(Base):
@@ -340,6 +382,8 @@ class StripeEvent(Base):
     type: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     processed_at: Mapped[datetime | None]
+    # What applying it did, or why it could not be applied ("applied", "unknown session"...).
+    outcome: Mapped[str | None] = mapped_column(String(255))
 
 
 class ReferralVisit(Base):

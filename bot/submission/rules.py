@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.domain import Departement
 from bot.i18n.amounts import parse_euros
+from bot.i18n.text import without_controls
 from bot.search.places import find_commune
 
 
@@ -150,6 +151,7 @@ def _refuse(problem: Problem, **values: object) -> Refusal:
 
 def check_text(step: Step, text: str) -> str:
     """A typed text within the step's length limits: trimmed, on one line where it must be."""
+    text = without_controls(text)
     cleaned = " ".join(text.split()) if step in ONE_LINE else _trim_lines(text)
     low, high = TEXT_LIMITS[step]
     if len(cleaned) < low:
@@ -161,7 +163,7 @@ def check_text(step: Step, text: str) -> str:
 
 def _trim_lines(text: str) -> str:
     # Keep paragraphs, drop trailing spaces and runs of blank lines.
-    lines = [" ".join(line.split()) for line in text.strip().splitlines()]
+    lines = [" ".join(line.split()) for line in without_controls(text).strip().splitlines()]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
 
 
@@ -265,9 +267,12 @@ def parse_month(text: str, today: date) -> date:
     month, year = (match.group(1), match.group(2)) if match.group(1) else match.group(4, 3)
     if not 1 <= int(month) <= 12:
         raise _refuse(Problem.NOT_A_MONTH)
-    chosen = date(int(year), int(month), 1)
     first = today.replace(day=1)
     last = first.replace(year=first.year + DELIVERY_YEARS_AHEAD)
+    # Checked before building the date: year 0 (as in "06/0000") is no date at all.
+    if not first.year <= int(year) <= last.year:
+        raise _refuse(Problem.MONTH_RANGE, first=first, last=last)
+    chosen = date(int(year), int(month), 1)
     if not first <= chosen <= last:
         raise _refuse(Problem.MONTH_RANGE, first=first, last=last)
     return chosen

@@ -8,6 +8,7 @@ from telegram.ext import AIORateLimiter, Defaults
 
 from bot.config import Settings
 from bot.telegram.intake import KengoBot
+from bot.telegram.retries import RetryServerErrors
 from bot.telegram.transport import AiohttpRequest
 
 
@@ -32,8 +33,9 @@ def make_bot(settings: Settings, *, rate_limited: bool, pool_size: int = 64) -> 
     )
 
 
-def _limiter(rate: float) -> AIORateLimiter | None:
-    return AIORateLimiter(overall_max_rate=rate, max_retries=2) if rate else None
+def _limiter(rate: float) -> RetryServerErrors:
+    # Replies are paced (when a rate is set), and tried again after a passing server error.
+    return RetryServerErrors(AIORateLimiter(overall_max_rate=rate, max_retries=2) if rate else None)
 
 
 def _file_url(api_url: str) -> str:

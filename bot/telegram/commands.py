@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 
 from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
@@ -10,6 +12,8 @@ from telegram.error import TelegramError
 from bot.i18n.translator import N_, Catalogs
 
 log = logging.getLogger(__name__)
+
+MENU_RETRY_SECONDS = 30.0
 
 # Command names stay French in every language (they are typed); descriptions are translated.
 PUBLIC_COMMANDS: tuple[tuple[str, str], ...] = (
@@ -39,6 +43,24 @@ async def publish_default_commands(bot: Bot, catalogs: Catalogs) -> None:
         await bot.set_my_commands(
             commands_for(catalogs, locale), scope=BotCommandScopeDefault(), language_code=locale
         )
+
+
+async def keep_publishing_default_commands(
+    bot: Bot, catalogs: Catalogs, stop: asyncio.Event, retry_every: float = MENU_RETRY_SECONDS
+) -> None:
+    """Publish the menus, trying again until Telegram takes them or the bot stops.
+
+    Menus are a convenience: a server error on them must neither stop the bot from starting
+    nor leave it without them (only `getMe`, and `setWebhook` in webhook mode, decide start-up).
+    """
+    while not stop.is_set():
+        try:
+            await publish_default_commands(bot, catalogs)
+            return
+        except TelegramError as error:
+            log.warning("command menus not published (%s): retrying in %.0f s", error, retry_every)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), retry_every)
 
 
 async def sync_chat_commands(

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
+from bot.conversation.callbacks import MAX_ID
+
 _PROJECT_PAYLOAD = re.compile(r"^p([1-9][0-9]{0,11})(?:-([1-9][0-9]{0,17}))?$")
 # Where Stripe sends the payer back: `paid-<pledge>` or `cancel-<pledge>`.
 _RETURN_PAYLOAD = re.compile(r"^(paid|cancel)-([1-9][0-9]{0,11})$")
@@ -31,7 +33,7 @@ def project_payload(project_id: int, referrer_id: int | None = None) -> str:
 def parse_payload(payload: str | None) -> ProjectLink | None:
     """A project link from a /start payload, or None for anything else."""
     match = _PROJECT_PAYLOAD.match(payload or "")
-    if match is None:
+    if match is None or int(match.group(1)) > MAX_ID:  # a forged link: no such project
         return None
     referrer = int(match.group(2)) if match.group(2) else None
     return ProjectLink(int(match.group(1)), referrer)
@@ -40,7 +42,9 @@ def parse_payload(payload: str | None) -> ProjectLink | None:
 def parse_return(payload: str | None) -> tuple[str, int] | None:
     """("paid" or "cancel", pledge id) from a payment page's return link."""
     match = _RETURN_PAYLOAD.match(payload or "")
-    return (match.group(1), int(match.group(2))) if match else None
+    if match is None or int(match.group(2)) > MAX_ID:
+        return None
+    return match.group(1), int(match.group(2))
 
 
 def start_url(bot_username: str, payload: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import warnings
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -21,28 +21,48 @@ warnings.filterwarnings("ignore", r"Please use 'Bot\.getUpdates'", PTBUserWarnin
 
 
 class PerUserUpdateProcessor(BaseUpdateProcessor):
-    """Serialise the updates of one chat or user, so two quick taps cannot interleave."""
+    """Serialise the updates of one chat or user, so two quick taps cannot interleave.
 
-    def __init__(self, max_concurrent_updates: int) -> None:
+    `finished` is told each update's id once its handlers have run (the error handler too): the
+    webhook inbox then stops keeping it. Not when processing is cancelled: it did not finish.
+    """
+
+    def __init__(
+        self, max_concurrent_updates: int, finished: Callable[[int], None] | None = None
+    ) -> None:
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiters: dict[int, int] = {}
+        self._finished = finished
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = _ordering_key(update)
         if key is None:
-            await coroutine
+            await self._run(update, coroutine)
             return
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiters[key] = self._waiters.get(key, 0) + 1
         try:
             async with lock:
-                await coroutine
+                await self._run(update, coroutine)
         finally:
             # Drop the lock once nobody waits on it, so memory does not grow with every user.
             self._waiters[key] -= 1
             if not self._waiters[key]:
                 del self._waiters[key], self._locks[key]
+
+    async def _run(self, update: object, coroutine: Awaitable[Any]) -> None:
+        try:
+            await coroutine
+        except Exception:
+            # The library logs it; handled all the same, lest it fail again at every takeover.
+            self._tell_finished(update)
+            raise
+        self._tell_finished(update)
+
+    def _tell_finished(self, update: object) -> None:
+        if self._finished is not None and isinstance(update, Update):
+            self._finished(update.update_id)
 
     async def initialize(self) -> None:
         """Nothing to set up."""

@@ -11,34 +11,41 @@ from bot.conversation.callbacks import CardAction
 from bot.domain import FundingModel, ListView, ProjectCard, ProjectStatus, TierView
 from bot.i18n.text import escape_html
 from bot.i18n.translator import Translator
+from bot.telegram.html_limits import CAPTION_LIMIT, TEXT_LIMIT, fit, visible_length
 from bot.views import labels
 from bot.views.progress import contributors, progress_bar, raised_of_goal, time_left
 
-TEXT_LIMIT = 4096  # Telegram's limit for a message text
-CAPTION_LIMIT = 1024  # and for a photo caption
+MIN_EXCERPT = 80  # visible characters of description worth showing before "Lire la suite"
 
 
 @dataclass(frozen=True)
 class RenderedCard:
     text: str
-    truncated: bool  # part of the description is left for "Lire la suite"
+    truncated: bool  # part of the card is left for "Lire la suite"
 
 
 def render_card(t: Translator, card: ProjectCard, *, as_caption: bool) -> RenderedCard:
-    """The card's text, with as much of the description as the message allows."""
+    """The card's text, with as much of the description as the message allows.
+
+    A caption can be too short even for the head (a long summary, many rewards): the head is
+    then cut too, and "Lire la suite" on a photo card sends the card as a text.
+    """
     head = "\n".join(_head(t, card))
     limit = CAPTION_LIMIT if as_caption else TEXT_LIMIT
     description = escape_html(card.description.strip())
-    room = limit - len(head) - 2
-    if len(description) <= room:
-        return RenderedCard(f"{head}\n\n{description}" if description else head, truncated=False)
-    if room < 80:  # not worth a stub of a sentence: all of it goes behind the button
-        return RenderedCard(head[:limit], truncated=bool(description))
-    cut = description[: room - 1].rsplit(" ", 1)[0]
-    # Never cut inside an HTML entity (&amp; ...), which Telegram would refuse.
-    if "&" in cut[-6:]:
-        cut = cut[: cut.rfind("&")]
-    return RenderedCard(f"{head}\n\n{cut}…", truncated=True)
+    whole = fit(f"{head}\n\n{description}" if description else head, limit)
+    if not whole.cut:
+        return RenderedCard(whole.text, truncated=False)
+    if limit - visible_length(head) - 2 < MIN_EXCERPT:
+        # Not worth a stub of a sentence: all of the description goes behind the button.
+        return RenderedCard(fit(head, limit).text, truncated=True)
+    return RenderedCard(whole.text, truncated=True)
+
+
+def full_description(t: Translator, card: ProjectCard) -> str:
+    """What "Lire la suite" shows under a text card: the title and the whole description."""
+    title = escape_html(card.summary.title)
+    return fit(f"<b>{title}</b>\n\n{escape_html(card.description.strip())}", TEXT_LIMIT).text
 
 
 def _head(t: Translator, card: ProjectCard) -> list[str]:

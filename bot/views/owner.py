@@ -9,7 +9,9 @@ from bot.conversation.callbacks import OwnerAction, WizardAction
 from bot.domain import PUBLIC_STATUSES, Dashboard, ProjectStatus, ProjectSummary
 from bot.i18n.text import escape_html
 from bot.i18n.translator import N_, Translator
+from bot.telegram.html_limits import TEXT_LIMIT, fit
 from bot.views.catalogue import item_lines
+from bot.views.news import read_news_button
 from bot.views.progress import contributors, progress_bar, raised_of_goal, time_left
 
 STATUS_NAMES = {
@@ -39,7 +41,8 @@ def projects_text(t: Translator, projects: list[ProjectSummary]) -> str:
         else:  # not yet (or never) in campaign: figures would mean nothing
             lines += ["", f"{number}. <b>{escape_html(_title(t, project))}</b>"]
         lines.append(f"<i>{t.gettext(STATUS_NAMES[project.status])}</i>")
-    return "\n".join(lines)
+    # Past a few dozen projects: the buttons below still lead to every one of them.
+    return fit("\n".join(lines), TEXT_LIMIT).text
 
 
 def _title(t: Translator, project: ProjectSummary) -> str:
@@ -114,11 +117,15 @@ def dashboard_keyboard(t: Translator, board: Dashboard) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
-def news_preview_keyboard(t: Translator, post_id: int, recipients: int) -> InlineKeyboardMarkup:
+def news_preview_keyboard(
+    t: Translator, post_id: int, recipients: int, *, cut: bool = False
+) -> InlineKeyboardMarkup:
+    """Send or drop the post; "Lire la suite" when its caption could not hold all of it."""
     send = t.ngettext("✅ Envoyer à {count} abonné", "✅ Envoyer à {count} abonnés", recipients)
-    return InlineKeyboardMarkup(
-        [
-            [_button(send.format(count=t.number(recipients)), OwnerAction.SEND_NEWS, post_id)],
-            [_button(t.gettext("✖ Annuler"), OwnerAction.DROP_NEWS, post_id)],
-        ]
-    )
+    rows = [
+        [_button(send.format(count=t.number(recipients)), OwnerAction.SEND_NEWS, post_id)],
+        [_button(t.gettext("✖ Annuler"), OwnerAction.DROP_NEWS, post_id)],
+    ]
+    if cut:
+        rows.insert(0, [read_news_button(t, post_id)])
+    return InlineKeyboardMarkup(rows)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.conversation import callbacks
-from bot.conversation.callbacks import PledgeChoice, PledgeStep
+from bot.conversation.callbacks import MenuItem, PledgeChoice, PledgeStep
 from bot.domain import FundingModel, PledgeLine, PledgeOptions, PledgeStatus, TierView
 from bot.i18n.text import escape_html
 from bot.i18n.translator import N_, Translator
+from bot.telegram.html_limits import TEXT_LIMIT, fit, visible_length
 from bot.views.card import tier_line
 
 GIFT_PRESETS_CENTS = (500, 1000, 2000, 5000)
@@ -21,6 +22,7 @@ STATUS_NAMES = {
     PledgeStatus.EXPIRED: N_("expiré"),
     PledgeStatus.REFUND_PENDING: N_("remboursement en cours"),
     PledgeStatus.REFUNDED: N_("remboursé"),
+    PledgeStatus.ANOMALY: N_("paiement en vérification"),
 }
 
 
@@ -36,8 +38,14 @@ def options_text(t: Translator, options: PledgeOptions) -> str:
     lines = [t.gettext("💶 <b>Soutenir « {title} »</b>").format(title=escape_html(options.title))]
     if options.tiers:
         lines += ["", t.gettext("Choisissez une contrepartie, ou faites un don libre :")]
-        for _, tier in options.tiers:
-            lines.append(_tier_line(t, tier))
+        tiers = [tier for _, tier in options.tiers]
+        whole = "\n".join(lines + [_tier_line(t, tier) for tier in tiers])
+        if visible_length(whole) <= TEXT_LIMIT:
+            return whole
+        # Ten rewards with long descriptions do not fit: each description is shortened
+        # evenly; choosing a reward shows its description whole (`amounts_text`).
+        share = (TEXT_LIMIT - visible_length("\n".join(lines))) // len(tiers)
+        lines += [fit(_tier_line(t, tier), share - 1).text for tier in tiers]
     else:
         lines += ["", t.gettext("Ce projet n'a pas de contrepartie : chaque don compte !")]
     return "\n".join(lines)
@@ -69,9 +77,11 @@ def options_keyboard(t: Translator, options: PledgeOptions) -> InlineKeyboardMar
 def amounts_text(t: Translator, tier: TierView | None) -> str:
     if tier is None:
         return t.gettext("Quel montant souhaitez-vous donner ? Choisissez ou tapez un montant.")
-    return t.gettext("« {title} » : {amount} minimum. Voulez-vous ajouter un petit plus ?").format(
+    text = t.gettext("« {title} » : {amount} minimum. Voulez-vous ajouter un petit plus ?").format(
         title=escape_html(tier.title), amount=t.money(tier.min_amount_cents)
     )
+    # The list of rewards may have shortened this description: here it is whole.
+    return f"{text}\n\n<i>{escape_html(tier.description)}</i>" if tier.description else text
 
 
 def amounts_keyboard(
@@ -154,7 +164,7 @@ def my_pledges_text(t: Translator, lines: list[PledgeLine]) -> str:
             f"\n• <b>{escape_html(line.title)}</b> — {t.money(line.amount_cents)} · {reward}\n"
             f"  {t.date(line.created_at)} · {t.gettext(STATUS_NAMES[line.status])}"
         )
-    return "\n".join(text)
+    return fit("\n".join(text), TEXT_LIMIT).text  # past ~30 pledges: the latest come first
 
 
 def my_pledges_keyboard(t: Translator, lines: list[PledgeLine]) -> InlineKeyboardMarkup | None:
@@ -171,3 +181,30 @@ def my_pledges_keyboard(t: Translator, lines: list[PledgeLine]) -> InlineKeyboar
             data = callbacks.project(line.project_id, None)
             rows.append([InlineKeyboardButton(f"🔎 {line.title[:50]}", callback_data=data)])
     return InlineKeyboardMarkup(rows) if rows else None
+
+
+def sold_out_answer_text(t: Translator, line: PledgeLine) -> str:
+    """After "keep as a gift" or "refund me" (or a second tap: where the pledge stands)."""
+    values = {"amount": t.money(line.amount_cents), "title": escape_html(line.title)}
+    if line.status is PledgeStatus.REFUND_PENDING:
+        return t.gettext(
+            "C'est noté : votre soutien de {amount} à « {title} » va vous être remboursé. Vous "
+            "recevrez un message dès que ce sera fait."
+        ).format(**values)
+    if line.status is PledgeStatus.PAID and line.tier_title is None:
+        return t.gettext(
+            "C'est noté : votre soutien de {amount} à « {title} » est gardé comme don libre. "
+            "Merci !"
+        ).format(**values)
+    return t.gettext("Votre soutien de {amount} à « {title} » : {status}.").format(
+        status=t.gettext(STATUS_NAMES[line.status]), **values
+    )
+
+
+def sold_out_answer_keyboard(t: Translator, line: PledgeLine) -> InlineKeyboardMarkup:
+    project = callbacks.project(line.project_id, None)
+    mine = callbacks.menu(MenuItem.PLEDGES)
+    return InlineKeyboardMarkup([
+        [InlineKeyboardButton(t.gettext("🔎 Voir le projet"), callback_data=project)],
+        [InlineKeyboardButton(t.gettext("💶 Mes soutiens"), callback_data=mine)],
+    ])  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -164,6 +165,33 @@ async def test_telegram_webhook_checks_the_secret(engine: AsyncEngine) -> None:
         assert (missing.status, wrong.status) == (403, 403)
         assert (malformed.status, not_an_update.status) == (400, 400)
         assert good.status == 200
+    finally:
+        await client.close()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"update_id": 9223372036854775808, "message": {}}',
+        b'{"update_id": 1, "message": ' + b"[" * 200_000 + b"]" * 200_000 + b"}",
+        b'{"update_id": true}',
+        b'{"update_id": 1, "message": {"text": "\xff"}}',
+    ],
+    ids=["id of 2^63", "nested 200,000 deep", "boolean id", "not UTF-8"],
+)
+async def test_telegram_webhook_refuses_a_body_it_cannot_read_with_a_400_and_a_log_line(
+    engine: AsyncEngine, body: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = await _client(
+        engine, webhook_url="https://kengo.example", telegram_webhook_secret=TELEGRAM_SECRET
+    )
+    try:
+        with caplog.at_level(logging.WARNING, logger="bot.web"):
+            response = await client.post(
+                "/telegram", data=body, headers={"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET}
+            )
+        assert response.status == 400
+        assert "rejected a Telegram webhook body" in caplog.text
     finally:
         await client.close()
 

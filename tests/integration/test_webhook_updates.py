@@ -16,10 +16,10 @@ Sessions = async_sessionmaker[AsyncSession]
 
 async def test_a_copy_is_recognised_later_and_at_another_worker(sessions: Sessions) -> None:
     worker, other_worker = WebhookUpdates(sessions), WebhookUpdates(sessions)
-    assert await worker.first_time(1001)
-    assert not await worker.first_time(1001)
-    assert not await other_worker.first_time(1001)
-    assert await other_worker.first_time(1002)
+    assert await worker.accept(1001, "{}")
+    assert not await worker.accept(1001, "{}")
+    assert not await other_worker.accept(1001, "{}")
+    assert await other_worker.accept(1002, "{}")
 
 
 async def test_a_burst_is_recorded_in_few_inserts_and_copies_within_it_once(
@@ -34,7 +34,7 @@ async def test_a_burst_is_recorded_in_few_inserts_and_copies_within_it_once(
     event.listen(engine.sync_engine, "before_cursor_execute", count)
     updates = WebhookUpdates(sessions)
     ids = [*range(2000, 2040), 2005, 2017]  # two copies arrive while the originals wait
-    answers = await asyncio.gather(*(updates.first_time(update_id) for update_id in ids))
+    answers = await asyncio.gather(*(updates.accept(update_id, "{}") for update_id in ids))
     event.remove(engine.sync_engine, "before_cursor_execute", count)
 
     assert answers == [True] * 40 + [False, False]
@@ -51,6 +51,6 @@ async def test_when_the_write_fails_the_copies_waiting_on_it_fail_too(
         await connection.run_sync(TelegramUpdate.__table__.drop)
     updates = WebhookUpdates(sessions)
     results = await asyncio.gather(
-        updates.first_time(3001), updates.first_time(3001), return_exceptions=True
+        updates.accept(3001, "{}"), updates.accept(3001, "{}"), return_exceptions=True
     )
     assert [isinstance(result, DBAPIError) for result in results] == [True, True]

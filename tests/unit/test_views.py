@@ -19,6 +19,7 @@ from bot.domain import (
 from bot.i18n.translator import Catalogs, Translator
 from bot.views.card import CAPTION_LIMIT, TEXT_LIMIT, card_keyboard, render_card
 from bot.views.progress import contributors, progress_bar, time_left
+from tests.fakes.bot_api_html import parse_html, utf16_len
 
 
 @pytest.fixture(scope="module")
@@ -119,8 +120,9 @@ def test_long_descriptions_go_behind_read_more(catalogs: Catalogs) -> None:
     text = render_card(t, _card(long_text), as_caption=False)
     assert caption.truncated
     assert text.truncated
-    assert len(caption.text) <= CAPTION_LIMIT
-    assert len(text.text) <= TEXT_LIMIT
+    # Telegram counts what is seen once the HTML is parsed, in UTF-16 units.
+    assert utf16_len(parse_html(caption.text).text) <= CAPTION_LIMIT
+    assert utf16_len(parse_html(text.text).text) <= TEXT_LIMIT
     assert not caption.text.rstrip("…").endswith("&")
     keyboard = card_keyboard(t, _card(long_text), None, truncated=True)
     labels = [button.text for row in keyboard.inline_keyboard for button in row]
