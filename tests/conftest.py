@@ -3,6 +3,8 @@ tests/databases.py), and the two fakes the bot talks to (`tests/fakes/README.md`
 
 from __future__ import annotations
 
+import asyncio
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -10,11 +12,19 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.storage.engine import create_engine, create_session_factory
-from tests.databases import BACKENDS, PreparedDatabases, fresh_database
+from tests.databases import BACKENDS, PreparedDatabases, database_per_worker, fresh_database
 from tests.fakes.bot_api import BotApiEmulator
 from tests.fakes.stripe_api import StripeStandIn
 
 TEST_TOKEN = "123456:TEST-token-for-the-kengo-bot-suite"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under pytest-xdist, each worker empties and fills a PostgreSQL database of its own."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    url = os.environ.get("TEST_DATABASE_URL")
+    if worker and url:
+        os.environ["TEST_DATABASE_URL"] = asyncio.run(database_per_worker(url, worker))
 
 
 @pytest.fixture(params=BACKENDS)

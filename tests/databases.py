@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 
 from alembic.script import ScriptDirectory
-from sqlalchemy import BigInteger, MetaData, cast, func, insert, select, text
+from sqlalchemy import BigInteger, MetaData, cast, func, insert, make_url, select, text
 from sqlalchemy.dialects.postgresql import REGCLASS
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -25,6 +25,24 @@ from bot.storage.models import Base
 # Every database test runs on SQLite, and also on PostgreSQL when TEST_DATABASE_URL names one.
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 DEMO_SCHEMA = "kengo_demo"
+
+
+async def database_per_worker(url: str, worker: str) -> str:
+    """`url` with its database renamed for one pytest-xdist worker (`test` -> `test_gw0`),
+    created on the same server if it is missing: two workers never empty each other's rows."""
+    base = make_url(url)
+    own = base.set(database=f"{base.database}_{worker}")
+    engine = create_engine(base.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            exists = await connection.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own.database}
+            )
+            if not exists:
+                await connection.execute(text(f'CREATE DATABASE "{own.database}"'))
+    finally:
+        await engine.dispose()
+    return own.render_as_string(hide_password=False)
 
 
 def sqlite_url(path: Path) -> str:
