@@ -128,7 +128,9 @@ async def _reconcile(settings: Settings, since: date | None) -> int:
     gateway = StripeGateway(settings.stripe_secret_key.get_secret_value(), settings.stripe_api_base)
     try:
         await upgrade_schema(engine)
-        reconciler = Reconciler(create_session_factory(engine), gateway)
+        reconciler = Reconciler(
+            create_session_factory(engine), gateway, moderators=settings.moderator_ids
+        )
         report = await reconciler.since(datetime.combine(start, time.min, UTC))
     except PaymentUnavailable as error:
         print(f"kengo-bot: cannot read Stripe: {error}", file=sys.stderr)

@@ -72,10 +72,16 @@ class Services:
                 gateway,
                 max_cents=settings.pledge_max_eur * 100,
                 checkout_minutes=settings.checkout_minutes,
+                moderators=settings.moderator_ids,
             ),
-            payment_events=PaymentEventService(sessions, gateway),
+            payment_events=PaymentEventService(
+                sessions, gateway, moderators=settings.moderator_ids
+            ),
             campaigns=CampaignService(
-                sessions, gateway, refund_lease=timedelta(seconds=settings.refund_lease_seconds)
+                sessions,
+                gateway,
+                refund_lease=timedelta(seconds=settings.refund_lease_seconds),
+                moderators=settings.moderator_ids,
             ),
             news=NewsService(sessions),
             owner=OwnerService(sessions),

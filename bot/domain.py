@@ -256,6 +256,19 @@ class Review:
 
 
 @dataclass(frozen=True)
+class Anomaly:
+    """A pledge Stripe charged differently (amount or currency), as moderators are shown it."""
+
+    pledge_id: int
+    project_id: int
+    title: str
+    expected_cents: int  # what the pledge asked for, in euro cents
+    charged_cents: int  # what Stripe charged, in the minor unit of `currency`
+    currency: str
+    reason: str  # "amount" or "currency"
+
+
+@dataclass(frozen=True)
 class Verdict:
     decided: bool  # False: the project was no longer waiting (another moderator was first)
     decision: Decision | None  # what was decided, now or earlier

@@ -42,13 +42,16 @@ def _reserved(t: Translator) -> str:
 
 
 async def moderation_command(update: Update, context: KengoContext) -> None:
-    """/moderation: the projects waiting for a decision, oldest first."""
+    """/moderation: the projects waiting for a decision, oldest first, then the pledges in
+    anomaly, most recent first."""
     t = await context.translator(update)
     if not context.runtime.is_moderator((await context.profile(update)).id):
         await reply(update, _reserved(t))
         return
     reviews, total = await context.services.moderation.queue()
-    await reply(update, queue_text(t, reviews, total), queue_keyboard(reviews))
+    anomalies, anomaly_total = await context.services.moderation.anomalies()
+    text = queue_text(t, reviews, total, anomalies, anomaly_total)
+    await reply(update, text, queue_keyboard(reviews))
 
 
 async def announce(context: KengoContext, project_id: int) -> None:

@@ -13,7 +13,12 @@ from babel.dates import format_date
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import (
+    format_currency,
+    format_decimal,
+    format_percent,
+    get_currency_precision,
+)
 
 SUPPORTED_LOCALES = ("fr", "br")
 DOMAIN = "messages"
@@ -61,6 +66,15 @@ class Translator:
     def money(self, cents: int) -> str:
         """An amount of euro cents, e.g. "1 234,50 €"; whole euros drop the decimals."""
         return _money(self.locale, cents)
+
+    def money_in(self, minor_units: int, currency: str) -> str:
+        """An amount in any currency, given in its minor unit as Stripe counts it (cents,
+        yen...), e.g. "0,50 $US"; euros as `money` writes them."""
+        code = currency.upper()
+        if code == "EUR":
+            return _money(self.locale, minor_units)
+        amount = Decimal(minor_units).scaleb(-get_currency_precision(code))
+        return self._clean(format_currency(amount, code, locale=self.locale))
 
     def number(self, value: int | Decimal) -> str:
         return _number(self.locale, value)

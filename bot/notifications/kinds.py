@@ -23,6 +23,7 @@ class Kind(enum.StrEnum):
     MODERATION = "moderation"  # to an owner: their project approved, to change, or refused
     PLEDGE_ANOMALY = "pledge_anomaly"  # Stripe charged something else: a moderator checks
     REWARD_SOLD_OUT = "reward_sold_out"  # paid after the reward sold out: gift or refund?
+    MODERATOR_ANOMALY = "moderator_anomaly"  # to each moderator: a pledge in anomaly
 
 
 # What "mute notifications" silences: news about projects one follows. Messages about one's own

@@ -10,13 +10,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.conversation import callbacks
 from bot.conversation.callbacks import WizardAction
-from bot.domain import Decision, Delivery
+from bot.domain import Anomaly, Decision, Delivery
 from bot.i18n.text import escape_html
 from bot.i18n.translator import Translator
 from bot.notifications.kinds import Kind
 from bot.notifications.payment_messages import PAYMENT_RENDERERS
 from bot.telegram.deeplinks import project_payload, share_url, start_url
 from bot.telegram.html_limits import CAPTION_LIMIT, TEXT_LIMIT, fit
+from bot.views.moderation import anomaly_text
 from bot.views.news import read_news_button
 from bot.views.progress import progress_bar
 
@@ -43,9 +44,12 @@ def _render(
         return _thanks(t, title, payload, recipient)
     if Kind(kind) is Kind.MODERATION:
         return _moderation(t, title, payload, recipient)
-    if Kind(kind) in PAYMENT_RENDERERS:
+    if Kind(kind) is Kind.MODERATOR_ANOMALY:
+        text = anomaly_text(t, _anomaly(payload, recipient.project_id))
+    elif Kind(kind) in PAYMENT_RENDERERS:
         return PAYMENT_RENDERERS[Kind(kind)](t, title, payload, recipient.project_id)
-    text = _RENDERERS[Kind(kind)](t, title, payload)
+    else:
+        text = _RENDERERS[Kind(kind)](t, title, payload)
     if recipient.project_id is None:
         return text, None
     return text, InlineKeyboardMarkup([[_see_project(t, recipient.project_id)]])
@@ -56,6 +60,19 @@ class Recipient:
     user_id: int
     project_id: int | None
     bot_username: str
+
+
+def _anomaly(payload: dict[str, Any], project_id: int | None) -> Anomaly:
+    """A moderator's anomaly notification as `settle` queued it."""
+    return Anomaly(
+        pledge_id=int(payload["pledge_id"]),
+        project_id=project_id or 0,
+        title=str(payload.get("title", "")),
+        expected_cents=int(payload["expected_cents"]),
+        charged_cents=int(payload["charged_cents"]),
+        currency=str(payload.get("currency") or "eur"),
+        reason=str(payload.get("reason", "")),
+    )
 
 
 def _see_project(t: Translator, project_id: int) -> InlineKeyboardButton:

@@ -9,6 +9,7 @@ the bot read the session's current state from Stripe instead of guessing.
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import select
@@ -42,10 +43,15 @@ class StripeUnreachable(Exception):
 
 class PaymentEventService:
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], gateway: StripeGateway | None = None
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        gateway: StripeGateway | None = None,
+        *,
+        moderators: Collection[int] = frozenset(),
     ) -> None:
         self._sessions = sessions
         self._gateway = gateway
+        self._moderators = moderators
 
     async def handle(self, event_id: str, event_type: str, data: dict[str, Any]) -> bool:
         """Apply an event; False when it was already applied (Stripe redelivers)."""
@@ -63,7 +69,10 @@ class PaymentEventService:
                 record = StripeEvent(id=event_id, type=event_type[:64], processed_at=utcnow())
                 session.add(record)
                 await session.flush()  # a concurrent delivery of this id fails here, not later
-                outcome = facts if isinstance(facts, str) else await apply(session, facts)
+                if isinstance(facts, str):
+                    outcome = facts
+                else:
+                    outcome = await apply(session, facts, moderators=self._moderators)
                 record.outcome = (outcome or "no change")[:255]
         except IntegrityError:
             return False  # another worker applied the same event at the same moment
@@ -104,8 +113,11 @@ class PaymentEventService:
             raise StripeUnreachable(str(error)) from error
 
 
-async def apply(session: AsyncSession, facts: SessionFacts | ChargeFacts) -> str:
-    """Apply Stripe's facts to the pledge they belong to; says what happened."""
+async def apply(
+    session: AsyncSession, facts: SessionFacts | ChargeFacts, *, moderators: Collection[int]
+) -> str:
+    """Apply Stripe's facts to the pledge they belong to; says what happened (`moderators`
+    are told of an anomaly)."""
     if isinstance(facts, ChargeFacts):
         pledge = await session.scalar(
             select(Pledge)
@@ -123,7 +135,7 @@ async def apply(session: AsyncSession, facts: SessionFacts | ChargeFacts) -> str
             facts.session_id, facts.amount_cents, facts.currency, facts.status,
         )  # fmt: skip
         return "unknown session"
-    return await settle(session, pledge, facts)
+    return await settle(session, pledge, facts, moderators=moderators)
 
 
 async def pledge_of_session(session: AsyncSession, facts: SessionFacts) -> Pledge | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -57,9 +58,11 @@ class PledgeService:
         *,
         max_cents: int,
         checkout_minutes: int,
+        moderators: Collection[int] = frozenset(),
     ) -> None:
         self._sessions = sessions
         self._gateway = gateway
+        self._moderators = moderators  # told of an anomaly found when a session is replaced
         self.max_cents = max_cents
         self._checkout_time = timedelta(minutes=checkout_minutes)
 
@@ -192,7 +195,7 @@ class PledgeService:
         await self._stripe().expire_checkout(session_id)
         facts = await self._stripe().session_facts(session_id)
         async with self._sessions.begin() as session:
-            await apply(session, facts)
+            await apply(session, facts, moderators=self._moderators)
 
     async def cancel(self, user_id: int, pledge_id: int) -> PledgeLine | None:
         """The user came back from the payment page without paying: close the session."""

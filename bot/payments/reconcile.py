@@ -6,7 +6,7 @@ the webhooks use, so running it twice changes nothing the second time.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -53,10 +53,15 @@ class ReconcileReport:
 
 class Reconciler:
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], gateway: StripeGateway | None
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        gateway: StripeGateway | None,
+        *,
+        moderators: Collection[int] = frozenset(),
     ) -> None:
         self._sessions = sessions
         self._gateway = gateway
+        self._moderators = moderators  # told of an anomaly found here
 
     async def since(self, since: datetime) -> ReconcileReport:
         """Compare the sessions and refunds Stripe made since `since` with the pledges."""
@@ -127,7 +132,7 @@ class Reconciler:
             )
             if known is None and facts.pledge_ref is None:
                 return  # another integration's session, naming nothing of ours
-            outcome = await apply(session, facts)
+            outcome = await apply(session, facts, moderators=self._moderators)
         if outcome == "unknown session":
             if facts.paid:
                 report.needs_human.append(

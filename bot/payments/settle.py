@@ -9,11 +9,13 @@ Stripe's fact. So applying facts in any order, or twice, ends in the same state.
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import PledgeStatus, ProjectStatus, utcnow
-from bot.notifications.kinds import Kind, row
+from bot.notifications.kinds import Kind, for_each, row
 from bot.notifications.queue import OutboxQueue
 from bot.payments.facts import SessionFacts
 from bot.payments.gateway import CURRENCY
@@ -25,15 +27,20 @@ from bot.payments.ledger import (
     recount,
     release,
 )
-from bot.storage.models import Pledge, Project, RewardTier
+from bot.storage.models import Pledge, Project, RewardTier, User
 
 log = logging.getLogger(__name__)
 
 REFUNDABLE_STATUSES = (PledgeStatus.PAID, PledgeStatus.REFUND_PENDING, PledgeStatus.ANOMALY)
 
 
-async def settle(session: AsyncSession, pledge: Pledge, facts: SessionFacts) -> str:
-    """Bring the pledge in line with its session; says what changed ("" when nothing did)."""
+async def settle(
+    session: AsyncSession, pledge: Pledge, facts: SessionFacts, *, moderators: Collection[int]
+) -> str:
+    """Bring the pledge in line with its session; says what changed ("" when nothing did).
+
+    `moderators` (the ids of MODERATOR_IDS, passed down from where the services are built) are
+    told of an anomaly in the same transaction."""
     if facts.session_id != pledge.stripe_checkout_session_id:
         raise ValueError("facts of another session")  # callers look pledges up by session
     changes: list[str] = []
@@ -43,7 +50,7 @@ async def settle(session: AsyncSession, pledge: Pledge, facts: SessionFacts) -> 
         pledge.currency = facts.currency
         mismatch = _mismatch(pledge, facts)
         if mismatch:
-            await _anomaly(session, pledge, mismatch)
+            await _anomaly(session, pledge, mismatch, moderators)
             changes.append(f"anomaly ({mismatch})")
         else:
             await _count(session, pledge)
@@ -139,7 +146,9 @@ async def _count(session: AsyncSession, pledge: Pledge) -> None:
     await milestones(session, project, before)
 
 
-async def _anomaly(session: AsyncSession, pledge: Pledge, reason: str) -> None:
+async def _anomaly(
+    session: AsyncSession, pledge: Pledge, reason: str, moderators: Collection[int]
+) -> None:
     """Stripe charged something else than the pledge: never counted, kept for a moderator."""
     log.warning(
         "payment anomaly on pledge %s (%s): Stripe charged %s %s for a pledge of %s eur",
@@ -148,7 +157,18 @@ async def _anomaly(session: AsyncSession, pledge: Pledge, reason: str) -> None:
     await release(session, pledge, PledgeStatus.ANOMALY)
     pledge.status, pledge.anomaly, pledge.open_checkout_slot = PledgeStatus.ANOMALY, reason, None
     project = await session.get(Project, pledge.project_id)
-    await OutboxQueue(session).enqueue([
+    title = project.title if project else ""
+    outbox = OutboxQueue(session)
+    await outbox.enqueue([
         row(pledge.user_id, Kind.PLEDGE_ANOMALY, f"pledge:{pledge.id}:anomaly", pledge.project_id,
-            title=project.title if project else "", amount_cents=pledge.amount_cents)
+            title=title, amount_cents=pledge.amount_cents)
     ])  # fmt: skip
+    # Moderators who never wrote to the bot have no user row, and Telegram would refuse them.
+    reachable = (await session.scalars(
+        select(User.id).where(User.id.in_(sorted(set(moderators)))).order_by(User.id)
+    )).all() if moderators else []  # fmt: skip
+    await outbox.enqueue(for_each(
+        reachable, Kind.MODERATOR_ANOMALY, f"pledge:{pledge.id}:anomaly:moderator",
+        pledge.project_id, title=title, pledge_id=pledge.id, expected_cents=pledge.amount_cents,
+        charged_cents=pledge.amount_charged_cents, currency=pledge.currency, reason=reason,
+    ))  # fmt: skip

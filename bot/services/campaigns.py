@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -40,10 +41,12 @@ class CampaignService:
         gateway: StripeGateway | None,
         *,
         refund_lease: timedelta = timedelta(minutes=5),
+        moderators: Collection[int] = frozenset(),
     ) -> None:
         self._sessions = sessions
         self._gateway = gateway
-        self._reconciler = Reconciler(sessions, gateway)
+        # Reading back a campaign's pledges may find an anomaly: its moderators are told.
+        self._reconciler = Reconciler(sessions, gateway, moderators=moderators)
         # A refund in progress is not picked up by another worker before this has passed.
         self._refund_lease = refund_lease
 

@@ -15,12 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from bot.catalogue.service import launch_preview
-from bot.domain import Decision, ProjectStatus, Review, Verdict, utcnow
+from bot.domain import Anomaly, Decision, PledgeStatus, ProjectStatus, Review, Verdict, utcnow
 from bot.notifications.kinds import Kind, row
 from bot.notifications.queue import OutboxQueue
-from bot.storage.models import ModerationDecision, Project, User
+from bot.storage.models import ModerationDecision, Pledge, Project, User
 
 QUEUE_SHOWN = 20
+ANOMALIES_SHOWN = 5
 REASON_LIMITS = (5, 1000)
 
 
@@ -42,6 +43,17 @@ class ModerationService:
                 .order_by(Project.submitted_at, Project.id).limit(QUEUE_SHOWN)
             )  # fmt: skip
             return [await _review(session, p) for p in projects.all()], int(total or 0)
+
+    async def anomalies(self) -> tuple[list[Anomaly], int]:
+        """The pledges Stripe charged differently, most recent first, and how many in all."""
+        in_anomaly = Pledge.status == PledgeStatus.ANOMALY
+        async with self._sessions() as session:
+            total = await session.scalar(select(func.count()).where(in_anomaly))
+            rows = (await session.execute(
+                select(Pledge, Project.title).join(Project, Project.id == Pledge.project_id)
+                .where(in_anomaly).order_by(Pledge.id.desc()).limit(ANOMALIES_SHOWN)
+            )).all()  # fmt: skip
+        return [_anomaly(pledge, title) for pledge, title in rows], int(total or 0)
 
     async def review(self, project_id: int) -> Review | None:
         async with self._sessions() as session:
@@ -91,6 +103,18 @@ class ModerationService:
             moderator = await session.get(User, moderator_id)
             return Verdict(True, decision, moderator.first_name if moderator else None,
                            project.title, project.ends_at)  # fmt: skip
+
+
+def _anomaly(pledge: Pledge, title: str) -> Anomaly:
+    return Anomaly(
+        pledge_id=pledge.id,
+        project_id=pledge.project_id,
+        title=title,
+        expected_cents=pledge.amount_cents,
+        charged_cents=pledge.amount_charged_cents or 0,
+        currency=pledge.currency or "eur",
+        reason=pledge.anomaly or "",
+    )
 
 
 async def _earlier(session: AsyncSession, project: Project) -> Verdict:

@@ -1,4 +1,5 @@
-"""The moderators' screens: a submission with its decision buttons, the queue, the outcome."""
+"""The moderators' screens: a submission with its decision buttons, the queue, the outcome,
+and the pledges Stripe charged differently (anomalies)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.conversation import callbacks
 from bot.conversation.callbacks import ModerationAction
-from bot.domain import Decision, Review, Verdict
+from bot.domain import Anomaly, Decision, Review, Verdict
 from bot.i18n.text import escape_html
 from bot.i18n.translator import Translator
 
@@ -42,7 +43,37 @@ def decision_keyboard(t: Translator, project_id: int) -> InlineKeyboardMarkup:
     ])  # fmt: skip
 
 
-def queue_text(t: Translator, reviews: list[Review], total: int) -> str:
+def queue_text(
+    t: Translator,
+    reviews: list[Review],
+    total: int,
+    anomalies: list[Anomaly] | None = None,
+    anomaly_total: int = 0,
+) -> str:
+    """The projects waiting for a decision, then the pledges in anomaly (most recent first)."""
+    text = _projects_text(t, reviews, total)
+    if not anomaly_total or not anomalies:
+        return text
+    lines = [
+        text,
+        "",
+        t.ngettext(
+            "⚠️ <b>{count} paiement en anomalie</b>, non compté",
+            "⚠️ <b>{count} paiements en anomalie</b>, non comptés",
+            anomaly_total,
+        ).format(count=t.number(anomaly_total)),
+    ]
+    lines += [
+        t.gettext(
+            "• soutien n° {pledge} à « {title} » : attendu {expected}, Stripe a encaissé "
+            "{charged} ({reason})"
+        ).format(**_anomaly_fields(t, anomaly))
+        for anomaly in anomalies
+    ]
+    return "\n".join(lines)
+
+
+def _projects_text(t: Translator, reviews: list[Review], total: int) -> str:
     if not total:
         return t.gettext("🗂 Aucun projet n'attend de décision pour le moment.")
     lines = [
@@ -110,3 +141,31 @@ def reason_refused_text(t: Translator, low: int, high: int) -> str:
     return t.gettext("Écrivez une raison de {low} à {high} caractères.").format(
         low=t.number(low), high=t.number(high)
     )
+
+
+def anomaly_text(t: Translator, anomaly: Anomaly) -> str:
+    """The notification each moderator gets when a pledge is found in anomaly."""
+    return t.gettext(
+        "⚠️ <b>Paiement en anomalie</b> : le soutien n° {pledge} à « {title} » n'est pas "
+        "compté pour le projet.\nAttendu : {expected}\nEncaissé par Stripe : {charged}\n"
+        "Raison : {reason}\n\nVérifiez le paiement dans le tableau de bord Stripe, puis "
+        "remboursez-le ou contactez le contributeur. /moderation liste les paiements en anomalie."
+    ).format(**_anomaly_fields(t, anomaly))
+
+
+def _anomaly_fields(t: Translator, anomaly: Anomaly) -> dict[str, str]:
+    return {
+        "pledge": str(anomaly.pledge_id),
+        "title": escape_html(anomaly.title),
+        "expected": t.money(anomaly.expected_cents),
+        "charged": t.money_in(anomaly.charged_cents, anomaly.currency),
+        "reason": _anomaly_reason(t, anomaly.reason),
+    }
+
+
+def _anomaly_reason(t: Translator, reason: str) -> str:
+    if reason == "amount":
+        return t.gettext("le montant encaissé diffère de celui du soutien")
+    if reason == "currency":
+        return t.gettext("la devise encaissée n'est pas l'euro")
+    return escape_html(reason)

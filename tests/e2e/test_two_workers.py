@@ -15,10 +15,20 @@ import aiohttp
 import pytest
 from sqlalchemy import func, select, update
 
-from bot.domain import OutboxStatus, utcnow
-from bot.storage.models import Follow, OutboxMessage, Project
+from bot.domain import OutboxStatus, PledgeStatus, utcnow
+from bot.storage.models import Follow, OutboxMessage, Pledge, Project, RewardTier
 from tests.bot_database import db_execute, db_scalar, latest_project, project_id
-from tests.dialogue import MODERATOR_ID, WAIT, expect, follow_through_link, press, text_of
+from tests.dialogue import (
+    MODERATION_CHAT,
+    MODERATOR_ID,
+    WAIT,
+    buttons,
+    expect,
+    follow_through_link,
+    press,
+    shown,
+    text_of,
+)  # fmt: skip
 from tests.e2e.harness import KengoProcess
 from tests.fakes.bot_api import BotApiEmulator
 from tests.fakes.stripe_api import StripeStandIn
@@ -26,6 +36,7 @@ from tests.fakes.stripe_api import StripeStandIn
 pytestmark = pytest.mark.e2e
 SECRET = "two-workers_secret"
 FOLLOWERS = 12
+STRIPE_LATENCY = 0.5  # seconds the stand-in takes to open a Checkout Session
 
 
 def _worker(
@@ -114,3 +125,108 @@ async def _each_gets(emulator: BotApiEmulator, chat_ids: set[int], needle: str, 
     for chat_id in chat_ids:
         await emulator.wait_for("sendMessage", lambda c: needle in text_of(c), chat_id=chat_id,
                                 since=since, timeout=WAIT)  # fmt: skip
+
+
+@pytest.mark.usefixtures("demo_data")
+async def test_a_double_tap_on_two_workers_opens_one_checkout_and_holds_one_unit(
+    tmp_path: Path, emulator: BotApiEmulator, stripe_stand_in: StripeStandIn, database_url: str
+) -> None:
+    first = _worker(tmp_path / "a", emulator, stripe_stand_in, database_url, None)
+    second = _worker(
+        tmp_path / "b", emulator, stripe_stand_in, database_url, first.env["WEBHOOK_URL"]
+    )
+    await asyncio.gather(first.start(), second.start())
+    emulator.webhook_spread = [first.url("/telegram"), second.url("/telegram")]
+    try:
+        fest_noz = await project_id(database_url, "fest-noz-tregor-lannion")
+        tee_shirt = (RewardTier.project_id == fest_noz, RewardTier.title.like("Tee-shirt%"))
+        reserved = select(RewardTier.reserved_count).where(*tee_shirt)
+        assert await db_scalar(database_url, reserved) == 0
+        gwen = emulator.user(830, "Gwen", language_code="fr")
+        card = await expect(emulator, gwen, f"/start p{fest_noz}", "Fest-noz")
+        options = await expect(emulator, gwen, press(card, "Soutenir"), "Tee-shirt")
+        tier = await expect(emulator, gwen, press(options, "Tee-shirt"), "40", "editMessageText")
+        summary = await expect(emulator, gwen, press(tier, "40"), "Récapitulatif",
+                               "editMessageText")  # fmt: skip
+        pay = press(summary, "Continuer vers le paiement").removeprefix("press:")
+
+        # The double tap. Both presses are queued before either is delivered, so the emulator
+        # posts them back to back (each POST is answered once the update is stored), one to
+        # each worker: its turns alternate. Stripe answers slowly, so the second press reaches
+        # its worker while the first worker still waits for its session.
+        stripe_stand_in.latency["/v1/checkout/sessions"] = STRIPE_LATENCY
+        before = [await _presses(worker) for worker in (first, second)]
+        mark, delivered = emulator.mark(), len(emulator.webhook_deliveries)
+        taps = [await gwen.press(pay, summary.params["message_id"]) for _ in range(2)]
+        for _ in range(int(WAIT / 0.05)):  # until each worker is done with its press
+            after = [await _presses(worker) for worker in (first, second)]
+            if sum(a.total() for a in after) - sum(b.total() for b in before) >= 2:
+                break
+            await asyncio.sleep(0.05)
+
+        posted = [d for d in emulator.webhook_deliveries[delivered:] if d.update_id in taps]
+        assert [(d.update_id, d.status, d.attempt) for d in posted] == [
+            (taps[0], 200, 1), (taps[1], 200, 1),
+        ]  # fmt: skip
+        assert posted[1].at - posted[0].at < STRIPE_LATENCY  # during the first one's call
+        await asyncio.sleep(0.3)  # room for a late edit or apology, if one were coming
+        after = [await _presses(worker) for worker in (first, second)]
+        # One press handled by each worker, none failed.
+        assert [a - b for a, b in zip(after, before, strict=True)] == [Counter(handled=1)] * 2
+
+        # Both workers asked Stripe, the second while the first still waited, with the pledge's
+        # one key: they ran at the same time, and the key made it one session.
+        asked = [r.idempotency_key for r in stripe_stand_in.requests
+                 if (r.method, r.path) == ("POST", "/v1/checkout/sessions")]  # fmt: skip
+        assert len(asked) == 2, asked
+        assert asked[0] == asked[1]
+        # One session, one pending pledge holding it, one reward unit.
+        sessions = list(stripe_stand_in.sessions.values())
+        assert [(s["status"], s["metadata"]["project_id"]) for s in sessions] == [
+            ("open", str(fest_noz))
+        ]
+        mine = (Pledge.user_id == gwen.chat_id,)
+        assert await db_scalar(database_url, select(func.count()).where(*mine)) == 1
+        status = await db_scalar(database_url, select(Pledge.status).where(*mine))
+        session_id = select(Pledge.stripe_checkout_session_id).where(*mine)
+        held = await db_scalar(database_url, session_id)
+        assert (status, held) == (PledgeStatus.PENDING, sessions[0]["id"])
+        assert await db_scalar(database_url, reserved) == 1
+
+        # Both presses answered, both shown that session's link, no apology, no error.
+        since = emulator.calls(include_failed=True)[mark:]
+        answers = [c for c in since if c.method == "answerCallbackQuery"]
+        assert [(a.ok, a.params.get("text")) for a in answers] == [(True, None), (True, None)]
+        pages = _shown(emulator, gwen.chat_id, mark)
+        assert all("est prêt" in text for text, _ in pages), pages
+        assert {url for _, url in pages} == {sessions[0]["url"]}
+        assert not [c for c in since if c.method == "sendMessage"
+                    and c.params.get("chat_id") in (gwen.chat_id, MODERATION_CHAT)]  # fmt: skip
+        for worker in (first, second):
+            assert "error while handling update" not in worker.log, worker.log
+    finally:
+        emulator.webhook_spread = []
+        assert await second.stop() == 0, second.log
+        assert await first.stop() == 0, first.log
+
+
+def _shown(emulator: BotApiEmulator, chat_id: int, since: int) -> list[tuple[str, str]]:
+    """The edits of the chat since `since` (refused ones too: "not modified" is one), each as
+    (text, the URL of its pay button or "")."""
+    edits = [c for c in emulator.calls(include_failed=True)[since:]
+             if c.method == "editMessageText" and c.params.get("chat_id") == chat_id]  # fmt: skip
+    return [(shown(c), next((u for label, u in buttons(c).items() if "Payer" in label), ""))
+            for c in edits]  # fmt: skip
+
+
+async def _presses(worker: KengoProcess) -> Counter[str]:
+    """The pledge buttons this worker handled, by outcome (handled, failed), from /metrics."""
+    async with aiohttp.ClientSession() as http, http.get(worker.url("/metrics")) as got:
+        text = await got.text()
+    prefix = 'kengo_updates_total{handler="pledge.pledge_button",outcome="'
+    outcomes: Counter[str] = Counter()
+    for row in text.splitlines():
+        if row.startswith(prefix):
+            outcome, value = row.removeprefix(prefix).split('"} ')
+            outcomes[outcome] = int(float(value))
+    return outcomes

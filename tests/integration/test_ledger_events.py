@@ -15,7 +15,8 @@ from bot.payments.events import PaymentEventService
 from bot.payments.gateway import StripeGateway
 from bot.payments.pledges import PledgeService
 from bot.services.campaigns import CampaignService
-from bot.storage.models import Pledge, StripeEvent
+from bot.services.moderation import ModerationService
+from bot.storage.models import OutboxMessage, Pledge, StripeEvent
 from tests.factories import add_project, add_user
 from tests.fakes.stripe_api import StripeStandIn
 from tests.integration.payments import (
@@ -84,6 +85,43 @@ async def test_1_a_completion_for_another_amount_or_currency_is_an_anomaly(
     assert (stored.amount_charged_cents, stored.currency, stored.anomaly) == (50, "usd", "currency")
     assert await raised(sessions, project.id) == 0
     assert await outbox_kinds(sessions, backer.id) == ["pledge_anomaly"]
+
+
+async def test_1_an_anomaly_is_shown_once_to_each_moderator(
+    sessions: Sessions, pledges: PledgeService, stand_in: StripeStandIn, gateway: StripeGateway
+) -> None:  # fmt: skip
+    owner, backer = await add_user(sessions), await add_user(sessions)
+    first, second = await add_user(sessions), await add_user(sessions, locale="br")
+    never_wrote = 990_001  # a moderator without a user row: Telegram would refuse them
+    moderators = frozenset({first.id, second.id, never_wrote})
+    events = PaymentEventService(sessions, gateway, moderators=moderators)
+    project = await add_project(sessions, owner, title="Fest-noz <Kerne>", goal_cents=10_000)
+    link = await pledges.start_checkout(backer.id, project.id, None, 5_000, RETURN)
+    session = session_of(stand_in, link.pledge_id)
+    session.update(amount_total=4_000)  # Stripe charged 40 € for a pledge of 50 €
+    await stand_in.pay(session["id"])
+    queued = await take_events(stand_in)
+    await feed(events, queued + queued)  # redelivered: told once all the same
+    again = copy.deepcopy(queued[0])
+    again["id"] = "evt_other_delivery"  # the same state under another event id
+    await feed(events, [again])
+    async with sessions() as db:
+        told = (await db.scalars(
+            select(OutboxMessage).where(OutboxMessage.kind == "moderator_anomaly")
+            .order_by(OutboxMessage.user_id)
+        )).all()  # fmt: skip
+    assert [message.user_id for message in told] == [first.id, second.id]
+    assert {message.project_id for message in told} == {project.id}
+    assert told[0].payload == {
+        "title": "Fest-noz <Kerne>", "pledge_id": link.pledge_id, "expected_cents": 5_000,
+        "charged_cents": 4_000, "currency": "eur", "reason": "amount",
+    }  # fmt: skip
+    assert await outbox_kinds(sessions, backer.id) == ["pledge_anomaly"]
+    anomalies, total = await ModerationService(sessions).anomalies()
+    assert total == 1
+    assert [(a.pledge_id, a.title, a.charged_cents, a.reason) for a in anomalies] == [
+        (link.pledge_id, "Fest-noz <Kerne>", 4_000, "amount")
+    ]
 
 
 async def test_2_a_refund_before_its_completion_ends_refunded(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import socket
-import time
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -66,10 +65,9 @@ async def test_a_slow_answer_times_out(emulator: BotApiEmulator) -> None:
     emulator.latency = 1.0
     async with bot_for(emulator.base_url) as bot:  # initialised before the latency bites
         anna = emulator.user(1001, "Anna")
-        started = time.monotonic()
+        # Had the 0.2 s read timeout not applied, the answer would have come after 1 s.
         with pytest.raises(TimedOut):
             await bot.send_message(anna.id, "Demat", read_timeout=0.2)
-        assert time.monotonic() - started < 0.9
 
 
 async def test_an_unreachable_server_is_a_network_error() -> None:
@@ -87,12 +85,10 @@ async def test_long_polling_waits_past_the_default_read_timeout(
     emulator: BotApiEmulator, kind: type[Bot]
 ) -> None:
     async with bot_for(emulator.base_url, kind, read_timeout=0.3) as bot:
-        started = time.monotonic()
+        # The emulator holds each call for `timeout` (1 s), past the 0.3 s read timeout: an
+        # empty batch, not TimedOut, shows that long polling extended the read timeout.
         assert await bot.get_updates(timeout=1) == ()
-        assert time.monotonic() - started >= 0.9
-        started = time.monotonic()
         assert await bot.get_updates(timeout=timedelta(seconds=1)) == ()
-        assert time.monotonic() - started >= 0.9
         anna = emulator.user(1001, "Anna")
         await anna.send("/start")
         updates = await bot.get_updates(timeout=1)

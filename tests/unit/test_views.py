@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from bot.domain import (
+    Anomaly,
     Category,
     Departement,
     FundingModel,
@@ -17,6 +18,8 @@ from bot.domain import (
     utcnow,
 )
 from bot.i18n.translator import Catalogs, Translator
+from bot.notifications.messages import Recipient, render
+from bot.views import moderation
 from bot.views.card import CAPTION_LIMIT, TEXT_LIMIT, card_keyboard, render_card
 from bot.views.progress import contributors, progress_bar, time_left
 from tests.fakes.bot_api_html import parse_html, utf16_len
@@ -132,3 +135,58 @@ def test_long_descriptions_go_behind_read_more(catalogs: Catalogs) -> None:
         for button in row:
             assert button.callback_data is not None
             assert len(str(button.callback_data).encode()) <= 64
+
+
+ANOMALY = Anomaly(
+    pledge_id=42, project_id=7, title="Fest-noz <Kerne> & co", expected_cents=5_000,
+    charged_cents=50, currency="usd", reason="currency",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("locale", "heading", "line"),
+    [
+        ("fr", "1 paiement en anomalie",
+         "• soutien n°\u202f42 à «\u202fFest-noz <Kerne> & co\u202f»\u202f: attendu 50\u00a0€, "
+         "Stripe a encaissé 0,50\u00a0$US (la devise encaissée n'est pas l'euro)"),
+        ("br", "1 paeamant direizh",
+         "• donezon niv. 42 evit «\u202fFest-noz <Kerne> & co\u202f»\u202f: gortozet 50\u00a0€, "
+         "paeet 0,50\u00a0$ SU war Stripe (n'eo ket bet paeet en euroioù)"),
+    ],
+)  # fmt: skip
+def test_moderation_lists_the_pledges_in_anomaly_under_the_queue(
+    catalogs: Catalogs, locale: str, heading: str, line: str
+) -> None:
+    t = tr(catalogs, locale)
+    text = moderation.queue_text(t, [], 0, [ANOMALY], 1)
+    shown = parse_html(text).text
+    assert shown.startswith(moderation.queue_text(t, [], 0))  # the projects' queue comes first
+    assert heading in shown
+    assert shown.splitlines()[-1] == line
+    assert moderation.queue_text(t, [], 0, [], 0) == moderation.queue_text(t, [], 0)
+
+
+@pytest.mark.parametrize(
+    ("locale", "words"),
+    [
+        ("fr", ["Paiement en anomalie", "soutien n°\u202f42", "Attendu\u202f: 50\u00a0€",
+                "Encaissé par Stripe\u202f: 40\u00a0€",
+                "Raison\u202f: le montant encaissé diffère de celui du soutien"]),
+        ("br", ["Paeamant direizh", "donezon niv. 42", "Gortozet\u202f: 50\u00a0€",
+                "Paeet war Stripe\u202f: 40\u00a0€",
+                "Abeg\u202f: disheñvel eo ar sammad paeet diouzh hini an donezon"]),
+    ],
+)  # fmt: skip
+def test_each_moderator_is_told_of_an_anomaly_in_their_language(
+    catalogs: Catalogs, locale: str, words: list[str]
+) -> None:
+    payload = {"title": ANOMALY.title, "pledge_id": 42, "expected_cents": 5_000,
+               "charged_cents": 4_000, "currency": "eur", "reason": "amount"}  # fmt: skip
+    text, keyboard = render(
+        tr(catalogs, locale), "moderator_anomaly", payload, Recipient(900_001, 7, "kengo_bot")
+    )
+    shown = parse_html(text).text
+    assert "«\u202fFest-noz <Kerne> & co\u202f»" in shown
+    for word in words:
+        assert word in shown
+    assert keyboard is not None  # the project's card, one tap away
