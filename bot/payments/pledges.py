@@ -118,8 +118,18 @@ class PledgeService:
                 pledge_id = await self._new_pledge(user_id, project_id, tier_id, amount_cents, slot)
             except (IntegrityError, SlotTaken):
                 continue
+            except PledgeRefused as refusal:
+                # The last unit may have gone to this very user's other tap, committed on
+                # another worker between our two looks: then its checkout is the answer.
+                if refusal.reason is Reason.SOLD_OUT and await self._slot_held(slot):
+                    continue
+                raise
             return await self._open(pledge_id, return_url)
         raise PledgeRefused(Reason.CHECKOUT_OPEN)
+
+    async def _slot_held(self, slot: str) -> bool:
+        async with self._sessions() as session:
+            return await open_checkout(session, slot) is not None
 
     async def _new_pledge(
         self, user_id: int, project_id: int, tier_id: int | None, amount_cents: int, slot: str
