@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
-import stripe
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import load_settings
 from bot.context import Services
@@ -23,33 +20,17 @@ from bot.storage.models import Follow, OutboxMessage, Pledge, Project, RewardTie
 from tests.conftest import TEST_TOKEN
 from tests.factories import add_project, add_user
 from tests.fakes.stripe_api import StripeStandIn
+from tests.integration.payments import (
+    RETURN,
+    Sessions,
+    events,
+    gateway,
+    pledges,
+    stand_in,
+)
 
-Sessions = async_sessionmaker[AsyncSession]
-RETURN = "https://t.me/kengo_test_bot?start={outcome}-{pledge}"
-
-
-@pytest.fixture
-async def stand_in(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[StripeStandIn]:
-    monkeypatch.setattr(stripe.HTTPClient, "INITIAL_DELAY", 0.01)  # fast library retries
-    async with StripeStandIn(auto_deliver=False) as stand_in:
-        yield stand_in
-
-
-@pytest.fixture
-async def gateway(stand_in: StripeStandIn) -> AsyncIterator[StripeGateway]:
-    gateway = StripeGateway(stand_in.secret_key, stand_in.base_url)
-    yield gateway
-    await gateway.close()
-
-
-@pytest.fixture
-def pledges(sessions: Sessions, gateway: StripeGateway) -> PledgeService:
-    return PledgeService(sessions, gateway, max_cents=1_000_000, checkout_minutes=60)
-
-
-@pytest.fixture
-def events(sessions: Sessions) -> PaymentEventService:
-    return PaymentEventService(sessions)
+# Fixtures shared with the ledger's tests, used by name.
+__all__ = ["events", "gateway", "pledges", "stand_in"]
 
 
 async def deliver(stand_in: StripeStandIn, events: PaymentEventService) -> list[bool]:
