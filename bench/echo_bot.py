@@ -31,8 +31,8 @@ from telegram.ext import (
     filters,
 )
 
-CONCURRENT_UPDATES = 64  # bot.app.build_application: PerUserUpdateProcessor(64)
-POOL_SIZE = 64  # bot.app.make_bot: HTTPXRequest(connection_pool_size=64)
+CONCURRENT_UPDATES = 64  # bot.server.build_application: PerUserUpdateProcessor(64)
+POOL_SIZE = 64  # bot.telegram.client.make_bot: a pool of 64 connections
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header's name
 
 
