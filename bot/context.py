@@ -18,6 +18,7 @@ from bot.catalogue.service import CatalogueService
 from bot.config import Settings
 from bot.domain import Profile, Visitor
 from bot.i18n.translator import Catalogs, Translator
+from bot.monitoring.error_reports import ErrorReports
 from bot.monitoring.metrics import Metrics
 from bot.payments.events import PaymentEventService
 from bot.payments.gateway import StripeGateway
@@ -102,6 +103,7 @@ class Runtime:
     catalogs: Catalogs
     services: Services
     metrics: Metrics = field(default_factory=Metrics)
+    error_reports: ErrorReports = field(default_factory=ErrorReports)
 
     def is_moderator(self, user_id: int) -> bool:
         return user_id in self.settings.moderator_ids

@@ -9,10 +9,8 @@ from telegram.error import Forbidden, NetworkError, TelegramError
 
 from bot.context import KengoContext
 from bot.i18n.text import escape_html
-from bot.monitoring.error_reports import ErrorReports
 
 log = logging.getLogger(__name__)
-_REPORTS_KEY = "error_reports"
 
 
 async def on_error(update: object, context: KengoContext) -> None:
@@ -32,19 +30,11 @@ async def on_error(update: object, context: KengoContext) -> None:
     update_id = update.update_id if isinstance(update, Update) else None
     log.error("error while handling update %s", update_id, exc_info=error,
               extra={"update_id": update_id})  # fmt: skip
-    suppressed = _reports(context).admit(error)
+    suppressed = context.runtime.error_reports.admit(error)
     if suppressed is not None:
         await _tell_moderation_chat(context, update_id, error, suppressed)
     if isinstance(update, Update) and user_id is not None:
         await _apologise(update, context, user_id)
-
-
-def _reports(context: KengoContext) -> ErrorReports:
-    # One throttle per application, kept with it: it lives exactly as long as the bot.
-    reports = context.bot_data.get(_REPORTS_KEY)
-    if not isinstance(reports, ErrorReports):
-        reports = context.bot_data[_REPORTS_KEY] = ErrorReports()
-    return reports
 
 
 async def _tell_moderation_chat(

@@ -14,6 +14,7 @@ from bot.notifications.messages import news_text
 from bot.telegram.deeplinks import project_payload, share_url, start_url
 from bot.telegram.html_limits import TEXT_LIMIT, fit
 from bot.views.card import card_keyboard, full_description, render_card
+from bot.views.menus import see_project
 from bot.views.news import news_list
 from handlers import browse, pledge
 from handlers.common import answer_stale_button, pressed, reply, show
@@ -128,7 +129,8 @@ async def _read_more(
         keyboard = card_keyboard(t, card, view, truncated=rendered.truncated)
         await reply(update, rendered.text, keyboard)
     else:
-        await reply(update, full_description(t, card))
+        way_back = InlineKeyboardMarkup([[see_project(t, card.summary.id)]])
+        await reply(update, full_description(t, card), way_back)
 
 
 async def read_news_post(update: Update, context: KengoContext) -> None:
@@ -144,11 +146,8 @@ async def read_news_post(update: Update, context: KengoContext) -> None:
         return
     await query.answer()
     title, text, project_id = post
-    see = InlineKeyboardButton(
-        t.gettext("Voir le projet"), callback_data=callbacks.project(project_id, None)
-    )
     body = fit(news_text(t, title, text), TEXT_LIMIT).text  # a post is shorter: a safety net
-    await reply(update, body, InlineKeyboardMarkup([[see]]))
+    await reply(update, body, InlineKeyboardMarkup([[see_project(t, project_id)]]))
 
 
 async def _share(

@@ -17,6 +17,7 @@ from bot.notifications.kinds import Kind
 from bot.notifications.payment_messages import PAYMENT_RENDERERS
 from bot.telegram.deeplinks import project_payload, share_url, start_url
 from bot.telegram.html_limits import CAPTION_LIMIT, TEXT_LIMIT, fit
+from bot.views.menus import see_project
 from bot.views.moderation import anomaly_text
 from bot.views.news import read_news_button
 from bot.views.progress import progress_bar
@@ -52,7 +53,7 @@ def _render(
         text = _RENDERERS[Kind(kind)](t, title, payload)
     if recipient.project_id is None:
         return text, None
-    return text, InlineKeyboardMarkup([[_see_project(t, recipient.project_id)]])
+    return text, InlineKeyboardMarkup([[see_project(t, recipient.project_id)]])
 
 
 @dataclass(frozen=True)
@@ -75,12 +76,6 @@ def _anomaly(payload: dict[str, Any], project_id: int | None) -> Anomaly:
     )
 
 
-def _see_project(t: Translator, project_id: int) -> InlineKeyboardButton:
-    return InlineKeyboardButton(
-        t.gettext("Voir le projet"), callback_data=callbacks.project(project_id, None)
-    )
-
-
 def _thanks(
     t: Translator, title: str, payload: dict[str, Any], recipient: Recipient
 ) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -97,7 +92,7 @@ def _thanks(
     share = InlineKeyboardButton(
         t.gettext("📤 Partager dans Telegram"), url=share_url(link, invitation)
     )
-    return text, InlineKeyboardMarkup([[share], [_see_project(t, project_id)]])
+    return text, InlineKeyboardMarkup([[share], [see_project(t, project_id)]])
 
 
 def _moderation(
@@ -118,7 +113,7 @@ def _moderation(
         share = InlineKeyboardButton(
             t.gettext("📤 Partager dans Telegram"), url=share_url(link, invitation)
         )
-        return text, InlineKeyboardMarkup([[share], [_see_project(t, project_id)]])
+        return text, InlineKeyboardMarkup([[share], [see_project(t, project_id)]])
     if payload["decision"] == Decision.REQUEST_CHANGES:
         text = t.gettext(
             "✏️ L'équipe de Kengo demande des modifications sur « {title} » :\n\n{reason}\n\n"
@@ -190,7 +185,7 @@ def _news_message(
     if fitted.cut and payload.get("post_id"):  # rows queued by earlier versions have none
         rows.append([read_news_button(t, int(payload["post_id"]))])
     if recipient.project_id is not None:
-        rows.append([_see_project(t, recipient.project_id)])
+        rows.append([see_project(t, recipient.project_id)])
     return fitted.text, InlineKeyboardMarkup(rows) if rows else None
 
 

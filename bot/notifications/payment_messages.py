@@ -13,15 +13,13 @@ from bot.domain import SoldOutChoice
 from bot.i18n.text import escape_html
 from bot.i18n.translator import Translator
 from bot.notifications.kinds import Kind
+from bot.views.menus import see_project
 
 Rendered = tuple[str, InlineKeyboardMarkup | None]
 
 
 def _project_button(t: Translator, project_id: int | None) -> list[list[InlineKeyboardButton]]:
-    if project_id is None:
-        return []
-    data = callbacks.project(project_id, None)
-    return [[InlineKeyboardButton(t.gettext("Voir le projet"), callback_data=data)]]
+    return [] if project_id is None else [[see_project(t, project_id)]]
 
 
 def _sold_out(

@@ -36,6 +36,13 @@ def main_menu(t: Translator) -> InlineKeyboardMarkup:
     )
 
 
+def see_project(t: Translator, project_id: int) -> InlineKeyboardButton:
+    """The way back to a project's card, from a message about it."""
+    return InlineKeyboardButton(
+        t.gettext("Voir le projet"), callback_data=callbacks.project(project_id, None)
+    )
+
+
 def language_choice(current: str | None = None) -> InlineKeyboardMarkup:
     row = [
         InlineKeyboardButton(

@@ -31,6 +31,7 @@ LAYERS = {
     "bot.submission.views": 5,
     "bot.submission.replies": 5,
     "bot.notifications.messages": 5,
+    "bot.notifications.payment_messages": 5,
     "bot.services": 4,
     "bot.users": 4,
     "bot.catalogue": 4,
@@ -52,6 +53,7 @@ VIEWS = (
     "bot.submission.views",
     "bot.submission.replies",
     "bot.notifications.messages",
+    "bot.notifications.payment_messages",
 )
 # Services own their queries: nothing above them builds SQL.
 NO_SQL_ABOVE = 4
