@@ -26,7 +26,6 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import make_url, select
 
@@ -92,6 +91,8 @@ class BenchEmulator(BotApiEmulator):
 
     def __init__(self, latency: float, webhook_connections: int) -> None:
         super().__init__(token=TOKEN, latency=latency)
+        # Telegram keeps up to max_connections POSTs in flight: serial delivery would measure
+        # round trips, not the bot.
         self.webhook_connections = webhook_connections
         self.waiting: dict[int, float] = {}  # chat id -> when its update was queued
         self.latencies: list[float] = []
@@ -114,45 +115,6 @@ class BenchEmulator(BotApiEmulator):
                     self.last_reply = call.at
                 if not self.waiting:
                     self.all_replied.set()
-
-    async def _webhook_worker(self) -> None:
-        # The stock emulator POSTs one update at a time. Telegram keeps up to max_connections
-        # (40 by default) in flight; serial delivery would measure round trips, not the bot.
-        hook = self._webhook
-        slots = asyncio.Semaphore(self.webhook_connections)
-        in_flight: set[asyncio.Task[None]] = set()
-        try:
-            while not self._closing and hook is not None and self._webhook is hook:
-                await slots.acquire()
-                batch = self._deliverable(1)
-                if not batch:
-                    slots.release()
-                    await self._next_update()
-                    continue
-                self._updates.remove(batch[0])
-                task = asyncio.create_task(self._deliver_in_slot(hook, batch[0], slots))
-                in_flight.add(task)
-                task.add_done_callback(in_flight.discard)
-        finally:
-            for task in in_flight:
-                task.cancel()
-
-    async def _next_update(self) -> None:
-        wake = asyncio.Event()
-        self._update_waiters.add(wake)
-        try:
-            await wake.wait()
-        finally:
-            self._update_waiters.discard(wake)
-
-    async def _deliver_in_slot(
-        self, hook: Any, update: dict[str, Any], slots: asyncio.Semaphore
-    ) -> None:
-        try:
-            if not await self._deliver(hook, update):
-                self.dropped_updates.append(update)
-        finally:
-            slots.release()
 
 
 # --- Workload -----------------------------------------------------------------------------------

@@ -30,44 +30,14 @@ GIVE_UP = 10.0
 
 class TelegramLikeWebhooks(BotApiEmulator):
     """Keeps up to `connections` POSTs in flight and sends an update again until a 2xx answers
-    it, as Telegram does (the stock emulator posts one at a time and gives up after three)."""
+    it, as Telegram does (the stock emulator gives up after three tries)."""
 
     def __init__(self, token: str, connections: int = 40) -> None:
         super().__init__(token=token)
-        self.connections = connections
+        self.webhook_connections = connections
         self.acknowledged: set[int] = set()
 
-    async def _webhook_worker(self) -> None:
-        hook = self._webhook
-        slots = asyncio.Semaphore(self.connections)
-        in_flight: set[asyncio.Task[None]] = set()
-        try:
-            while not self._closing and hook is not None and self._webhook is hook:
-                await slots.acquire()
-                batch = self._deliverable(1)
-                if not batch:
-                    slots.release()
-                    await self._next_update()
-                    continue
-                self._updates.remove(batch[0])
-                task = asyncio.create_task(self._deliver_until_acknowledged(hook, batch[0], slots))
-                in_flight.add(task)
-                task.add_done_callback(in_flight.discard)
-        finally:
-            for task in in_flight:
-                task.cancel()
-
-    async def _next_update(self) -> None:
-        wake = asyncio.Event()
-        self._update_waiters.add(wake)
-        try:
-            await wake.wait()
-        finally:
-            self._update_waiters.discard(wake)
-
-    async def _deliver_until_acknowledged(
-        self, hook: Any, update: dict[str, Any], slots: asyncio.Semaphore
-    ) -> None:
+    async def _hand_over(self, hook: Any, update: dict[str, Any]) -> None:
         try:
             for attempt in range(1, 1_000_000):
                 status, error = await self._post(hook.url, update, hook.secret)
@@ -84,8 +54,6 @@ class TelegramLikeWebhooks(BotApiEmulator):
             self._updates.append(update)
             self._updates.sort(key=lambda u: u["update_id"])
             raise
-        finally:
-            slots.release()
 
 
 @dataclass
