@@ -52,6 +52,8 @@ class FundingModel(enum.StrEnum):
 
 
 class PledgeStatus(enum.StrEnum):
+    # The summary was shown, not yet confirmed: no reward unit held, no Stripe session.
+    DRAFT = "draft"
     PENDING = "pending"  # checkout session open, nothing paid yet
     PROCESSING = "processing"  # paid by a delayed method (e.g. SEPA), awaiting settlement
     PAID = "paid"
@@ -62,6 +64,7 @@ class PledgeStatus(enum.StrEnum):
     # Stripe's record of the payment disagrees with the pledge (amount, currency): never
     # counted, kept for a moderator to settle.
     ANOMALY = "anomaly"
+    CANCELLED = "cancelled"  # by the user before paying; its Stripe session, if any, expired
 
 
 class Decision(enum.StrEnum):
@@ -204,6 +207,7 @@ class Reason(enum.StrEnum):
     UNKNOWN_TIER = "unknown_tier"
     NOT_CONFIGURED = "not_configured"
     CHECKOUT_OPEN = "checkout_open"  # another checkout of the user's is still being opened
+    CANCELLED = "cancelled"  # the user cancelled this pledge since its summary was shown
 
 
 @dataclass(frozen=True)
@@ -238,7 +242,9 @@ class PledgeLine:
     tier_title: str | None
     status: PledgeStatus
     created_at: datetime
-    checkout_url: str | None
+    checkout_url: str | None  # while its payment page can be used
+    tier_id: int | None = None
+    reached_stripe: bool = True  # False: Stripe never opened a payment page for it
 
 
 @dataclass(frozen=True)

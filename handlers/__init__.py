@@ -71,6 +71,8 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CallbackQueryHandler(fallback.unknown_button),
         MessageHandler(private & filters.TEXT & ~filters.COMMAND, typed.free_text),
         MessageHandler(private & filters.PHOTO, typed.photo),
+        # A new message only: a live location is then edited again and again.
+        MessageHandler(filters.UpdateType.MESSAGE & private & filters.LOCATION, typed.location),
         MessageHandler(private & ~filters.StatusUpdate.ALL, typed.other),
     ]
     metrics = application.bot_data[RUNTIME_KEY].metrics

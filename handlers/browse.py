@@ -9,20 +9,33 @@ from telegram import Update
 from bot.catalogue.service import StaleList
 from bot.context import KengoContext
 from bot.conversation import callbacks, inputs
-from bot.domain import CataloguePage, ListView
+from bot.domain import CataloguePage, Departement, ListView
 from bot.i18n.translator import Translator
 from bot.views.catalogue import (
     catalogue_keyboard,
     catalogue_text,
     filter_keyboard,
     filter_text,
+    home_forgotten_text,
     home_keyboard,
+    home_question,
+    located_text,
+    your_home_text,
 )
-from handlers.common import pressed, reply, show, typed_text
+from handlers.common import pressed, reply, show
 
 
-async def show_page(update: Update, t: Translator, page: CataloguePage, *, new: bool) -> None:
-    text, keyboard = catalogue_text(t, page), catalogue_keyboard(t, page)
+async def show_page(
+    update: Update,
+    t: Translator,
+    page: CataloguePage,
+    *,
+    new: bool,
+    note: str = "",
+    near_me: bool = False,
+) -> None:
+    text = catalogue_text(t, page, note=note)
+    keyboard = catalogue_keyboard(t, page, near_me=near_me)
     if new:
         await reply(update, text, keyboard)
     else:
@@ -30,9 +43,18 @@ async def show_page(update: Update, t: Translator, page: CataloguePage, *, new: 
 
 
 async def open_catalogue(
-    update: Update, context: KengoContext, view: ListView, *, new: bool
+    update: Update,
+    context: KengoContext,
+    view: ListView,
+    *,
+    new: bool,
+    note: str = "",
+    near_me: bool = False,
 ) -> None:
-    """Show a page of the catalogue; a stale search falls back to the whole catalogue."""
+    """Show a page of the catalogue; a stale search falls back to the whole catalogue.
+
+    `note` goes above the list; `near_me`: the list is the user's own département's.
+    """
     profile = await context.profile(update)
     t = await context.translator(update)
     catalogue = context.services.catalogue
@@ -42,16 +64,16 @@ async def open_catalogue(
     except StaleList:
         if update.callback_query is not None:
             await update.callback_query.answer(
-                t.gettext("Cette liste a changé depuis : voici la liste à jour.")
+                t.gettext("Cette liste a changé depuis : voici la liste à jour.")
             )
         page = await catalogue.browse(profile.id, ListView(sort=view.sort), input_mode=mode)
-    await show_page(update, t, page, new=new)
+    await show_page(update, t, page, new=new, note=note, near_me=near_me)
 
 
 async def catalogue_command(update: Update, context: KengoContext) -> None:
     """/projets [words]: the catalogue, or a search when words follow."""
     if context.args:
-        await search(update, context, " ".join(context.args))
+        await search(update, context, " ".join(context.args), ListView())
     else:
         await open_catalogue(update, context, ListView(), new=True)
 
@@ -78,41 +100,73 @@ async def list_filter(update: Update, context: KengoContext) -> None:
 
 
 async def near_me(update: Update, context: KengoContext) -> None:
-    """Projects of the user's own département, asked once and remembered."""
+    """Projects of the user's own département: asked once and remembered, shown with it, and
+    changed or forgotten from the choice it leads to."""
     t = await context.translator(update)
     button = await pressed(update, t, callbacks.parse_near_me)
     if button is None:
         return
-    query, view = button
+    query, (choose, view) = button
     home = await context.services.catalogue.home_of(query.from_user.id)
-    if home is None:
+    if home is None or choose:
         await query.answer()
-        await show(
-            update, t.gettext("Dans quel département habitez-vous ?"), home_keyboard(t, view)
-        )
+        await show(update, home_question(t, home), home_keyboard(t, view, home))
         return
-    await open_catalogue(update, context, replace(view, departement=home, page=0), new=False)
+    await _open_home(update, context, view, home, your_home_text(t, home))
     await query.answer()
 
 
 async def choose_home(update: Update, context: KengoContext) -> None:
-    """Remember the user's département, then show its projects."""
-    button = await pressed(update, await context.translator(update), callbacks.parse_home)
+    """Remember the user's département, then show its projects; or forget it."""
+    t = await context.translator(update)
+    button = await pressed(update, t, callbacks.parse_home)
     if button is None:
         return
     query, (departement, view) = button
     await context.services.catalogue.set_home(query.from_user.id, departement)
-    await open_catalogue(update, context, replace(view, departement=departement, page=0), new=False)
+    if departement is None:
+        everywhere = replace(view, departement=None, page=0)
+        await open_catalogue(update, context, everywhere, new=False, note=home_forgotten_text(t))
+    else:
+        await _open_home(update, context, view, departement, your_home_text(t, departement))
     await query.answer()
 
 
-async def search(update: Update, context: KengoContext, text: str) -> None:
-    """Search the catalogue for a typed text and show the results as a new list."""
+async def shared_location(
+    update: Update, context: KengoContext, mode: inputs.Search | None
+) -> None:
+    """A location shared in the chat: its nearest département becomes the user's own, and its
+    projects are shown (within the filters and sort of the list being browsed)."""
+    message = update.effective_message
+    if message is None or message.location is None:
+        return
     profile = await context.profile(update)
-    page = await context.services.catalogue.search(profile.id, text, ListView())
+    located = await context.services.catalogue.set_home_near(
+        profile.id, message.location.latitude, message.location.longitude
+    )
+    t = await context.translator(update)
+    home = Departement(located.departement)
+    view = (mode or inputs.Search()).view
+    note = located_text(t, home, far=located.far)
+    await _open_home(update, context, view, home, note, new=True)
+
+
+async def _open_home(
+    update: Update,
+    context: KengoContext,
+    view: ListView,
+    home: Departement,
+    note: str,
+    *,
+    new: bool = False,
+) -> None:
+    here = replace(view, departement=home, page=0)
+    await open_catalogue(update, context, here, new=new, note=note, near_me=True)
+
+
+async def search(update: Update, context: KengoContext, text: str, view: ListView) -> None:
+    """Search the catalogue for a typed text, within the filters and sort of `view`, and show
+    the results as a new list."""
+    profile = await context.profile(update)
+    page = await context.services.catalogue.search(profile.id, text, view)
     await show_page(update, await context.translator(update), page, new=True)
-
-
-async def typed_search(update: Update, context: KengoContext, _: inputs.Search) -> None:
-    """Words typed while browsing: a search."""
-    await search(update, context, typed_text(update))

@@ -50,7 +50,7 @@ async def answer_stale_button(update: Update, t: Translator) -> None:
     """A button we cannot act on (an old message, or forged data): say so, change nothing."""
     if update.callback_query is not None:
         await update.callback_query.answer(
-            t.gettext("Ce bouton n'est plus valable. Tapez /start pour retrouver le menu."),
+            t.gettext("Ce bouton n’est plus valable. Tapez /start pour retrouver le menu."),
             show_alert=True,
         )
 

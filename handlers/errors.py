@@ -51,8 +51,8 @@ async def _tell_moderation_chat(
     )
     if suppressed:
         text += "\n" + t.ngettext(
-            "La même erreur s'est produite {count} autre fois depuis le dernier signalement.",
-            "La même erreur s'est produite {count} autres fois depuis le dernier signalement.",
+            "La même erreur s’est produite {count} autre fois depuis le dernier signalement.",
+            "La même erreur s’est produite {count} autres fois depuis le dernier signalement.",
             suppressed,
         ).format(count=t.number(suppressed))
     try:
@@ -68,7 +68,7 @@ async def _apologise(update: Update, context: KengoContext, user_id: int) -> Non
         locale = context.runtime.settings.default_locale
     t = context.runtime.catalogs.translator(locale)
     text = t.gettext(
-        "Désolé, quelque chose s'est mal passé de notre côté. L'équipe est prévenue : "
+        "Désolé, quelque chose s’est mal passé de notre côté. L’équipe est prévenue : "
         "réessayez dans un instant."
     )
     try:

@@ -17,7 +17,7 @@ from bot.i18n.text import escape_html
 from bot.i18n.translator import Translator
 from bot.telegram.deeplinks import project_payload, start_url
 from bot.views import labels
-from bot.views.progress import progress_bar, raised_of_goal, time_left
+from bot.views.progress import funded, progress_bar, raised_of_goal, time_left
 
 # Results depend on the user's language: Telegram must not serve them to others from its cache.
 CACHE_SECONDS = 60
@@ -64,9 +64,9 @@ def _result(
             caption=text,
             reply_markup=keyboard,
         )
-    description = (
-        f"{progress_bar(t, project.raised_cents, project.goal_cents)} · {project.commune or ''}"
-    )
+    # A line of a list: the percentage, no bar (read aloud as ten symbols).
+    progress = funded(t, project.raised_cents, project.goal_cents)
+    description = f"{progress} · {project.commune}" if project.commune else progress
     return InlineQueryResultArticle(
         id=str(project.id),
         title=project.title,

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 
-from telegram import CallbackQuery, Message, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType
 from telegram.error import Forbidden, TelegramError
 
 from bot.context import KengoContext
@@ -20,7 +21,9 @@ from bot.domain import Decision, ProjectStatus, Review
 from bot.i18n.translator import Translator
 from bot.services.moderation import REASON_LIMITS, UnknownProject
 from bot.views.card import full_description, render_card
+from bot.views.menus import main_menu
 from bot.views.moderation import (
+    after_decision_keyboard,
     decision_keyboard,
     queue_keyboard,
     queue_text,
@@ -38,7 +41,12 @@ _REASONED = {ModerationAction.CHANGES: Decision.REQUEST_CHANGES,
 
 
 def _reserved(t: Translator) -> str:
-    return t.gettext("Cette commande est réservée à l'équipe de modération.")
+    return t.gettext("Cette commande est réservée à l’équipe de modération.")
+
+
+def _is_private(update: Update) -> bool:
+    """A private chat has the main menu; the moderation group has not."""
+    return update.effective_chat is None or update.effective_chat.type == ChatType.PRIVATE
 
 
 async def moderation_command(update: Update, context: KengoContext) -> None:
@@ -46,12 +54,16 @@ async def moderation_command(update: Update, context: KengoContext) -> None:
     anomaly, most recent first."""
     t = await context.translator(update)
     if not context.runtime.is_moderator((await context.profile(update)).id):
-        await reply(update, _reserved(t))
+        await reply(update, _reserved(t), main_menu(t))
         return
+    await _show_queue(update, context, t)
+
+
+async def _show_queue(update: Update, context: KengoContext, t: Translator) -> None:
     reviews, total = await context.services.moderation.queue()
     anomalies, anomaly_total = await context.services.moderation.anomalies()
     text = queue_text(t, reviews, total, anomalies, anomaly_total)
-    await reply(update, text, queue_keyboard(reviews))
+    await reply(update, text, queue_keyboard(t, reviews, private=_is_private(update)))
 
 
 async def announce(context: KengoContext, project_id: int) -> None:
@@ -101,6 +113,10 @@ async def moderation_button(update: Update, context: KengoContext) -> None:
                     query.data, extra={"update_id": update.update_id})  # fmt: skip
         await query.answer(_reserved(t), show_alert=True)
         return
+    if action is ModerationAction.QUEUE:
+        await query.answer()
+        await _show_queue(update, context, t)
+        return
     moderation = context.services.moderation
     review = await moderation.review(project_id)
     if review is None:
@@ -113,7 +129,11 @@ async def moderation_button(update: Update, context: KengoContext) -> None:
     elif action is ModerationAction.APPROVE:
         verdict = await moderation.decide(moderator_id, project_id, Decision.APPROVE)
         await query.answer(verdict_text(t, verdict), show_alert=not verdict.decided)
-        await _close_panel(query.message, verdict_text(t, verdict))
+        await _close_panel(
+            query.message,
+            verdict_text(t, verdict),
+            after_decision_keyboard(t, private=_is_private(update)),
+        )
     else:
         await _ask_reason(query, context, t, _REASONED[action], review)
 
@@ -135,7 +155,7 @@ async def _ask_reason(
         )
     except Forbidden:
         await query.answer(
-            t.gettext("Écrivez-moi d'abord en privé (/start), puis appuyez à nouveau."),
+            t.gettext("Écrivez-moi d’abord en privé (/start), puis appuyez à nouveau."),
             show_alert=True,
         )
         return
@@ -151,7 +171,7 @@ async def typed_reason(update: Update, context: KengoContext, mode: ModerationRe
     low, high = REASON_LIMITS
     if not context.runtime.is_moderator(profile.id):
         await context.services.users.set_input_mode(profile.id, None)
-        await reply(update, _reserved(t))
+        await reply(update, _reserved(t), main_menu(t))
         return
     if not low <= len(reason) <= high:
         await reply(update, reason_refused_text(t, low, high))
@@ -162,15 +182,18 @@ async def typed_reason(update: Update, context: KengoContext, mode: ModerationRe
             profile.id, mode.project_id, mode.decision, reason
         )
     except UnknownProject:
-        await reply(update, t.gettext("Ce projet n'existe plus."))
+        await reply(
+            update, t.gettext("Ce projet n’existe plus."), after_decision_keyboard(t, private=True)
+        )
         return
-    await reply(update, verdict_text(t, verdict))
+    await reply(update, verdict_text(t, verdict), after_decision_keyboard(t, private=True))
 
 
-async def _close_panel(message: object, text: str) -> None:
-    """Replace the decision buttons of the pressed panel with what was decided."""
+async def _close_panel(message: object, text: str, markup: InlineKeyboardMarkup) -> None:
+    """Replace the decision buttons of the pressed panel with what was decided, and the way on
+    to the other waiting projects."""
     if isinstance(message, Message) and message.text is not None:
         try:
-            await message.edit_text(f"{message.text_html}\n\n{text}", reply_markup=None)
+            await message.edit_text(f"{message.text_html}\n\n{text}", reply_markup=markup)
         except TelegramError as error:
             log.debug("moderation panel not edited: %s", error)

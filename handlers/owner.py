@@ -13,6 +13,7 @@ from bot.notifications.messages import delivery_text, news_text
 from bot.services.news import NewsRefused
 from bot.telegram.html_limits import CAPTION_LIMIT, TEXT_LIMIT, fit
 from bot.views.owner import (
+    after_news_keyboard,
     dashboard_keyboard,
     dashboard_text,
     news_preview_keyboard,
@@ -51,7 +52,9 @@ async def owner_button(update: Update, context: KengoContext) -> None:
     if action is OwnerAction.LIST:
         await my_projects(update, context)
     else:
-        await show(update, t.gettext("Actualité abandonnée : rien n'a été envoyé."))
+        await show(
+            update, t.gettext("Actualité abandonnée : rien n’a été envoyé."), after_news_keyboard(t)
+        )
 
 
 async def _dashboard(
@@ -78,7 +81,7 @@ async def _ask_news(
     await context.services.users.set_input_mode(query.from_user.id, mode)
     await reply(update, t.gettext(
         "Écrivez votre actualité (un texte, ou une photo avec sa légende). Vous la relirez "
-        "avant qu'elle parte."
+        "avant qu’elle parte."
     ))  # fmt: skip
 
 
@@ -95,7 +98,7 @@ async def typed_news(update: Update, context: KengoContext, mode: NewsPost) -> N
         draft = await context.services.news.draft(profile.id, mode.project_id, text or "", photo)
     except NewsRefused:
         await reply(
-            update, t.gettext("Écrivez quelques mots : une actualité ne peut pas être vide.")
+            update, t.gettext("Écrivez quelques mots : une actualité ne peut pas être vide.")
         )
         return
     await context.services.users.set_input_mode(profile.id, None)
@@ -103,7 +106,7 @@ async def typed_news(update: Update, context: KengoContext, mode: NewsPost) -> N
     if preview is None:
         return
     title, body, photo_file_id = preview
-    await reply(update, t.gettext("Aperçu de votre actualité :"))
+    await reply(update, t.gettext("Aperçu de votre actualité :"))
     # Exactly as followers will receive it: a caption holds less than a text.
     limit = CAPTION_LIMIT if photo_file_id else TEXT_LIMIT
     content = fit(news_text(t, title, body), limit)
@@ -137,5 +140,7 @@ async def _send_news(
     if delivery is None:
         return
     # The outbox sender edits this message as the post reaches followers.
-    progress = await chat.send_message(delivery_text(t, delivery))
+    progress = await chat.send_message(
+        delivery_text(t, delivery), reply_markup=after_news_keyboard(t)
+    )
     await news.attach_progress(post_id, chat.id, progress.message_id)

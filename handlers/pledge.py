@@ -1,7 +1,9 @@
-"""Pledge from a card: reward or gift, amount (buttons or typed), confirmation, Stripe Checkout.
+"""Pledge from a card: reward or gift, amount (buttons or typed), summary, Stripe Checkout.
 
-The choices travel in the buttons' callback data; only a typed amount needs state, kept in the
-database as the user's input mode (`Amount`, stored as `amount:<project>:<tier>`).
+The choices travel in the buttons' callback data. The summary shown is remembered as the user's
+open pledge for that reward (a draft, then the pledge whose payment page is open), found again
+when they come back. While any of these screens is shown, a typed amount is read (input mode
+`Amount`, stored as `amount:<project>:<tier>`), and `/annuler` cancels what is in progress.
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ from bot.context import KengoContext
 from bot.conversation import callbacks
 from bot.conversation.callbacks import PledgeChoice, PledgeStep
 from bot.conversation.inputs import Amount
-from bot.domain import PledgeStatus, Reason, TierView
-from bot.i18n.amounts import parse_euros
+from bot.domain import PledgeLine, PledgeStatus, Reason, TierView
+from bot.i18n.amounts import read_euros
 from bot.i18n.text import escape_html
 from bot.i18n.translator import Translator
 from bot.payments.gateway import PaymentUnavailable
@@ -28,7 +30,8 @@ async def offer(update: Update, context: KengoContext, project_id: int) -> None:
     t = await context.translator(update)
     options = await context.services.pledges.options(project_id)
     if options is None:
-        await reply(update, t.gettext("Ce projet n'accepte plus de soutiens."))
+        text = t.gettext("Ce projet n’accepte plus de soutiens.")
+        await reply(update, text, views.way_on_keyboard(t, project_id))
         return
     await reply(update, views.options_text(t, options), views.options_keyboard(t, options))
 
@@ -40,8 +43,8 @@ async def pledge_button(update: Update, context: KengoContext) -> None:
     if button is None:
         return
     query, choice = button
-    # These two may find the button stale, and a query is answered only once.
-    if choice.step in (PledgeStep.TIER, PledgeStep.GIFT):
+    # These may find the button stale, and a query is answered only once.
+    if choice.step in (PledgeStep.TIER, PledgeStep.GIFT, PledgeStep.CHANGE):
         await _amounts(update, context, t, query, choice)
         return
     if choice.step is PledgeStep.OTHER:
@@ -49,8 +52,7 @@ async def pledge_button(update: Update, context: KengoContext) -> None:
         return
     await query.answer()
     if choice.step is PledgeStep.CANCEL:
-        await context.services.users.set_input_mode(query.from_user.id, None)
-        await show(update, t.gettext("Soutien annulé : rien n'a été débité."))
+        await cancel_in_progress(update, context, choice.project_id, choice.tier_id)
     elif choice.step is PledgeStep.AMOUNT:
         await _confirm(update, context, t, choice, new=False)
     else:
@@ -61,41 +63,72 @@ async def _amounts(
     update: Update, context: KengoContext, t: Translator, query: CallbackQuery,
     choice: PledgeChoice,
 ) -> None:  # fmt: skip
+    """A reward or a free gift: its open pledge when there is one, else the amounts."""
     tier = await _tier(context, choice)
-    if choice.tier_id is not None and tier is None:  # the reward was removed since
+    mode = _mode(choice)
+    if mode is None or (choice.tier_id is not None and tier is None):  # removed since, forged
         await answer_stale_button(update, t)
         return
     await query.answer()
+    await context.services.users.set_input_mode(query.from_user.id, mode)
+    if choice.step is not PledgeStep.CHANGE:
+        line = await context.services.pledges.open_pledge(
+            query.from_user.id, choice.project_id, choice.tier_id
+        )
+        if line is not None:
+            await _resume(update, context, t, choice, line)
+            return
     text = views.amounts_text(t, tier)
     await show(update, text, views.amounts_keyboard(t, choice.project_id, choice.tier_id, tier))
+
+
+async def _resume(
+    update: Update, context: KengoContext, t: Translator, choice: PledgeChoice, line: PledgeLine
+) -> None:
+    """Back to the user's open pledge for this reward: its payment page, or its summary."""
+    if line.checkout_url is not None:
+        await _show_payment(update, context, t, choice, line.checkout_url, line.amount_cents)
+        return
+    resumed = PledgeChoice(PledgeStep.AMOUNT, choice.project_id, choice.tier_id, line.amount_cents)
+    await _confirm(update, context, t, resumed, new=False)
+
+
+def _mode(choice: PledgeChoice) -> Amount | None:
+    try:
+        return Amount(choice.project_id, choice.tier_id)
+    except ValueError:  # ids larger than any project or reward of ours: forged data
+        return None
 
 
 async def _ask_amount(
     update: Update, context: KengoContext, t: Translator, query: CallbackQuery,
     choice: PledgeChoice,
 ) -> None:  # fmt: skip
-    try:
-        mode = Amount(choice.project_id, choice.tier_id)
-    except ValueError:  # ids larger than any project or reward of ours: forged data
+    mode = _mode(choice)
+    if mode is None:
         await answer_stale_button(update, t)
         return
     await query.answer()
     await context.services.users.set_input_mode(query.from_user.id, mode)
     prompt = t.gettext("Tapez le montant de votre soutien en euros, par exemple 15 ou 12,50.")
-    await show(update, prompt)
+    await show(update, prompt, views.typing_keyboard(t, choice.project_id, choice.tier_id))
 
 
 async def typed_amount(update: Update, context: KengoContext, mode: Amount) -> None:
-    """An amount typed after "Autre montant"."""
+    """An amount typed on any pledging screen; one that reads two ways is asked about."""
     t = await context.translator(update)
-    cents = parse_euros(typed_text(update))
-    if cents is None:
-        retry = t.gettext("Je n'ai pas compris ce montant. Tapez par exemple 15 ou 12,50.")
-        await reply(update, retry)
+    typed = typed_text(update)
+    euros = read_euros(typed)
+    if euros is None:
+        retry = t.gettext("Je n’ai pas compris ce montant. Tapez par exemple 15 ou 12,50.")
+        await reply(update, retry, views.typing_keyboard(t, mode.project_id, mode.tier_id))
         return
-    profile = await context.profile(update)
-    await context.services.users.set_input_mode(profile.id, None)
-    choice = PledgeChoice(PledgeStep.AMOUNT, mode.project_id, mode.tier_id, cents)
+    if euros.cents is None:
+        text = views.ambiguous_text(t, typed.strip(), euros.readings)
+        keyboard = views.ambiguous_keyboard(t, mode.project_id, mode.tier_id, euros.readings)
+        await reply(update, text, keyboard)
+        return
+    choice = PledgeChoice(PledgeStep.AMOUNT, mode.project_id, mode.tier_id, euros.cents)
     await _confirm(update, context, t, choice, new=True)
 
 
@@ -108,78 +141,128 @@ async def _tier(context: KengoContext, choice: PledgeChoice) -> TierView | None:
 async def _confirm(
     update: Update, context: KengoContext, t: Translator, choice: PledgeChoice, *, new: bool
 ) -> None:
+    """The summary of the chosen amount, remembered as the open pledge; or why it cannot be."""
     pledges = context.services.pledges
-    try:
-        await pledges.check(choice.project_id, choice.tier_id, choice.amount_cents)
-    except PledgeRefused as refusal:
-        await reply(update, refusal_text(t, refusal))
-        return
+    profile = await context.profile(update)
+    mode = _mode(choice)
+    if mode is not None:  # a typed amount changes it, from the summary as from the refusal
+        await context.services.users.set_input_mode(profile.id, mode)
     options = await pledges.options(choice.project_id)
-    tier = await _tier(context, choice)
-    if options is None:
-        await reply(update, refusal_text(t, PledgeRefused(Reason.NOT_LIVE)))
+    try:
+        if options is None:
+            raise PledgeRefused(Reason.NOT_LIVE)
+        await pledges.draft(profile.id, choice.project_id, choice.tier_id, choice.amount_cents)
+    except PledgeRefused as refusal:
+        await _refuse(update, t, choice, refusal, new=new)
         return
+    tier = await _tier(context, choice)
     text = views.confirmation_text(
         t, options.title, tier, choice.amount_cents, options.funding_model
     )
     keyboard = views.confirmation_keyboard(
         t, choice.project_id, choice.tier_id, choice.amount_cents
     )
-    if new:
-        await reply(update, text, keyboard)
-    else:
-        await show(update, text, keyboard)
+    await (reply if new else show)(update, text, keyboard)
+
+
+async def _refuse(
+    update: Update, t: Translator, choice: PledgeChoice, refusal: PledgeRefused, *, new: bool
+) -> None:
+    """Why, in one sentence, with the ways on (the amount that would do, back, cancel)."""
+    keyboard = views.refusal_keyboard(t, choice, refusal.reason, refusal.limit_cents)
+    await (reply if new else show)(update, refusal_text(t, refusal), keyboard)
 
 
 async def _checkout(
     update: Update, context: KengoContext, t: Translator, choice: PledgeChoice
 ) -> None:
     profile = await context.profile(update)
-    return_url = start_url(context.bot.username, RETURN_TEMPLATE)
     try:
         link = await context.services.pledges.start_checkout(
-            profile.id, choice.project_id, choice.tier_id, choice.amount_cents, return_url
+            profile.id, choice.project_id, choice.tier_id, choice.amount_cents, _return_url(context)
         )
     except PledgeRefused as refusal:
-        await show(update, refusal_text(t, refusal))
+        await _refuse(update, t, choice, refusal, new=False)
         return
     except PaymentUnavailable:
         await show(update, t.gettext(
-            "Le paiement est momentanément indisponible. Rien n'a été débité : réessayez dans "
+            "Le paiement est momentanément indisponible. Rien n’a été débité : réessayez dans "
             "quelques minutes."
-        ))  # fmt: skip
+        ), views.refusal_keyboard(t, choice, Reason.CHECKOUT_OPEN, None))  # fmt: skip
         return
+    await _show_payment(update, context, t, choice, link.url, link.amount_cents)
+
+
+async def _show_payment(
+    update: Update, context: KengoContext, t: Translator, choice: PledgeChoice, url: str,
+    amount_cents: int,
+) -> None:  # fmt: skip
     minutes = context.runtime.settings.checkout_minutes
-    await show(
-        update,
-        views.payment_text(t, link.amount_cents, minutes),
-        views.payment_keyboard(t, link.url, link.amount_cents),
-    )
+    keyboard = views.payment_keyboard(t, url, amount_cents, choice.project_id, choice.tier_id)
+    await show(update, views.payment_text(t, amount_cents, minutes), keyboard)
+
+
+def _return_url(context: KengoContext) -> str:
+    return start_url(context.bot.username, RETURN_TEMPLATE)
 
 
 def refusal_text(t: Translator, refusal: PledgeRefused) -> str:
     limit = t.money(refusal.limit_cents or 0)
     texts = {
-        Reason.NOT_LIVE: t.gettext("Ce projet n'accepte plus de soutiens."),
+        Reason.NOT_LIVE: t.gettext("Ce projet n’accepte plus de soutiens."),
         Reason.TOO_LOW: t.gettext("Le montant minimum est de {amount}.").format(amount=limit),
         Reason.TOO_HIGH: t.gettext("Le montant maximum est de {amount}.").format(amount=limit),
         Reason.BELOW_TIER: t.gettext("Cette contrepartie demande au moins {amount}.").format(
             amount=limit
         ),
         Reason.SOLD_OUT: t.gettext(
-            "Cette contrepartie vient d'être épuisée. Choisissez-en une autre ou faites un don "
+            "Cette contrepartie vient d’être épuisée. Choisissez-en une autre ou faites un don "
             "libre."
         ),
-        Reason.UNKNOWN_TIER: t.gettext("Cette contrepartie n'existe plus."),
+        Reason.UNKNOWN_TIER: t.gettext("Cette contrepartie n’existe plus."),
         Reason.NOT_CONFIGURED: t.gettext(
-            "Le paiement en ligne n'est pas encore ouvert sur ce bot. Revenez bientôt !"
+            "Le paiement en ligne n’est pas encore ouvert sur ce bot. Revenez bientôt !"
         ),
         Reason.CHECKOUT_OPEN: t.gettext(
-            "Votre page de paiement est en cours de préparation. Rien n'a été débité : "
+            "Votre page de paiement est en cours de préparation. Rien n’a été débité : "
             "réessayez dans un instant."
+        ),
+        Reason.CANCELLED: t.gettext(
+            "Vous avez annulé ce soutien : rien n’a été débité. Pour soutenir le projet, "
+            "choisissez à nouveau une contrepartie ou un don libre."
         ),
     }
     return texts[Reason(refusal.reason)]
+
+
+async def cancel_in_progress(
+    update: Update, context: KengoContext, project_id: int, tier_id: int | None
+) -> None:
+    """/annuler or "Annuler" while pledging: the open pledge for this reward is cancelled (its
+    payment page closed first), and the user is told what was."""
+    t = await context.translator(update)
+    profile = await context.profile(update)
+    try:
+        line = await context.services.pledges.cancel_open(
+            profile.id, project_id, tier_id, _return_url(context)
+        )
+    except PaymentUnavailable:
+        text = t.gettext(
+            "Je n’ai pas pu fermer votre page de paiement : réessayez d’annuler dans un "
+            "instant. Sans paiement, elle expire d’elle-même."
+        )
+        await show(update, text, views.typing_keyboard(t, project_id, tier_id))
+        return
+    await context.services.users.set_input_mode(profile.id, None)
+    if line is None:
+        text = t.gettext("Soutien annulé : rien n’a été débité.")
+    elif line.status is PledgeStatus.CANCELLED:
+        text = t.gettext(
+            "Votre soutien de {amount} à « {title} » est annulé : rien n’a été débité."
+        ).format(amount=t.money(line.amount_cents), title=escape_html(line.title))
+    else:  # paid in the meantime
+        text = views.sold_out_answer_text(t, line)
+    await show(update, text, views.way_on_keyboard(t, project_id))
 
 
 async def my_pledges(update: Update, context: KengoContext) -> None:
@@ -199,24 +282,28 @@ async def returned_from_payment(update: Update, context: KengoContext, payload: 
     t = await context.translator(update)
     profile = await context.profile(update)
     pledges = context.services.pledges
-    line = await (pledges.cancel if outcome == "cancel" else pledges.pledge)(profile.id, pledge_id)
+    if outcome == "cancel":
+        line = await pledges.cancel(profile.id, pledge_id, _return_url(context))
+    else:
+        line = await pledges.pledge(profile.id, pledge_id)
     if line is None:
         return False
-    if outcome == "cancel" and line.status in (PledgeStatus.PENDING, PledgeStatus.EXPIRED):
+    unpaid = (PledgeStatus.PENDING, PledgeStatus.EXPIRED, PledgeStatus.CANCELLED)
+    if outcome == "cancel" and line.status in unpaid:
         text = t.gettext(
-            "Paiement annulé : rien n'a été débité. Vous pouvez soutenir le projet quand vous "
+            "Paiement annulé : rien n’a été débité. Vous pouvez soutenir le projet quand vous "
             "voulez."
         )
     elif line.status is PledgeStatus.PAID:
-        text = t.gettext("Votre soutien de {amount} à « {title} » est confirmé. Merci !").format(
+        text = t.gettext("Votre soutien de {amount} à « {title} » est confirmé. Merci !").format(
             amount=t.money(line.amount_cents), title=escape_html(line.title)
         )
     else:
         text = t.gettext(
-            "Merci ! Votre paiement est en cours de confirmation : vous recevrez un message dès "
-            "qu'il sera validé."
+            "Merci ! Votre paiement est en cours de confirmation : vous recevrez un message dès "
+            "qu’il sera validé."
         )
-    await reply(update, text)
+    await reply(update, text, views.way_on_keyboard(t, line.project_id))
     return True
 
 

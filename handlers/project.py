@@ -44,7 +44,7 @@ async def open_card(update: Update, context: KengoContext) -> None:
     query, (project_id, view) = button
     card = await context.services.catalogue.card(project_id, query.from_user.id)
     if card is None:
-        await query.answer(t.gettext("Ce projet n'est plus disponible."), show_alert=True)
+        await query.answer(t.gettext("Ce projet n’est plus disponible."), show_alert=True)
         return
     await query.answer()
     await send_card(update, context, card, view)
@@ -63,7 +63,7 @@ async def card_button(update: Update, context: KengoContext) -> None:
         return
     card = await context.services.catalogue.card(project_id, query.from_user.id)
     if card is None:
-        await query.answer(t.gettext("Ce projet n'est plus disponible."), show_alert=True)
+        await query.answer(t.gettext("Ce projet n’est plus disponible."), show_alert=True)
         return
     if action is CardAction.FOLLOW:
         await _toggle_follow(update, context, t, card, view)
@@ -96,10 +96,10 @@ async def _toggle_follow(
         return
     following = await context.services.follows.toggle(query.from_user.id, card.summary.id)
     if following is None:
-        await query.answer(t.gettext("Ce projet n'est plus disponible."), show_alert=True)
+        await query.answer(t.gettext("Ce projet n’est plus disponible."), show_alert=True)
         return
     await query.answer(
-        t.gettext("Vous suivez ce projet : vous recevrez ses nouvelles.")
+        t.gettext("Vous suivez ce projet : vous recevrez ses nouvelles.")
         if following
         else t.gettext("Vous ne suivez plus ce projet.")
     )
@@ -154,9 +154,9 @@ async def _share(
     update: Update, context: KengoContext, t: Translator, card: ProjectCard, sharer_id: int
 ) -> None:
     link = start_url(context.bot.username, project_payload(card.summary.id, sharer_id))
-    invitation = t.gettext("Soutenez « {title} » sur Kengo !").format(title=card.summary.title)
+    invitation = t.gettext("Soutenez « {title} » sur Kengo !").format(title=card.summary.title)
     text = t.gettext(
-        "Voici votre lien de partage pour « {title} » :\n{link}\n\nLes visites et les soutiens "
+        "Voici votre lien de partage pour « {title} » :\n{link}\n\nLes visites et les soutiens "
         "qui passent par ce lien sont comptés pour le projet."
     ).format(title=escape_html(card.summary.title), link=link)
     button = InlineKeyboardButton(

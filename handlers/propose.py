@@ -1,8 +1,16 @@
-"""Proposing a project: the guided, resumable submission wizard (drawn in submit.mmd)."""
+"""Proposing a project: the guided, resumable submission wizard (drawn in propose.mmd).
+
+The chat stays short: each question is a new message, edited once answered to show the answer
+recorded; the preview is one message, edited in place after every change (its id is kept with
+the draft, so this survives a restart); a refusal is one message with buttons to go on.
+"""
 
 from __future__ import annotations
 
-from telegram import Update
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
 
 from bot.context import KengoContext
 from bot.conversation import callbacks
@@ -10,6 +18,12 @@ from bot.conversation.callbacks import WizardAction
 from bot.conversation.inputs import WizardAnswer
 from bot.i18n.translator import Translator
 from bot.submission.answers import Incomplete, NotEditable, TooManyDrafts, WrongInput
+from bot.submission.messages import (
+    answered_text,
+    out_of_place_keyboard,
+    preview_text,
+    refusal_keyboard,
+)
 from bot.submission.replies import (
     description_received_text,
     refusal_text,
@@ -21,7 +35,6 @@ from bot.submission.replies import (
 from bot.submission.rules import Refusal, Step
 from bot.submission.views import (
     intro_text,
-    preview_header,
     preview_keyboard,
     prompt,
     prompt_keyboard,
@@ -29,7 +42,7 @@ from bot.submission.views import (
     resume_text,
 )
 from bot.submission.wizard import Draft
-from bot.views.card import full_description, render_card
+from bot.telegram.calls import HTML
 from handlers import moderate
 from handlers.common import answer_stale_button, pressed, reply, show
 
@@ -53,25 +66,68 @@ async def _start(update: Update, context: KengoContext, t: Translator) -> None:
         await reply(update, too_many_drafts_text(t))
         return
     text, keyboard = prompt(t, draft)
-    await reply(update, f"{intro_text(t)}\n\n{text}", keyboard)
+    sent = await _send(update, f"{intro_text(t)}\n\n{text}", keyboard)
+    await context.services.wizard.remember(profile.id, draft.project_id, prompt=sent)
 
 
-async def ask(update: Update, t: Translator, draft: Draft) -> None:
-    """Ask the question of the step the draft is at (the preview: header, then the card)."""
-    if draft.position.step is not Step.PREVIEW:
-        await reply(update, *prompt(t, draft))
+async def _show(
+    update: Update, context: KengoContext, t: Translator, draft: Draft, *, fresh: bool = False
+) -> None:
+    """Ask the step the draft is at (a new message), or bring the preview up to date.
+
+    The question answered just before, if any, is marked with the answer recorded. `fresh`:
+    the preview is sent anew at the bottom of the chat (the owner comes back to the draft).
+    """
+    owner, wizard = draft_owner(update), context.services.wizard
+    if draft.position.step is Step.PREVIEW:
+        edited = not fresh and await _edit_preview(update, t, draft)
+        await _mark_answered(update, t, draft, refreshed=edited)
+        sent = None if edited else await _send_preview(update, t, draft)
+        await wizard.remember(owner, draft.project_id, preview=sent, answered=True)
         return
-    await reply(update, preview_header(t, draft))
+    again = draft.answered is draft.position.step  # a reward deleted, a commune to retype
+    if again and draft.position.step is Step.TIERS:
+        await _edit(update, draft.prompt_message_id, *prompt(t, draft))
+        return
+    if not again:
+        await _mark_answered(update, t, draft)
+    sent = await _send(update, *prompt(t, draft))
+    await wizard.remember(owner, draft.project_id, prompt=sent)
+
+
+async def _mark_answered(
+    update: Update, t: Translator, draft: Draft, *, refreshed: bool = False
+) -> None:
+    if draft.answered is not None and draft.prompt_message_id is not None:
+        text = answered_text(t, draft.answered, draft, refreshed=refreshed)
+        await _edit(update, draft.prompt_message_id, text, None)
+
+
+async def _send_preview(update: Update, t: Translator, draft: Draft) -> int | None:
     photo = draft.card.summary.photo_file_id
-    card = render_card(t, draft.card, as_caption=photo is not None)
-    if card.truncated:  # the owner rereads all of it, and sees what the card leaves out
-        await reply(update, full_description(t, draft.card))
-    if photo and update.effective_chat is not None:
-        await update.effective_chat.send_photo(
-            photo, caption=card.text, reply_markup=preview_keyboard(t, draft)
+    text, markup = preview_text(t, draft, as_caption=photo is not None), preview_keyboard(t, draft)
+    if photo:
+        return await _call(update, "sendPhoto", photo=photo, caption=text, reply_markup=markup)
+    return await _send(update, text, markup)
+
+
+async def _edit_preview(update: Update, t: Translator, draft: Draft) -> bool:
+    """Whether the live preview could be edited (it may be too old, deleted, or a text that
+    must now carry a photo: a new one is sent then)."""
+    if draft.preview_message_id is None:
+        return False
+    photo, markup = draft.card.summary.photo_file_id, preview_keyboard(t, draft)
+    if not photo:
+        return await _edit(
+            update, draft.preview_message_id, preview_text(t, draft, as_caption=False), markup
         )
-    else:
-        await reply(update, card.text, preview_keyboard(t, draft))
+    media = {"type": "photo", "media": photo, "caption": preview_text(t, draft, as_caption=True),
+             "parse_mode": HTML["parse_mode"]}  # fmt: skip
+    edited = await _try(update, "editMessageMedia", message_id=draft.preview_message_id,
+                        media=media, reply_markup=markup)  # fmt: skip
+    if not edited:  # the old preview cannot become the new one: it goes, a new one comes
+        await _try(update, "deleteMessage", message_id=draft.preview_message_id)
+    return edited
 
 
 async def wizard_button(update: Update, context: KengoContext) -> None:
@@ -83,15 +139,16 @@ async def wizard_button(update: Update, context: KengoContext) -> None:
     query, (action, project_id, value) = button
     owner_id = query.from_user.id
     wizard = context.services.wizard
+    fresh = False
     try:
         if action == WizardAction.NEW:
             await query.answer()
             await _start(update, context, t)
             return
         if action == WizardAction.SAVE:
-            await wizard.save(owner_id, project_id)
+            draft = await wizard.save(owner_id, project_id)
             await query.answer()
-            await reply(update, saved_text(t))
+            await reply(update, saved_text(t), _continue_keyboard(t, draft))
             return
         if action == WizardAction.SEND:
             draft = await wizard.submit(owner_id, project_id)
@@ -100,7 +157,7 @@ async def wizard_button(update: Update, context: KengoContext) -> None:
             await moderate.announce(context, project_id)
             return
         if action == WizardAction.OPEN:
-            draft = await wizard.open(owner_id, project_id)
+            draft, fresh = await wizard.open(owner_id, project_id, resume=True), True
         elif action == WizardAction.EDIT:
             draft = await wizard.edit(owner_id, project_id, Step(value))
         else:
@@ -111,14 +168,17 @@ async def wizard_button(update: Update, context: KengoContext) -> None:
         return
     except Refusal as refusal:
         await query.answer()
-        await reply(update, refusal_text(t, refusal))
+        await _refuse(update, context, t, refusal, project_id)
         return
     except Incomplete:  # the draft now stands at the first step left unanswered
         await query.answer()
-        await ask(update, t, await wizard.open(owner_id, project_id))
+        await _show(update, context, t, await wizard.open(owner_id, project_id))
         return
     await query.answer()
-    await ask(update, t, draft)
+    pressed_on = query.message.message_id if query.message is not None else None
+    if draft.answered is not None and pressed_on not in (None, draft.prompt_message_id):
+        await _try(update, "editMessageReplyMarkup", message_id=pressed_on)  # under a refusal
+    await _show(update, context, t, draft, fresh=fresh)
 
 
 async def _ask_again(update: Update, context: KengoContext, t: Translator, project_id: int) -> None:
@@ -128,7 +188,15 @@ async def _ask_again(update: Update, context: KengoContext, t: Translator, proje
         draft = await context.services.wizard.open(profile.id, project_id)
     except NotEditable:  # not (or no longer) this user's draft: the alert said enough
         return
-    await ask(update, t, draft)
+    await _show(update, context, t, draft)
+
+
+async def _refuse(
+    update: Update, context: KengoContext, t: Translator, refusal: Refusal, project_id: int
+) -> None:
+    """Why the answer does not fit, with the buttons to go on; the question stays open."""
+    draft = await context.services.wizard.open(draft_owner(update), project_id)
+    await reply(update, refusal_text(t, refusal), refusal_keyboard(t, refusal, draft))
 
 
 async def typed(update: Update, context: KengoContext, mode: WizardAnswer) -> None:
@@ -146,28 +214,37 @@ async def typed(update: Update, context: KengoContext, mode: WizardAnswer) -> No
         else:
             draft = await wizard.answer(profile.id, project_id, message.text or "")
     except Refusal as refusal:
-        await reply(update, refusal_text(t, refusal))
+        await _refuse(update, context, t, refusal, project_id)
         return
     except WrongInput as wrong:
-        await reply(update, wrong_input_text(t, wrong.step))
-        await ask(update, t, await wizard.open(profile.id, project_id))
+        draft = await wizard.open(profile.id, project_id)
+        await reply(update, wrong_input_text(t, wrong.step), out_of_place_keyboard(t, draft))
         return
     except NotEditable:  # submitted or decided meanwhile (another device, a moderator)
         await context.services.users.set_input_mode(profile.id, None)
-        await reply(update, t.gettext("Ce brouillon n'est plus modifiable. Tapez /mes_projets."))
+        await reply(update, t.gettext("Ce brouillon n’est plus modifiable. Tapez /mes_projets."))
         return
     if draft.position.step is Step.DESCRIPTION and draft.position.appending:
-        await reply(
-            update,
-            description_received_text(t, draft.description_length),
-            prompt_keyboard(t, draft),
-        )
+        await _description_received(update, context, t, draft)
         return
-    await ask(update, t, draft)
+    await _show(update, context, t, draft)
+
+
+async def _description_received(
+    update: Update, context: KengoContext, t: Translator, draft: Draft
+) -> None:
+    """A part of the description: counted in a new message whose "Terminé" replaces the
+    previous one's (a question, or the count of the part before)."""
+    if draft.prompt_message_id is not None:
+        await _try(update, "editMessageReplyMarkup", message_id=draft.prompt_message_id)
+    text = description_received_text(t, draft.description_length)
+    sent = await _send(update, text, prompt_keyboard(t, draft))
+    await context.services.wizard.remember(draft_owner(update), draft.project_id, prompt=sent)
 
 
 async def unexpected(update: Update, context: KengoContext, mode: WizardAnswer) -> None:
-    """Neither a text nor a photo (a file, a sticker…): say what the step expects, ask again."""
+    """Neither a text nor a photo (a file, a sticker…): say what the step expects, with its
+    buttons."""
     t = await context.translator(update)
     profile = await context.profile(update)
     try:
@@ -175,5 +252,54 @@ async def unexpected(update: Update, context: KengoContext, mode: WizardAnswer) 
     except NotEditable:
         await context.services.users.set_input_mode(profile.id, None)
         return
-    await reply(update, wrong_input_text(t, draft.position.step))
-    await ask(update, t, draft)
+    step = draft.position.step
+    await reply(update, wrong_input_text(t, step), out_of_place_keyboard(t, draft))
+
+
+def _continue_keyboard(t: Translator, draft: Draft) -> InlineKeyboardMarkup:
+    data = callbacks.wizard(WizardAction.OPEN, draft.project_id)
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(t.gettext("▶ Continuer ce projet"), callback_data=data)]]
+    )
+
+
+def draft_owner(update: Update) -> int:
+    user = update.effective_user
+    return user.id if user is not None else 0
+
+
+# The wizard's own Bot API calls: it needs the ids of the messages it sends, to edit them.
+
+
+async def _call(update: Update, endpoint: str, **params: Any) -> int | None:
+    """Send into the update's chat; the new message's id."""
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    result = await update.get_bot().do_api_request(
+        endpoint, api_kwargs={"chat_id": chat.id, **params, **HTML}
+    )
+    return result.get("message_id") if isinstance(result, dict) else None
+
+
+async def _send(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> int | None:
+    return await _call(update, "sendMessage", text=text, reply_markup=markup)
+
+
+async def _edit(
+    update: Update, message_id: int | None, text: str, markup: InlineKeyboardMarkup | None
+) -> bool:
+    if message_id is None:
+        return False
+    return await _try(update, "editMessageText", message_id=message_id, text=text,
+                      reply_markup=markup)  # fmt: skip
+
+
+async def _try(update: Update, endpoint: str, **params: Any) -> bool:
+    """Edit (or delete) a message of the chat: whether it is now as asked. An old message that
+    cannot be edited any more, or one the owner deleted, is no error: it is replaced."""
+    try:
+        await _call(update, endpoint, **params)
+    except BadRequest as error:
+        return "not modified" in str(error).lower()
+    return True

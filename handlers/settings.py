@@ -13,7 +13,7 @@ from bot.views.follows import settings_keyboard, settings_text
 from bot.views.menus import language_choice, main_menu
 from handlers.common import pressed, reply, show
 
-CHOOSE_LANGUAGE = N_("Choisissez votre langue :")
+CHOOSE_LANGUAGE = N_("Choisissez votre langue :")
 
 
 async def offer_language_choice(
@@ -51,7 +51,7 @@ async def language_button(update: Update, context: KengoContext) -> None:
     t = context.runtime.catalogs.translator(locale)
     await query.answer()
     # TRANSLATORS: shown in the language just chosen: each catalog names its own language.
-    confirmation = t.gettext("C'est noté : Kengo vous parlera désormais en français.")
+    confirmation = t.gettext("C’est noté : Kengo vous parlera désormais en français.")
     await show(update, confirmation, main_menu(t))
     await sync_chat_commands(
         context.bot,

@@ -12,7 +12,7 @@ from bot.conversation.callbacks import MenuItem
 from bot.domain import ListView
 from bot.i18n.text import escape_html
 from bot.i18n.translator import Translator
-from bot.telegram.commands import sync_chat_commands
+from bot.telegram.commands import language_command, sync_chat_commands
 from bot.telegram.deeplinks import parse_payload
 from bot.views.menus import language_choice, main_menu
 from handlers import browse, follow, pledge, project, propose, settings
@@ -24,7 +24,7 @@ _START_PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 def live_count_text(t: Translator, live: int) -> str:
     if live == 0:
-        return t.gettext("Aucun projet n'est en campagne en ce moment : revenez bientôt !")
+        return t.gettext("Aucun projet n’est en campagne en ce moment : revenez bientôt !")
     return t.ngettext(
         "En ce moment, {count} projet est en campagne.",
         "En ce moment, {count} projets sont en campagne.",
@@ -35,10 +35,10 @@ def live_count_text(t: Translator, live: int) -> str:
 def welcome_text(t: Translator, first_name: str, live: int) -> str:
     return "\n\n".join(
         (
-            t.gettext("<b>Bienvenue sur Kengo, {name} !</b>").format(name=escape_html(first_name)),
+            t.gettext("<b>Bienvenue sur Kengo, {name} !</b>").format(name=escape_html(first_name)),
             t.gettext(
-                "Kengo, c'est le financement participatif de la Bretagne : des projets bretons "
-                "de culture, d'innovation et de solidarité, portés par des associations, des "
+                "Kengo, c’est le financement participatif de la Bretagne : des projets bretons "
+                "de culture, d’innovation et de solidarité, portés par des associations, des "
                 "collectivités et des particuliers."
             ),
             t.gettext(
@@ -90,14 +90,15 @@ async def _open_shared_project(
         await context.services.sharing.record_visit(link.project_id, link.referrer_id, profile.id)
     if profile.is_new:
         greeting = t.gettext(
-            "<b>Bienvenue sur Kengo, {name} !</b> Voici le projet que l'on vous a partagé :"
+            "<b>Bienvenue sur Kengo, {name} !</b> Voici le projet que l’on vous a partagé :"
         )
         await reply(update, greeting.format(name=escape_html(profile.first_name)))
     await project.send_card(update, context, card, None)
     return True
 
 
-def help_text(t: Translator) -> str:
+def help_text(t: Translator, bot_username: str, *, moderator: bool = False) -> str:
+    language = language_command(t.locale)
     lines = [
         t.gettext("<b>Ce que Kengo sait faire</b>"),
         "",
@@ -106,11 +107,26 @@ def help_text(t: Translator) -> str:
         t.gettext("/mes_projets — suivre vos projets et donner des nouvelles"),
         t.gettext("/mes_soutiens — retrouver vos contributions"),
         t.gettext("/suivis — les projets que vous suivez"),
-        t.gettext("/langue — choisir entre le français et le breton"),
-        t.gettext("/annuler — abandonner l'action en cours"),
+        t.gettext(
+            "/settings ou /reglages — vos réglages : langue, nouvelles des projets "
+            "suivis, rappels de fin de campagne"
+        ),
+        t.gettext("/{command} — choisir entre le français et le breton").format(command=language),
+        t.gettext("/annuler — abandonner l’action en cours"),
+    ]
+    if moderator:
+        lines.append(t.gettext("/moderation — les projets à examiner et les paiements à vérifier"))
+    lines += [
         "",
         t.gettext(
-            "Les paiements passent par Stripe, en toute sécurité : Kengo ne voit jamais "
+            "<b>Partager un projet dans n’importe quelle conversation</b> : tapez "
+            "@{bot} suivi de quelques mots (un titre, une commune…), puis choisissez un projet "
+            "en campagne dans la liste. Sa fiche résumée est publiée dans la conversation, "
+            "avec un bouton « Voir le projet » qui l’ouvre ici."
+        ).format(bot=escape_html(bot_username)),
+        "",
+        t.gettext(
+            "Les paiements passent par Stripe, en toute sécurité : Kengo ne voit jamais "
             "votre carte."
         ),
     ]
@@ -118,9 +134,14 @@ def help_text(t: Translator) -> str:
 
 
 async def help_command(update: Update, context: KengoContext) -> None:
-    """List what the bot can do."""
+    """List what the bot can do (and, to moderators, what they alone can do)."""
     t = await context.translator(update)
-    await reply(update, help_text(t), main_menu(t))
+    moderator = context.runtime.is_moderator((await context.profile(update)).id)
+    await reply(update, help_text(t, context.bot.username, moderator=moderator), main_menu(t))
+
+
+def menu_text(t: Translator, live: int) -> str:
+    return "\n\n".join((t.gettext("<b>Que souhaitez-vous faire ?</b>"), live_count_text(t, live)))
 
 
 async def menu_button(update: Update, context: KengoContext) -> None:
@@ -133,12 +154,17 @@ async def menu_button(update: Update, context: KengoContext) -> None:
     await query.answer()
     if item is MenuItem.LANGUAGE:
         profile = await context.profile(update)
-        await show(update, t.gettext("Choisissez votre langue :"), language_choice(profile.locale))
+        await show(update, t.gettext("Choisissez votre langue :"), language_choice(profile.locale))
     elif item is MenuItem.DISCOVER:
         await browse.open_catalogue(update, context, ListView(), new=False)
     elif item is MenuItem.PLEDGES:
         await pledge.my_pledges(update, context)
     elif item is MenuItem.FOLLOWS:
         await follow.followed(update, context)
+    elif item is MenuItem.SETTINGS:
+        await settings.settings_command(update, context)
+    elif item is MenuItem.HOME:
+        live = await context.services.projects.count_live()
+        await show(update, menu_text(t, live), main_menu(t))
     else:
         await propose.propose(update, context)

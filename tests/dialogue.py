@@ -37,7 +37,8 @@ async def answer_to_press(
 
 
 def text_of(call: ApiCall) -> str:
-    return str(call.params.get("text", ""))
+    """A message's text as a test spells it (see `shown`); `call.params` has the raw one."""
+    return shown(call)
 
 
 def button_texts(call: ApiCall) -> list[str]:
@@ -103,10 +104,15 @@ async def expect(
     )
 
 
+def plain(text: str) -> str:
+    """A text as a test spells it: no-break spaces as plain ones, the typographic apostrophe
+    as the ASCII one (the catalog tests check the typography itself)."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ").replace("\u2019", "'")
+
+
 def shown(call: ApiCall) -> str:
-    """A message's text or caption, with Babel's no-break spaces as plain ones."""
-    text = str(call.params.get("text") or call.params.get("caption") or "")
-    return text.replace("\u00a0", " ").replace("\u202f", " ")
+    """A message's text or caption, `plain`."""
+    return plain(str(call.params.get("text") or call.params.get("caption") or ""))
 
 
 def press(call: ApiCall, label: str) -> str:

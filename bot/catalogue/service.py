@@ -23,6 +23,7 @@ from bot.domain import (
     utcnow,
 )
 from bot.i18n.text import without_controls
+from bot.search.nearby import Nearest, nearest_departement
 from bot.search.text import MAX_QUERY_LENGTH, search_terms
 from bot.storage.engine import Sessions
 from bot.storage.models import Project, RewardTier, User, units_left
@@ -60,8 +61,9 @@ class CatalogueService:
             if view.query_hash and (query is None or query_hash(query) != view.query_hash):
                 raise StaleList
             page = await _page(ProjectQueries(connection), view, query)
-            if input_mode != Search():
-                await users.change(user_id, input_mode=encode(Search()))
+            if input_mode != Search.within(view):
+                # Typed words will search within this list's filters and sort.
+                await users.change(user_id, input_mode=encode(Search.within(view)))
         return page
 
     async def search(self, user_id: int, text: str, view: ListView) -> CataloguePage:
@@ -69,7 +71,7 @@ class CatalogueService:
         query = " ".join(without_controls(text).split())[:MAX_QUERY_LENGTH]
         async with self._sessions.autocommit() as connection:
             await UserQueries(connection).change(
-                user_id, catalogue_query=query, input_mode=encode(Search())
+                user_id, catalogue_query=query, input_mode=encode(Search.within(view))
             )
             view = ListView(view.category, view.departement, view.sort, 0, query_hash(query))
             return await _page(ProjectQueries(connection), view, query)
@@ -99,9 +101,16 @@ class CatalogueService:
             posts = await ProjectQueries(connection).news(project_id, NEWS_SHOWN)
         return [NewsItem(p.text, p.published_at, p.photo_file_id, p.id) for p in posts]
 
-    async def set_home(self, user_id: int, departement: Departement) -> None:
+    async def set_home(self, user_id: int, departement: Departement | None) -> None:
+        """Remember the user's département for "près de chez moi" (None: forget it)."""
         async with self._sessions.autocommit() as connection:
             await UserQueries(connection).change(user_id, home_departement=departement)
+
+    async def set_home_near(self, user_id: int, latitude: float, longitude: float) -> Nearest:
+        """Remember the département nearest to a shared location as the user's."""
+        nearest = nearest_departement(latitude, longitude)
+        await self.set_home(user_id, Departement(nearest.departement))
+        return nearest
 
     async def home_of(self, user_id: int) -> Departement | None:
         async with self._sessions() as session:

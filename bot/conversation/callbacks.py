@@ -9,8 +9,8 @@ not parse is treated as a stale or forged button, never trusted.
 | `lang:<locale>`             | language choice                                    |
 | `ls:<view>`                 | a page of the catalogue                            |
 | `lf:<c/d/s>:<view>`         | the category / département / sort choices          |
-| `nm:<view>`                 | "near me": the user's own département              |
-| `hd:<dep>:<view>`           | remember the user's département, then "near me"    |
+| `nm:[c:]<view>`             | "near me": the user's own département (c: choose it) |
+| `hd:<dep or ->:<view>`      | remember (or forget: -) the user's département     |
 | `pj:<id>:<view>`            | a project's card (`<view>`: the list to go back to) |
 | `pa:<action>:<id>:<view>`   | a card's buttons (follow, news, more, share, back)  |
 | `pl:<step>:<id>:<tier>:<ct>`| pledging: tier, gift, amount, other amount, confirm |
@@ -18,7 +18,7 @@ not parse is treated as a stale or forged button, never trusted.
 | `st:<setting>`              | settings: language, notifications, reminders        |
 | `ow:<action>:<id>`          | owner: project figures, write / send / drop a news  |
 | `sb:<step>:<id>:<value>`    | submission wizard: a step's button, edit, save, send |
-| `md:<action>:<id>`          | moderation: view, approve, ask for changes, refuse  |
+| `md:<action>:<id>`          | moderation: view, approve, changes, refuse, queue   |
 | `nw:<id>`                   | a news post in full ("Lire la suite")               |
 
 Ids are database keys: a part longer or larger than any key (`MAX_ID`) is forged data,
@@ -63,6 +63,8 @@ class MenuItem(enum.StrEnum):
     PLEDGES = "pledges"
     FOLLOWS = "follows"
     LANGUAGE = "language"
+    SETTINGS = "settings"
+    HOME = "home"  # the main menu itself, from the end of any journey
 
 
 # One letter per sort order in callback data.
@@ -210,25 +212,44 @@ def parse_list_filter(data: str | None) -> tuple[FilterKind, ListView] | None:
     return (FilterKind(parts[0]), view) if view else None
 
 
-def near_me(view: ListView) -> str:
-    return build(Namespace.NEAR_ME, encode_view(view))
+_CHOOSE = "c"
 
 
-def parse_near_me(data: str | None) -> ListView | None:
-    parts = _parts(data, Namespace.NEAR_ME, 1)
-    return decode_view(parts[0]) if parts else None
+def near_me(view: ListView, *, choose: bool = False) -> str:
+    """`choose`: offer the choice of a département even when one is remembered (to change it)."""
+    parts = (_CHOOSE, encode_view(view)) if choose else (encode_view(view),)
+    return build(Namespace.NEAR_ME, *parts)
 
 
-def home(departement: Departement, view: ListView) -> str:
-    return build(Namespace.HOME, departement.value, encode_view(view))
+def parse_near_me(data: str | None) -> tuple[bool, ListView] | None:
+    """(whether to offer the choice, the list the button was under)."""
+    parsed = parse(data)
+    if parsed is None or parsed[0] is not Namespace.NEAR_ME:
+        return None
+    match parsed[1]:
+        case [encoded]:
+            choose = False
+        case [code, encoded] if code == _CHOOSE:
+            choose = True
+        case _:
+            return None
+    view = decode_view(encoded)
+    return (choose, view) if view else None
 
 
-def parse_home(data: str | None) -> tuple[Departement, ListView] | None:
+def home(departement: Departement | None, view: ListView) -> str:
+    """Remember `departement` as the user's, or forget it (None)."""
+    return build(Namespace.HOME, departement.value if departement else "-", encode_view(view))
+
+
+def parse_home(data: str | None) -> tuple[Departement | None, ListView] | None:
     parts = _parts(data, Namespace.HOME, 2)
-    if not parts or parts[0] not in Departement.__members__.values():
+    if not parts or parts[0] not in (*Departement.__members__.values(), "-"):
         return None
     view = decode_view(parts[1])
-    return (Departement(parts[0]), view) if view else None
+    if view is None:
+        return None
+    return (None if parts[0] == "-" else Departement(parts[0])), view
 
 
 def project(project_id: int, view: ListView | None) -> str:
@@ -267,6 +288,7 @@ class PledgeStep(enum.StrEnum):
     OTHER = "o"  # the user will type the amount
     CONFIRM = "ok"  # go to the payment page
     CANCEL = "x"
+    CHANGE = "c"  # the amounts again, even with a pledge open for this reward
 
 
 @dataclass(frozen=True)
@@ -380,6 +402,7 @@ class ModerationAction(enum.StrEnum):
     APPROVE = "a"
     CHANGES = "c"
     REFUSE = "r"
+    QUEUE = "q"  # 0: the projects waiting for a decision (/moderation)
 
 
 def moderation(action: ModerationAction, project_id: int) -> str:

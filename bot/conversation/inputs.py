@@ -6,7 +6,8 @@ written, so rows saved by earlier versions keep their meaning. Anything that doe
 
 | stored                    | mode               | the next message is                        |
 |---------------------------|--------------------|--------------------------------------------|
-| `search`                  | `Search`           | words to search the catalogue              |
+| `search[:<filters>]`      | `Search`           | words to search the catalogue (filters: the |
+|                           |                    | list's category, département and sort)     |
 | `wizard:<project>`        | `WizardAnswer`     | the answer a draft waits for (text, photo) |
 | `amount:<project>:<tier>` | `Amount`           | a pledge in euros (tier 0: a free gift)    |
 | `reason:<c/r>:<project>`  | `ModerationReason` | why changes are asked (c), or refused (r)  |
@@ -20,10 +21,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeAlias, assert_never
 
-from bot.domain import Decision
+from bot.conversation.callbacks import decode_view, encode_view
+from bot.domain import Decision, ListView
 
 MAX_LENGTH = 24  # the width of users.input_mode
 MAX_ID = 99_999_999
@@ -37,7 +39,19 @@ def _check_id(value: int) -> None:
 
 @dataclass(frozen=True)
 class Search:
-    """Typed words search the catalogue (set while the user browses it)."""
+    """Typed words search the catalogue (set while the user browses it), within the category,
+    département and sort of the list being browsed (`view`: page 0, no query)."""
+
+    view: ListView = field(default_factory=ListView)
+
+    def __post_init__(self) -> None:
+        if self.view.page or self.view.query_hash:
+            raise ValueError("a search keeps only the filters and the sort of a list")
+
+    @classmethod
+    def within(cls, view: ListView) -> Search:
+        """Typed words search within the filters and the sort of `view`."""
+        return cls(ListView(view.category, view.departement, view.sort))
 
 
 @dataclass(frozen=True)
@@ -87,8 +101,9 @@ InputMode: TypeAlias = Search | WizardAnswer | Amount | ModerationReason | NewsP
 
 def encode(mode: InputMode) -> str:
     match mode:
-        case Search():
-            return "search"
+        case Search(view):
+            # "search" alone, as earlier versions wrote it, when no filter is set.
+            return "search" if view == ListView() else f"search:{encode_view(view)}"
         case WizardAnswer(project_id):
             return f"wizard:{project_id}"
         case Amount(project_id, tier_id):
@@ -122,9 +137,13 @@ def _id(text: str) -> int:
 
 
 def _search(parts: list[str]) -> Search:
-    if parts:
-        raise ValueError(parts)
-    return Search()
+    if not parts:
+        return Search()
+    (filters,) = parts
+    view = decode_view(filters)
+    if view is None:
+        raise ValueError(filters)
+    return Search(view)
 
 
 def _wizard(parts: list[str]) -> WizardAnswer:

@@ -26,17 +26,19 @@ class Kind(enum.StrEnum):
     MODERATOR_ANOMALY = "moderator_anomaly"  # to each moderator: a pledge in anomaly
 
 
-# What "mute notifications" silences: news about projects one follows. Messages about one's own
-# money (thanks, refunds) and one's own project always go through.
-MUTABLE = frozenset({Kind.MILESTONE, Kind.REMINDER, Kind.NEWS})
+# What "couper les nouvelles" silences: news about projects one follows. The "48 h left"
+# reminders have their own switch, independent of this one (the settings screen shows one line
+# per switch). Messages about one's own money (thanks, refunds) and one's own project always go
+# through.
+MUTABLE = frozenset({Kind.MILESTONE, Kind.NEWS})
 
 
 def is_muted(
     kind: str, payload: dict[str, Any], *, news_muted: bool, reminders_muted: bool
 ) -> bool:
     """Whether the recipient's settings silence this notification."""
-    if kind == Kind.REMINDER and reminders_muted:
-        return True
+    if kind == Kind.REMINDER:
+        return reminders_muted
     if not news_muted:
         return False
     return kind in MUTABLE or (kind == Kind.CAMPAIGN_OUTCOME and payload.get("role") == "follower")

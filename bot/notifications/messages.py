@@ -84,11 +84,11 @@ def _thanks(
     link = start_url(recipient.bot_username, project_payload(project_id, recipient.user_id))
     reward = escape_html(payload["reward"]) if payload.get("reward") else t.gettext("don libre")
     text = t.gettext(
-        "💚 <b>Merci pour votre soutien !</b>\nVotre contribution de {amount} à « {title} » est "
+        "💚 <b>Merci pour votre soutien !</b>\nVotre contribution de {amount} à « {title} » est "
         "bien enregistrée ({reward}). Vous suivez désormais le projet et recevrez ses "
-        "nouvelles.\n\nPartagez-le autour de vous avec votre lien :\n{link}"
+        "nouvelles.\n\nPartagez-le autour de vous avec votre lien :\n{link}"
     ).format(amount=t.money(int(payload["amount_cents"])), title=title, reward=reward, link=link)
-    invitation = t.gettext("Soutenez « {title} » sur Kengo !").format(title=payload["title"])
+    invitation = t.gettext("Soutenez « {title} » sur Kengo !").format(title=payload["title"])
     share = InlineKeyboardButton(
         t.gettext("📤 Partager dans Telegram"), url=share_url(link, invitation)
     )
@@ -105,19 +105,19 @@ def _moderation(
         link = start_url(recipient.bot_username, project_payload(project_id, recipient.user_id))
         ends_at = datetime.fromisoformat(payload["ends_at"])
         text = t.gettext(
-            "🎉 <b>« {title} » est en ligne !</b> L'équipe de Kengo a validé votre projet : la "
-            "campagne court jusqu'au {date}.\n\nPartagez-le avec votre lien, qui compte les "
-            "visites et les soutiens qu'il apporte :\n{link}"
+            "🎉 <b>« {title} » est en ligne !</b> L’équipe de Kengo a validé votre projet : la "
+            "campagne court jusqu’au {date}.\n\nPartagez-le avec votre lien, qui compte les "
+            "visites et les soutiens qu’il apporte :\n{link}"
         ).format(title=title, date=t.date(ends_at), link=link)
-        invitation = t.gettext("Soutenez « {title} » sur Kengo !").format(title=payload["title"])
+        invitation = t.gettext("Soutenez « {title} » sur Kengo !").format(title=payload["title"])
         share = InlineKeyboardButton(
             t.gettext("📤 Partager dans Telegram"), url=share_url(link, invitation)
         )
         return text, InlineKeyboardMarkup([[share], [see_project(t, project_id)]])
     if payload["decision"] == Decision.REQUEST_CHANGES:
         text = t.gettext(
-            "✏️ L'équipe de Kengo demande des modifications sur « {title} » :\n\n{reason}\n\n"
-            "Votre brouillon est rouvert : corrigez-le depuis l'aperçu, puis soumettez-le à "
+            "✏️ L’équipe de Kengo demande des modifications sur « {title} » :\n\n{reason}\n\n"
+            "Votre brouillon est rouvert : corrigez-le depuis l’aperçu, puis soumettez-le à "
             "nouveau."
         ).format(title=title, reason=reason)
         resume = InlineKeyboardButton(
@@ -126,7 +126,7 @@ def _moderation(
         )
         return text, InlineKeyboardMarkup([[resume]])
     text = t.gettext(
-        "L'équipe de Kengo n'a pas retenu « {title} ». Sa raison :\n\n{reason}\n\nLe projet "
+        "L’équipe de Kengo n’a pas retenu « {title} ». Sa raison :\n\n{reason}\n\nLe projet "
         "reste visible de vous seul, dans /mes_projets."
     ).format(title=title, reason=reason)
     return text, None
@@ -135,7 +135,7 @@ def _moderation(
 def _owner_pledge(t: Translator, title: str, payload: dict[str, Any]) -> str:
     raised, goal = int(payload["raised_cents"]), int(payload["goal_cents"])
     return t.gettext(
-        "🎉 Nouveau soutien pour « {title} » : {amount} — {percent} de l'objectif."
+        "🎉 Nouveau soutien pour « {title} » : {amount} — {percent} de l’objectif."
     ).format(
         title=title,
         amount=t.money(int(payload["amount_cents"])),
@@ -146,9 +146,9 @@ def _owner_pledge(t: Translator, title: str, payload: dict[str, Any]) -> str:
 def _milestone(t: Translator, title: str, payload: dict[str, Any]) -> str:
     if int(payload["percent"]) >= 100:
         return t.gettext(
-            "🏆 « {title} » a atteint son objectif ! Merci à tous ceux qui le soutiennent."
+            "🏆 « {title} » a atteint son objectif ! Merci à tous ceux qui le soutiennent."
         ).format(title=title)
-    return t.gettext("🚀 « {title} » a atteint la moitié de son objectif !").format(title=title)
+    return t.gettext("🚀 « {title} » a atteint la moitié de son objectif !").format(title=title)
 
 
 def _outcome(t: Translator, title: str, payload: dict[str, Any]) -> str:
@@ -156,23 +156,23 @@ def _outcome(t: Translator, title: str, payload: dict[str, Any]) -> str:
     succeeded = payload["status"] == "succeeded"
     role = payload.get("role")
     if succeeded and role == "owner":
-        text = t.gettext("✅ Votre campagne « {title} » est terminée et réussie : bravo !")
+        text = t.gettext("✅ Votre campagne « {title} » est terminée et réussie : bravo !")
     elif succeeded:
         text = t.gettext(
-            "✅ La campagne « {title} » est terminée et réussie. Merci d'y avoir cru !"
+            "✅ La campagne « {title} » est terminée et réussie. Merci d’y avoir cru !"
         )
     elif role == "owner":
         text = t.gettext(
-            "La campagne « {title} » s'est terminée sans atteindre son objectif. Les "
+            "La campagne « {title} » s’est terminée sans atteindre son objectif. Les "
             "contributeurs vont être remboursés."
         )
     elif role == "contributor":
         text = t.gettext(
-            "La campagne « {title} » s'est terminée sans atteindre son objectif : votre "
+            "La campagne « {title} » s’est terminée sans atteindre son objectif : votre "
             "contribution va vous être remboursée."
         )
     else:
-        text = t.gettext("La campagne « {title} » s'est terminée sans atteindre son objectif.")
+        text = t.gettext("La campagne « {title} » s’est terminée sans atteindre son objectif.")
     return f"{text.format(title=title)}\n{progress}"
 
 
@@ -192,7 +192,7 @@ def _news_message(
 def news_text(t: Translator, title: str, text: str, *, title_escaped: bool = False) -> str:
     """A news post as followers receive it (also the owner's preview)."""
     title = title if title_escaped else escape_html(title)
-    heading = t.gettext("📰 <b>Nouvelles de « {title} »</b>").format(title=title)
+    heading = t.gettext("📰 <b>Nouvelles de « {title} »</b>").format(title=title)
     return f"{heading}\n\n{escape_html(text)}"
 
 
@@ -200,12 +200,12 @@ def delivery_text(t: Translator, delivery: Delivery) -> str:
     """The owner's progress message while a news post is delivered, then its final count."""
     if not delivery.done:
         return t.ngettext(
-            "📨 Envoi de votre actualité : {sent} / {total} abonné",
-            "📨 Envoi de votre actualité : {sent} / {total} abonnés",
+            "📨 Envoi de votre actualité : {sent} / {total} abonné",
+            "📨 Envoi de votre actualité : {sent} / {total} abonnés",
             delivery.total,
         ).format(sent=t.number(delivery.sent), total=t.number(delivery.total))
     return t.gettext(
-        "✅ Actualité envoyée — reçue : {sent} · bot bloqué : {blocked} · non remise : {failed}"
+        "✅ Actualité envoyée — reçue : {sent} · bot bloqué : {blocked} · non remise : {failed}"
     ).format(
         sent=t.number(delivery.sent),
         blocked=t.number(delivery.blocked),
@@ -215,14 +215,14 @@ def delivery_text(t: Translator, delivery: Delivery) -> str:
 
 def _reminder(t: Translator, title: str, payload: dict[str, Any]) -> str:
     return t.gettext(
-        "⏳ Plus que 48 h pour soutenir « {title} » ! Chaque contribution compte dans la "
+        "⏳ Plus que 48 h pour soutenir « {title} » ! Chaque contribution compte dans la "
         "dernière ligne droite."
     ).format(title=title)
 
 
 def _refunded(t: Translator, title: str, payload: dict[str, Any]) -> str:
     return t.gettext(
-        "💸 Votre contribution de {amount} à « {title} » vous a été remboursée. Le délai "
+        "💸 Votre contribution de {amount} à « {title} » vous a été remboursée. Le délai "
         "dépend de votre banque (souvent 5 à 10 jours)."
     ).format(amount=t.money(int(payload["amount_cents"])), title=title)
 

@@ -49,9 +49,9 @@ def _anomaly(
     t: Translator, title: str, payload: dict[str, Any], project_id: int | None
 ) -> Rendered:
     text = t.gettext(
-        "🔎 Nous vérifions votre paiement pour « {title} » : Stripe l'a enregistré d'une façon "
-        "qui ne correspond pas à votre soutien de {amount}. Il n'est pas encore compté pour le "
-        "projet. Un membre de l'équipe s'en occupe et vous recontactera ; vous n'avez rien à "
+        "🔎 Nous vérifions votre paiement pour « {title} » : Stripe l’a enregistré d’une façon "
+        "qui ne correspond pas à votre soutien de {amount}. Il n’est pas encore compté pour le "
+        "projet. Un membre de l’équipe s’en occupe et vous recontactera ; vous n’avez rien à "
         "faire."
     ).format(title=title, amount=t.money(int(payload["amount_cents"])))
     rows = _project_button(t, project_id)

@@ -15,6 +15,7 @@ from bot.i18n.translator import Catalogs
 from bot.notifications.messages import delivery_text
 from bot.notifications.outcomes import OutcomeWriter
 from bot.notifications.queue import OutboxQueue
+from bot.views.owner import after_news_keyboard
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +63,12 @@ class NewsProgress:
             owner = owners.get(delivery.owner_id)
             t = self._catalogs.translator(owner.locale if owner else None)
             try:
+                # Sent with the owner's ways on: an edit without them would take them away.
                 await self._bot.edit_message_text(
-                    delivery_text(t, delivery), delivery.chat_id, delivery.message_id
+                    delivery_text(t, delivery),
+                    delivery.chat_id,
+                    delivery.message_id,
+                    reply_markup=after_news_keyboard(t),
                 )
             except BadRequest as error:  # unchanged, or deleted by the owner: nothing to do
                 log.debug("news %s progress not edited: %s", post_id, error)

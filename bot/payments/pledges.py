@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from contextlib import suppress
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -22,6 +23,7 @@ from bot.domain import (
     utcnow,
 )
 from bot.payments.checkout import (
+    REUSE_AT_LEAST,
     OpenCheckout,
     checkout_expiry,
     checkout_request,
@@ -32,6 +34,7 @@ from bot.payments.checkout import (
 from bot.payments.events import apply
 from bot.payments.gateway import PaymentUnavailable, StripeGateway
 from bot.payments.ledger import release, reserve_unit
+from bot.payments.open_pledges import cancelled_last, draft_of, open_ids
 from bot.storage.models import Pledge, Project, ReferralVisit, RewardTier
 
 MIN_PLEDGE_CENTS = 100  # 1 €; Stripe's own minimum for EUR is 0.50 €
@@ -94,6 +97,49 @@ class PledgeService:
         async with self._sessions() as session:
             await self._validate(session, project_id, tier_id, amount_cents)
 
+    async def draft(
+        self, user_id: int, project_id: int, tier_id: int | None, amount_cents: int
+    ) -> None:
+        """Remember the summary shown for this reward (PledgeRefused when it cannot be made):
+        the user's one open pledge for it, whose amount changes as they choose another."""
+        async with self._sessions.begin() as session:
+            await self._validate(session, project_id, tier_id, amount_cents)
+            held = await open_checkout(session, open_slot(user_id, project_id, tier_id))
+            if held is not None and held.amount_cents == amount_cents:
+                return  # its payment page is the answer to "Continuer"
+            draft = await draft_of(session, user_id, project_id, tier_id)
+            if draft is None:
+                draft = Pledge(user_id=user_id, project_id=project_id, reward_tier_id=tier_id,
+                               status=PledgeStatus.DRAFT)  # fmt: skip
+                session.add(draft)
+            draft.amount_cents = amount_cents
+
+    async def open_pledge(
+        self, user_id: int, project_id: int, tier_id: int | None
+    ) -> PledgeLine | None:
+        """The user's open pledge for this reward, to go back to: the one whose payment page
+        can still be used, else the summary they were shown."""
+        async with self._sessions() as session:
+            ids = await open_ids(session, user_id, project_id, tier_id)
+        for line in await self._lines(user_id, Pledge.id.in_(ids)) if ids else []:
+            if line.status is PledgeStatus.DRAFT or line.checkout_url is not None:
+                return line
+        return None
+
+    async def cancel_open(
+        self, user_id: int, project_id: int, tier_id: int | None, return_url: str
+    ) -> PledgeLine | None:
+        """Cancel the user's unpaid pledges for this reward (a summary, a payment page): the
+        line of the one they saw last, None when there was none. A payment page is expired on
+        Stripe first, so it can never be paid; PaymentUnavailable when Stripe could not say so.
+        `return_url` is the one the checkout was opened with (asked again if its answer was
+        lost)."""
+        async with self._sessions() as session:
+            ids = await open_ids(session, user_id, project_id, tier_id)
+        for pledge_id in ids:
+            await self._cancel(pledge_id, return_url)
+        return await self.pledge(user_id, ids[0]) if ids else None
+
     async def start_checkout(
         self, user_id: int, project_id: int, tier_id: int | None, amount_cents: int,
         return_url: str,
@@ -134,17 +180,22 @@ class PledgeService:
     async def _new_pledge(
         self, user_id: int, project_id: int, tier_id: int | None, amount_cents: int, slot: str
     ) -> int:
+        """The draft of this summary becomes the pending pledge (a new one without a draft,
+        refused when the user cancelled since)."""
         async with self._sessions.begin() as session:
             if await open_checkout(session, slot) is not None:
                 raise SlotTaken  # committed by another worker since we looked
             await self._validate(session, project_id, tier_id, amount_cents)
-            pledge = Pledge(user_id=user_id, project_id=project_id, reward_tier_id=tier_id,
-                            amount_cents=amount_cents, status=PledgeStatus.PENDING,
-                            referral_code=await _referral(session, project_id, user_id),
-                            checkout_key=new_key(), open_checkout_slot=slot,
-                            checkout_expires_at=checkout_expiry(utcnow(), self._checkout_time),
-                            )  # fmt: skip
-            session.add(pledge)
+            pledge = await draft_of(session, user_id, project_id, tier_id)
+            if pledge is None:
+                if await cancelled_last(session, user_id, project_id, tier_id):
+                    raise PledgeRefused(Reason.CANCELLED)
+                pledge = Pledge(user_id=user_id, project_id=project_id, reward_tier_id=tier_id)
+                session.add(pledge)
+            pledge.amount_cents, pledge.status = amount_cents, PledgeStatus.PENDING
+            pledge.referral_code = await _referral(session, project_id, user_id)
+            pledge.checkout_key, pledge.open_checkout_slot = new_key(), slot
+            pledge.checkout_expires_at = checkout_expiry(utcnow(), self._checkout_time)
             # The slot first: of two workers racing, the loser fails here (after the winner's
             # commit on PostgreSQL), before it could take the last reward unit.
             await session.flush()
@@ -207,18 +258,42 @@ class PledgeService:
         async with self._sessions.begin() as session:
             await apply(session, facts, moderators=self._moderators)
 
-    async def cancel(self, user_id: int, pledge_id: int) -> PledgeLine | None:
+    async def cancel(self, user_id: int, pledge_id: int, return_url: str) -> PledgeLine | None:
         """The user came back from the payment page without paying: close the session."""
         line = await self.pledge(user_id, pledge_id)
-        if line is None or line.status is not PledgeStatus.PENDING or self._gateway is None:
+        if line is None or line.status is not PledgeStatus.PENDING:
             return line
-        session_id = await self._session_id(pledge_id)
-        if session_id:
-            try:
-                await self._close(session_id)
-            except PaymentUnavailable:
-                return line  # the expired webhook, or reconciliation, releases it later
+        try:
+            await self._cancel(pledge_id, return_url)
+        except PaymentUnavailable:
+            return line  # the expired webhook, or reconciliation, releases it later
         return await self.pledge(user_id, pledge_id)
+
+    async def _cancel(self, pledge_id: int, return_url: str) -> None:
+        """Cancel an unpaid pledge; its session, if it has one, is expired first."""
+        session_id = await self._session_id(pledge_id)
+        if session_id is None and self._gateway is not None and await self._pending(pledge_id):
+            # Being opened (or its answer lost): the same request names the same session.
+            with suppress(PaymentUnavailable):  # then it was abandoned: Stripe has no page
+                await self._open(pledge_id, return_url)
+            session_id = await self._session_id(pledge_id)
+        if session_id is not None:
+            await self._close(session_id)  # expired, or paid in the meantime: Stripe says
+        async with self._sessions.begin() as session:
+            pledge = await session.get(Pledge, pledge_id, with_for_update=True)
+            if pledge is None or pledge.amount_charged_cents is not None:
+                return  # paid after all: that is what the user is told
+            if pledge.status is PledgeStatus.PENDING and pledge.stripe_checkout_session_id:
+                raise PaymentUnavailable("the checkout is still open")
+            if pledge.status in (PledgeStatus.DRAFT, PledgeStatus.PENDING, PledgeStatus.EXPIRED,
+                                 PledgeStatus.FAILED):  # fmt: skip
+                await release(session, pledge, PledgeStatus.CANCELLED)
+                pledge.status = PledgeStatus.CANCELLED  # release leaves ended ones as they are
+
+    async def _pending(self, pledge_id: int) -> bool:
+        async with self._sessions() as session:
+            pledge = await session.get(Pledge, pledge_id)
+            return pledge is not None and pledge.status is PledgeStatus.PENDING
 
     async def after_sold_out(
         self, user_id: int, pledge_id: int, choice: SoldOutChoice
@@ -239,28 +314,34 @@ class PledgeService:
 
     async def pledge(self, user_id: int, pledge_id: int) -> PledgeLine | None:
         """One of the user's pledges (None for someone else's)."""
-        lines = await self._lines(user_id, pledge_id)
+        lines = await self._lines(user_id, Pledge.id == pledge_id)
         return lines[0] if lines else None
 
     async def my_pledges(self, user_id: int) -> list[PledgeLine]:
-        return await self._lines(user_id, None)
+        """The pledges the user confirmed: not the summaries they were only shown."""
+        unconfirmed = (Pledge.status == PledgeStatus.DRAFT) | (
+            (Pledge.status == PledgeStatus.CANCELLED) & Pledge.checkout_key.is_(None)
+        )
+        return await self._lines(user_id, ~unconfirmed)
 
-    async def _lines(self, user_id: int, pledge_id: int | None) -> list[PledgeLine]:
+    async def _lines(self, user_id: int, *conditions: ColumnElement[bool]) -> list[PledgeLine]:
         statement = (
             select(Pledge, Project.title, RewardTier.title)
             .join(Project, Project.id == Pledge.project_id)
             .outerjoin(RewardTier, RewardTier.id == Pledge.reward_tier_id)
-            .where(Pledge.user_id == user_id)
+            .where(Pledge.user_id == user_id, *conditions)
             .order_by(Pledge.created_at.desc(), Pledge.id.desc())
             .limit(30)
         )
-        if pledge_id is not None:
-            statement = statement.where(Pledge.id == pledge_id)
         async with self._sessions() as session:
             rows = (await session.execute(statement)).all()
+        usable_until = utcnow() + REUSE_AT_LEAST
         return [
             PledgeLine(p.id, p.project_id, title, p.amount_cents, tier, p.status, p.created_at,
-                       p.checkout_url if p.status is PledgeStatus.PENDING else None)
+                       p.checkout_url if p.status is PledgeStatus.PENDING
+                       and p.checkout_expires_at and p.checkout_expires_at > usable_until
+                       else None,
+                       p.reward_tier_id, p.stripe_checkout_session_id is not None)
             for p, title, tier in rows
         ]  # fmt: skip
 

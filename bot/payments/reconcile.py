@@ -29,6 +29,7 @@ UNSETTLED = (
     PledgeStatus.REFUND_PENDING,
     PledgeStatus.FAILED,
     PledgeStatus.EXPIRED,
+    PledgeStatus.CANCELLED,  # its session was expired first; read again all the same
 )
 
 

@@ -7,6 +7,7 @@ it is still accepted as typed, it just has no Breton alias.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 from bot.i18n.text import normalise
@@ -107,3 +108,37 @@ def place_names(commune: str | None) -> tuple[str, ...]:
         return ()
     known = find_commune(commune)
     return (known.name, known.breton) if known else (commune,)
+
+
+def suggest_communes(typed: str, limit: int = 3) -> tuple[Commune, ...]:
+    """The known communes whose French or Breton name is closest to `typed` ("Quimpr" ->
+    Quimper), best first: for a name the list does not hold, most often a typo."""
+    keys = difflib.get_close_matches(
+        normalise(typed.replace("’", "'")), list(_BY_KEY), n=limit * 2, cutoff=0.6
+    )
+    found: list[Commune] = []
+    for key in keys:  # the French and the Breton name of one commune may both come close
+        if _BY_KEY[key] not in found:
+            found.append(_BY_KEY[key])
+    return tuple(found[:limit])
+
+
+def commune_number(commune: Commune) -> int:
+    """The commune's place in `COMMUNES`, short enough for a button's data."""
+    return COMMUNES.index(commune)
+
+
+# The départements' names in French and in Breton (as the catalogue shows them), so that a
+# search for "Finistère" or "Penn-ar-Bed" finds the projects located there.
+DEPARTEMENT_NAMES: dict[str, tuple[str, str]] = {
+    _22: ("Côtes-d'Armor", "Aodoù-an-Arvor"),
+    _29: ("Finistère", "Penn-ar-Bed"),
+    _35: ("Ille-et-Vilaine", "Il-ha-Gwilen"),
+    _44: ("Loire-Atlantique", "Liger-Atlantel"),
+    _56: ("Morbihan", "Mor-Bihan"),
+}
+
+
+def departement_names(departement: str | None) -> tuple[str, ...]:
+    """Both names of a département (INSEE number), for searching; none when it is unknown."""
+    return DEPARTEMENT_NAMES.get(departement or "", ())

@@ -1,8 +1,9 @@
 """Catalogue search: what is stored to search on, and how a typed query becomes terms.
 
 Both sides go through the same folding (no accents, lower case, hyphens as spaces), so
-"crepes" finds "Crêpes", "fest noz" finds "Fest-noz", "ecole" finds "l'École", and "kemper"
-finds a project in Quimper. Changing the folding means re-indexing stored projects (a migration).
+"crepes" finds "Crêpes", "fest noz" finds "Fest-noz", "ecole" finds "l'École", and "kemper",
+"finistere" or "penn ar bed" find a project in Quimper. Changing the folding, or what is
+stored, means re-indexing stored projects (a migration).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import re
 
 from bot.i18n.text import normalise
-from bot.search.places import place_names
+from bot.search.places import departement_names, place_names
 
 MAX_QUERY_LENGTH = 64
 MAX_TERMS = 6
@@ -35,7 +36,14 @@ def search_terms(query: str) -> list[str]:
     return terms[:MAX_TERMS]
 
 
-def project_search_fields(title: str, summary: str, commune: str | None) -> tuple[str, str]:
-    """(search_title, search_text) of a project, padded with spaces so whole words can match."""
-    everything = fold(" ".join((title, *place_names(commune), summary)))
+def project_search_fields(
+    title: str, summary: str, commune: str | None, departement: str | None = None
+) -> tuple[str, str]:
+    """(search_title, search_text) of a project, padded with spaces so whole words can match.
+
+    The text holds the commune's and the département's names in French and in Breton, so that
+    "kemper", "Finistère" or "Penn-ar-Bed" find a project in Quimper.
+    """
+    places = (*place_names(commune), *departement_names(departement))
+    everything = fold(" ".join((title, *places, summary)))
     return f" {fold(title)} ", f" {everything} "

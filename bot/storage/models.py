@@ -179,8 +179,43 @@ class Project(Timestamped, Base):
     wizard_step: Mapped[str | None] = mapped_column(String(32))
     # The reward being written in the wizard, field by field, until it is complete.
     wizard_tier: Mapped[dict[str, Any] | None]
+    # The wizard's conversation: the ids of its live messages in the owner's chat, edited in
+    # place rather than sent again ("preview"; "prompt", the question waiting for its answer),
+    # and "commune", a name the gazetteer does not know, waiting for the owner to keep it.
+    wizard_chat: Mapped[dict[str, Any] | None]
     submitted_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+
+    @property
+    def wizard_preview_message_id(self) -> int | None:
+        return (self.wizard_chat or {}).get("preview")
+
+    @wizard_preview_message_id.setter
+    def wizard_preview_message_id(self, value: int | None) -> None:
+        self._set_wizard_chat("preview", value)
+
+    @property
+    def wizard_prompt_message_id(self) -> int | None:
+        return (self.wizard_chat or {}).get("prompt")
+
+    @wizard_prompt_message_id.setter
+    def wizard_prompt_message_id(self, value: int | None) -> None:
+        self._set_wizard_chat("prompt", value)
+
+    @property
+    def wizard_commune(self) -> str | None:
+        return (self.wizard_chat or {}).get("commune")
+
+    @wizard_commune.setter
+    def wizard_commune(self, value: str | None) -> None:
+        self._set_wizard_chat("commune", value)
+
+    def _set_wizard_chat(self, key: str, value: object) -> None:
+        # A new dict, so that the ORM sees the change (a JSON value mutated in place is not).
+        chat = {k: v for k, v in (self.wizard_chat or {}).items() if k != key}
+        if value is not None:
+            chat[key] = value
+        self.wizard_chat = chat or None
 
     reward_tiers: Mapped[list[RewardTier]] = relationship(
         back_populates="project", order_by="RewardTier.position", cascade="all, delete-orphan"
@@ -192,7 +227,7 @@ class Project(Timestamped, Base):
 def _index_for_search(_mapper: Mapper[Project], _connection: object, project: Project) -> None:
     # Every path that writes a project (wizard, demo data, moderation) keeps search current.
     project.search_title, project.search_text = project_search_fields(
-        project.title or "", project.summary or "", project.commune
+        project.title or "", project.summary or "", project.commune, project.departement
     )
 
 

@@ -9,7 +9,9 @@ from datetime import date
 from typing import Any
 
 from bot.domain import Category, Departement, FundingModel, utcnow
+from bot.search.places import COMMUNES
 from bot.storage.models import Project, RewardTier
+from bot.submission.months import parse_month
 from bot.submission.rules import (
     DURATION_CHOICES,
     GOAL_CENTS,
@@ -26,7 +28,6 @@ from bot.submission.rules import (
     parse_commune,
     parse_duration,
     parse_goal,
-    parse_month,
     parse_quantity,
     parse_tier_amount,
 )
@@ -63,6 +64,7 @@ def store_text(project: Project, position: Position, text: str, max_pledge: int)
         project.title = check_text(step, text)
     elif step is Step.COMMUNE:
         project.commune = parse_commune(text, project.departement)
+        project.wizard_commune = None
     elif step is Step.SUMMARY:
         project.summary = check_text(step, text)
     elif step is Step.DESCRIPTION:
@@ -112,6 +114,8 @@ def store_choice(project: Project, position: Position, value: str) -> Position:
             check_description_done(project.description)
         elif step is Step.TIERS:
             return _tiers_menu(project, position, value)
+        elif step is Step.COMMUNE:
+            return _commune_choice(project, position, value)
         elif step is Step.TIER_QUANTITY and value == "unlimited":
             project.wizard_tier = dict(project.wizard_tier or {}) | {"quantity_limit": None}
         elif step is Step.PHOTO and value in ("skip", "remove"):
@@ -120,13 +124,30 @@ def store_choice(project: Project, position: Position, value: str) -> Position:
             return Position(Step.PREVIEW)
         else:
             raise NotEditable
-    except ValueError as error:  # an unknown category, département or model: forged data
+    except (ValueError, IndexError) as error:  # an unknown category, commune…: forged data
         raise NotEditable from error
     following = position.after_answer()
     # A new département that does not hold the commune already given asks for it again.
     if step is Step.DEPARTEMENT and not commune_fits(project.commune, Departement(value)):
         following = Position(Step.COMMUNE, editing=position.editing)
     return following
+
+
+def _commune_choice(project: Project, position: Position, value: str) -> Position:
+    """The buttons under a commune refused: a suggestion, the name as typed, its département."""
+    if value == "retype":  # the question again
+        return position
+    if value == "keep" and project.wizard_commune:
+        project.commune = parse_commune(project.wizard_commune, project.departement, insist=True)
+    elif value[:1] == "c" and value[1:].isdigit():
+        project.commune = parse_commune(COMMUNES[int(value[1:])].name, project.departement)
+    elif value[:3] == "dep" and value[3:].isdigit():
+        commune = COMMUNES[int(value[3:])]
+        project.departement, project.commune = Departement(commune.departement), commune.name
+    else:
+        raise NotEditable
+    project.wizard_commune = None
+    return position.after_answer()
 
 
 def _tiers_menu(project: Project, position: Position, value: str) -> Position:

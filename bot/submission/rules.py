@@ -10,13 +10,12 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from bot.domain import Departement
 from bot.i18n.amounts import parse_euros
 from bot.i18n.text import without_controls
-from bot.search.places import find_commune
+from bot.search.places import commune_number, find_commune, suggest_communes
 
 
 class Step(enum.StrEnum):
@@ -128,9 +127,11 @@ class Problem(enum.StrEnum):
     NOT_A_DURATION = "not_a_duration"
     NOT_A_COMMUNE = "not_a_commune"
     COMMUNE_ELSEWHERE = "commune_elsewhere"
+    UNKNOWN_COMMUNE = "unknown_commune"
     NOT_A_QUANTITY = "not_a_quantity"
     NOT_A_MONTH = "not_a_month"
     MONTH_RANGE = "month_range"
+    MONTH_PAST = "month_past"
     TOO_MANY_TIERS = "too_many_tiers"
 
 
@@ -224,22 +225,29 @@ def check_duration(days: int) -> int:
 _COMMUNE = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ '’-])*$")
 
 
-def parse_commune(text: str, departement: Departement | None) -> str:
-    """The commune's official name for a known one ("kemper" is Quimper), else as typed, tidied.
+def parse_commune(text: str, departement: Departement | None, *, insist: bool = False) -> str:
+    """The commune's official name for a known one ("kemper" is Quimper).
 
     A known commune of another département than the one chosen is refused: the card would say
-    "Quimper · Morbihan".
+    "Quimper · Morbihan"; the refusal names the commune, so the owner can switch to its
+    département. A name the list does not hold is refused with the closest known names, unless
+    the owner `insist`s (the list is not complete): it is then kept as typed, tidied.
     """
     typed = " ".join(text.split())
     known = find_commune(typed)
     if known is not None:
         if departement is not None and known.departement != departement.value:
             raise _refuse(Problem.COMMUNE_ELSEWHERE, commune=known.name,
-                          departement=Departement(known.departement))  # fmt: skip
+                          departement=Departement(known.departement),
+                          number=commune_number(known))  # fmt: skip
         return known.name
     if not _COMMUNE.match(typed) or len(typed) > COMMUNE_MAX:
         raise _refuse(Problem.NOT_A_COMMUNE, maximum=COMMUNE_MAX)
-    return typed[0].upper() + typed[1:]
+    tidied = typed[0].upper() + typed[1:]
+    if not insist:
+        close = tuple((commune_number(c), c.name) for c in suggest_communes(typed))
+        raise _refuse(Problem.UNKNOWN_COMMUNE, typed=tidied, suggestions=close)
+    return tidied
 
 
 def commune_fits(commune: str | None, departement: Departement) -> bool:
@@ -254,25 +262,3 @@ def parse_quantity(text: str) -> int:
     if len(numbers) != 1 or not low <= int(numbers[0]) <= high:
         raise _refuse(Problem.NOT_A_QUANTITY, minimum=low, maximum=high)
     return int(numbers[0])
-
-
-_MONTH = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{4})$|^(\d{4})\s*[/.-]\s*(\d{1,2})$")
-
-
-def parse_month(text: str, today: date) -> date:
-    """An estimated delivery month: "06/2027", "6-2027" or "2027-06", from this month on."""
-    match = _MONTH.match(text.strip())
-    if match is None:
-        raise _refuse(Problem.NOT_A_MONTH)
-    month, year = (match.group(1), match.group(2)) if match.group(1) else match.group(4, 3)
-    if not 1 <= int(month) <= 12:
-        raise _refuse(Problem.NOT_A_MONTH)
-    first = today.replace(day=1)
-    last = first.replace(year=first.year + DELIVERY_YEARS_AHEAD)
-    # Checked before building the date: year 0 (as in "06/0000") is no date at all.
-    if not first.year <= int(year) <= last.year:
-        raise _refuse(Problem.MONTH_RANGE, first=first, last=last)
-    chosen = date(int(year), int(month), 1)
-    if not first <= chosen <= last:
-        raise _refuse(Problem.MONTH_RANGE, first=first, last=last)
-    return chosen

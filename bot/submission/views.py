@@ -33,62 +33,62 @@ STEP_NAMES: dict[Step, str] = {
 # What each step asks, with an example; the limits are added from bot.submission.
 QUESTIONS: dict[Step, str] = {
     Step.BRETON: N_(
-        "Kengo soutient des projets bretons : dites en quelques phrases ce qui rattache le vôtre "
-        "à la Bretagne (lieu, langue, culture, patrimoine…).\n<i>Exemple : « Notre bagad répète "
-        "à Quimper depuis 1962 et joue à toutes les fêtes de Cornouaille. »</i>"
+        "Kengo soutient des projets bretons : dites en quelques phrases ce qui rattache le vôtre "
+        "à la Bretagne (lieu, langue, culture, patrimoine…).\n<i>Exemple : « Notre bagad répète "
+        "à Quimper depuis 1962 et joue à toutes les fêtes de Cornouaille. »</i>"
     ),
     Step.TITLE: N_(
-        "Un titre court et parlant.\n<i>Exemple : « Un costume neuf pour le bagad de Quimper »</i>"
+        "Un titre court et parlant.\n<i>Exemple : « Un costume neuf pour le bagad de Quimper »</i>"
     ),
-    Step.CATEGORY: N_("Choisissez la catégorie qui décrit le mieux votre projet :"),
-    Step.DEPARTEMENT: N_("Dans quel département le projet se déroule-t-il ?"),
+    Step.CATEGORY: N_("Choisissez la catégorie qui décrit le mieux votre projet :"),
+    Step.DEPARTEMENT: N_("Dans quel département le projet se déroule-t-il ?"),
     Step.COMMUNE: N_(
-        "Tapez le nom de la commune, en français ou en breton.\n<i>Exemple : Quimper ou Kemper</i>"
+        "Tapez le nom de la commune, en français ou en breton.\n<i>Exemple : Quimper ou Kemper</i>"
     ),
     Step.SUMMARY: N_(
-        "Une ou deux phrases qui donnent envie d'en savoir plus : elles apparaissent dans la "
-        "liste des projets.\n<i>Exemple : « Trente sonneurs, un costume brodé à la main pour "
-        "le festival de Cornouaille. »</i>"
+        "Une ou deux phrases qui donnent envie d’en savoir plus : elles apparaissent dans la "
+        "liste des projets.\n<i>Exemple : « Trente sonneurs, un costume brodé à la main pour "
+        "le festival de Cornouaille. »</i>"
     ),
     Step.DESCRIPTION: N_(
-        "Racontez votre projet : qui vous êtes, ce que vous ferez de l'argent, le calendrier. "
-        "Vous pouvez l'envoyer en plusieurs messages, puis appuyez sur « Terminé »."
+        "Racontez votre projet : qui vous êtes, ce que vous ferez de l’argent, le calendrier. "
+        "Vous pouvez l’envoyer en plusieurs messages, puis appuyez sur « Terminé »."
     ),
-    Step.GOAL: N_("Combien d'euros vous faut-il ?\n<i>Exemple : 1 500</i>"),
+    Step.GOAL: N_("Combien d’euros vous faut-il ?\n<i>Exemple : 1 500</i>"),
     Step.DURATION: N_(
-        "Combien de jours durera la campagne ? Choisissez, ou tapez un nombre de 7 à 90."
+        "Combien de jours durera la campagne ? Choisissez, ou tapez un nombre de 7 à 90."
     ),
     Step.MODEL: N_(
-        "Comment recevoir l'argent ?\n• <b>Tout ou rien</b> : si l'objectif n'est pas atteint, "
-        "chaque contributeur est remboursé.\n• <b>Garder tout</b> : vous recevez tout ce qui "
+        "Comment recevoir l’argent ?\n• <b>Tout ou rien</b> : si l’objectif n’est pas atteint, "
+        "chaque contributeur est remboursé.\n• <b>Garder tout</b> : vous recevez tout ce qui "
         "est collecté, objectif atteint ou non."
     ),
     Step.TIERS: N_(
         "Proposez, si vous le souhaitez, des contreparties pour remercier vos contributeurs."
     ),
     Step.TIER_TITLE: N_(
-        "Contrepartie n° {number} : son titre.\n<i>Exemple : « Un bol breton à votre prénom »</i>"
+        "Contrepartie n° {number} : son titre.\n<i>Exemple : « Un bol breton à votre prénom »</i>"
     ),
     Step.TIER_AMOUNT: N_(
-        "Contrepartie n° {number} : le montant minimum en euros pour la recevoir.\n"
-        "<i>Exemple : 25</i>"
+        "Contrepartie n° {number} : le montant minimum en euros pour la recevoir.\n"
+        "<i>Exemple : 25</i>"
     ),
     Step.TIER_DESCRIPTION: N_(
-        "Contrepartie n° {number} : ce que reçoit le contributeur.\n<i>Exemple : « Un bol en "
-        "grès tourné à Quimper, avec votre prénom. »</i>"
+        "Contrepartie n° {number} : ce que reçoit le contributeur.\n<i>Exemple : « Un bol en "
+        "grès tourné à Quimper, avec votre prénom. »</i>"
     ),
     Step.TIER_QUANTITY: N_(
-        "Contrepartie n° {number} : combien d'exemplaires ? Tapez un nombre, ou appuyez sur "
-        "« Illimitée »."
+        "Contrepartie n°\u00a0{number}\u00a0: combien d’exemplaires\u202f? Tapez un nombre, ou "
+        "appuyez sur «\u202fIllimité\u202f»."
     ),
     Step.TIER_DELIVERY: N_(
-        "Contrepartie n° {number} : le mois de livraison estimé, au format MM/AAAA.\n"
-        "<i>Exemple : 06/2027</i>"
+        "Contrepartie n°\u00a0{number}\u00a0: le mois de livraison estimé.\n"
+        "<i>Exemple\u00a0: juin 2027, ou 06/2027</i>"
     ),
-    Step.PHOTO: N_("Envoyez une photo qui représente votre projet, ou appuyez sur « Passer »."),
+    Step.PHOTO: N_("Envoyez une photo qui représente votre projet, ou appuyez sur « Passer »."),
     Step.PREVIEW: N_(
-        "Voici votre fiche telle qu'elle apparaîtra. Touchez « ✏️ » pour corriger un champ, "
-        "puis soumettez-la à l'équipe de Kengo."
+        "Voici votre fiche telle qu’elle apparaîtra. Touchez « ✏️ » pour corriger un champ, "
+        "puis soumettez-la à l’équipe de Kengo."
     ),
 }
 
@@ -102,7 +102,7 @@ def _button(label: str, action: str, draft: Draft, value: str = "-") -> InlineKe
 def intro_text(t: Translator) -> str:
     return t.gettext(
         "✨ <b>Proposer un projet</b>\nJe vais vous poser 13 questions. Chaque réponse est "
-        "enregistrée aussitôt : vous pouvez vous arrêter et reprendre plus tard avec /proposer."
+        "enregistrée aussitôt : vous pouvez vous arrêter et reprendre plus tard avec /proposer."
     )
 
 
@@ -111,13 +111,15 @@ def resume_text(t: Translator, draft: Draft) -> str:
     step = draft.position.step
     if draft.status is ProjectStatus.CHANGES_REQUESTED:
         where = t.gettext("des modifications vous ont été demandées")
+    elif draft.complete and (draft.position.editing or step in (Step.PHOTO, Step.PREVIEW)):
+        where = t.gettext("complet, prêt à être soumis")
     else:
-        where = t.gettext("arrêté à l'étape {number}/13 : {step}").format(
+        where = t.gettext("arrêté à l’étape {number}/13 : {step}").format(
             number=number_of(step), step=t.gettext(STEP_NAMES[NUMBERED[number_of(step) - 1]])
         )
     return t.gettext(
-        "Vous avez un projet en cours : « {title} » ({where}). Voulez-vous le continuer, ou "
-        "en commencer un nouveau ?"
+        "Vous avez un projet en cours : « {title} » ({where}). Voulez-vous le continuer, ou "
+        "en commencer un nouveau ?"
     ).format(title=title, where=where)
 
 
@@ -142,7 +144,7 @@ def prompt(t: Translator, draft: Draft) -> tuple[str, InlineKeyboardMarkup | Non
             low=t.number(low), high=t.number(high)))  # fmt: skip
     current = _current_answer(t, draft)
     if draft.position.editing and current:
-        lines.append(t.gettext("Réponse actuelle : {answer}").format(answer=current))
+        lines.append(t.gettext("Réponse actuelle : {answer}").format(answer=current))
     if step is Step.TIERS and draft.card.tiers:
         lines += ["", *(tier_line(t, tier) for tier in draft.card.tiers)]
     return "\n".join(lines), prompt_keyboard(t, draft)
@@ -190,7 +192,7 @@ def prompt_keyboard(t: Translator, draft: Draft) -> InlineKeyboardMarkup | None:
     elif step is Step.TIERS:
         rows = _tiers_keyboard(t, draft)
     elif step is Step.TIER_QUANTITY:
-        rows = [[_button(t.gettext("♾ Illimitée"), step, draft, "unlimited")]]
+        rows = [[_button(t.gettext("♾ Illimité"), step, draft, "unlimited")]]
     elif step is Step.PHOTO:
         rows = [[_button(t.gettext("⏭ Passer"), step, draft, "skip")]]
         if draft.position.editing and draft.card.summary.photo_file_id:
@@ -206,7 +208,7 @@ def _tiers_keyboard(t: Translator, draft: Draft) -> list[list[InlineKeyboardButt
     if draft.tier_ids:
         rows.append([_button(t.gettext("✅ Terminé"), step, draft, "done")])
         for tier_id, tier in zip(draft.tier_ids, draft.card.tiers, strict=True):
-            label = t.gettext("🗑 {title}").format(title=tier.title[:40])
+            label = t.gettext("🗑 {title}").format(title=labels.shorten(tier.title))
             rows.append([_button(label, step, draft, f"del{tier_id}")])
     else:
         rows.append([_button(t.gettext("Pas de contrepartie"), step, draft, "none")])
@@ -219,7 +221,7 @@ def _pairs(buttons: list[InlineKeyboardButton]) -> list[list[InlineKeyboardButto
 
 def preview_header(t: Translator, draft: Draft) -> str:
     text, _ = prompt(t, draft)
-    breton = t.gettext("<b>Lien avec la Bretagne</b> (lu par l'équipe de modération) :")
+    breton = t.gettext("<b>Lien avec la Bretagne</b> (lu par l’équipe de modération) :")
     return f"{text}\n\n{breton}\n{escape_html(draft.breton_connection)}"
 
 

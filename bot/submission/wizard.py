@@ -29,7 +29,7 @@ from bot.submission.answers import (
     store_choice,
     store_text,
 )
-from bot.submission.rules import EDITABLE, Position, Step
+from bot.submission.rules import EDITABLE, TIER_STEPS, Position, Problem, Refusal, Step
 
 EDITABLE_STATUSES = (ProjectStatus.DRAFT, ProjectStatus.CHANGES_REQUESTED)
 MAX_OPEN_DRAFTS = 10
@@ -45,6 +45,12 @@ class Draft:
     tier_ids: list[int]
     writing_tier: int  # the number of the reward being written (1 for the first)
     description_length: int
+    duration_days: int | None
+    pending_tier: dict[str, Any]  # the reward being written, as far as it goes
+    complete: bool  # every required answer is given: the draft can be submitted
+    prompt_message_id: int | None  # the question waiting for its answer, in the owner's chat
+    preview_message_id: int | None  # the live preview, edited in place
+    answered: Step | None = None  # the step this call answered, whose question to mark
 
 
 class WizardService:
@@ -74,17 +80,49 @@ class WizardService:
             await _listen(session, owner_id, project.id)
             return _draft(project)
 
-    async def open(self, owner_id: int, project_id: int) -> Draft:
-        """Continue a draft where the owner stopped (the preview for a reopened one)."""
+    async def open(self, owner_id: int, project_id: int, *, resume: bool = False) -> Draft:
+        """Continue a draft where the owner stopped (the preview for a reopened one).
+
+        `resume`: the owner comes back to it ("Continuer"); a complete draft that stopped at
+        the optional photo, or in the middle of changing one answer, opens at its preview.
+        """
         async with self._sessions.begin() as session:
             project = await _editable(session, owner_id, project_id)
-            if project.wizard_step is None:
+            position = _position(project)
+            if project.wizard_step is None or (resume and _ready(project, position)):
                 project.wizard_step = Position(Step.PREVIEW).encode()
+                project.wizard_tier = None
             await _listen(session, owner_id, project_id)
             return _draft(project)
 
     async def answer(self, owner_id: int, project_id: int, text: str) -> Draft:
         """A typed answer to the current step; raises `Refusal` when it does not fit."""
+        try:
+            return await self._answer(owner_id, project_id, text)
+        except Refusal as refusal:
+            if refusal.problem is Problem.UNKNOWN_COMMUNE:  # kept for its "Garder" button
+                async with self._sessions.begin() as session:
+                    project = await _editable(session, owner_id, project_id)
+                    project.wizard_commune = refusal.value("typed")
+            raise
+
+    async def remember(
+        self, owner_id: int, project_id: int, *, prompt: int | None = None,
+        preview: int | None = None, answered: bool = False,
+    ) -> None:  # fmt: skip
+        """The ids of the wizard's live messages, to edit them rather than send them again.
+
+        `prompt`: the question just sent; `answered`: the question has had its answer (no
+        question waits); `preview`: the preview just sent.
+        """
+        async with self._sessions.begin() as session:
+            project = await _editable(session, owner_id, project_id)
+            if prompt is not None or answered:
+                project.wizard_prompt_message_id = prompt
+            if preview is not None:
+                project.wizard_preview_message_id = preview
+
+    async def _answer(self, owner_id: int, project_id: int, text: str) -> Draft:
         async with self._sessions.begin() as session:
             project = await _editable(session, owner_id, project_id)
             await _listen(session, owner_id, project_id)
@@ -98,7 +136,7 @@ class WizardService:
             )
             project.wizard_step = following.encode()
             await session.flush()  # a reward just completed gets its id
-            return _draft(project)
+            return dataclasses.replace(_draft(project), answered=position.step)
 
     async def choose(self, owner_id: int, project_id: int, step: Step, value: str) -> Draft:
         """A button of the step the owner is at; a button of another step raises NotEditable."""
@@ -110,7 +148,7 @@ class WizardService:
             await _listen(session, owner_id, project_id)
             project.wizard_step = store_choice(project, position, value).encode()
             await session.flush()
-            return _draft(project)
+            return dataclasses.replace(_draft(project), answered=step)
 
     async def photo(self, owner_id: int, project_id: int, file_id: str) -> Draft:
         async with self._sessions.begin() as session:
@@ -120,7 +158,7 @@ class WizardService:
             project.photo_file_id = file_id
             project.wizard_step = Position(Step.PREVIEW).encode()
             await _listen(session, owner_id, project_id)
-            return _draft(project)
+            return dataclasses.replace(_draft(project), answered=Step.PHOTO)
 
     async def edit(self, owner_id: int, project_id: int, step: Step) -> Draft:
         """From the preview: go to `step`, then back to the preview."""
@@ -188,6 +226,15 @@ def _position(project: Project) -> Position:
     return Position.decode(project.wizard_step) or Position(Step.PREVIEW)
 
 
+def _ready(project: Project, position: Position) -> bool:
+    """Whether a draft comes back at its preview: complete, and past the questions."""
+    if first_missing(project) is not None:
+        return False
+    if position.step in TIER_STEPS:  # a reward half written stays where it was
+        return False
+    return position.editing or position.step in (Step.PHOTO, Step.PREVIEW)
+
+
 def _draft(project: Project) -> Draft:
     return Draft(
         project_id=project.id,
@@ -198,4 +245,9 @@ def _draft(project: Project) -> Draft:
         tier_ids=[tier.id for tier in project.reward_tiers],
         writing_tier=len(project.reward_tiers) + 1,
         description_length=len(project.description),
+        duration_days=project.duration_days,
+        pending_tier=dict(project.wizard_tier or {}),
+        complete=first_missing(project) is None,
+        prompt_message_id=project.wizard_prompt_message_id,
+        preview_message_id=project.wizard_preview_message_id,
     )

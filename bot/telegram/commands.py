@@ -15,7 +15,10 @@ log = logging.getLogger(__name__)
 
 MENU_RETRY_SECONDS = 30.0
 
-# Command names stay French in every language (they are typed); descriptions are translated.
+# Command names stay French in every language (they are typed), except the language command,
+# which each language calls by its own word, and /settings, the name Telegram's clients know
+# (/reglages does the same); descriptions are translated.
+LANGUAGE_COMMANDS = {"fr": "langue", "br": "yezh"}
 PUBLIC_COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", N_("Accueil et menu principal")),
     ("projets", N_("Découvrir les projets")),
@@ -23,17 +26,28 @@ PUBLIC_COMMANDS: tuple[tuple[str, str], ...] = (
     ("mes_projets", N_("Mes projets")),
     ("mes_soutiens", N_("Mes soutiens")),
     ("suivis", N_("Projets suivis")),
+    ("settings", N_("Réglages : langue, nouvelles, rappels")),
     ("langue", N_("Changer de langue")),
     ("aide", N_("Ce que le bot sait faire")),
-    ("annuler", N_("Annuler l'action en cours")),
+    ("annuler", N_("Annuler l’action en cours")),
 )
 MODERATOR_COMMANDS: tuple[tuple[str, str], ...] = (("moderation", N_("Projets à examiner")),)
+
+
+def language_command(locale: str) -> str:
+    """The name under which a language's menu and help offer the choice of language."""
+    return LANGUAGE_COMMANDS.get(locale, LANGUAGE_COMMANDS["fr"])
 
 
 def commands_for(catalogs: Catalogs, locale: str, *, moderator: bool = False) -> list[BotCommand]:
     translator = catalogs.translator(locale)
     pairs = PUBLIC_COMMANDS + (MODERATOR_COMMANDS if moderator else ())
-    return [BotCommand(name, translator.gettext(description)) for name, description in pairs]
+    return [
+        BotCommand(
+            language_command(locale) if name == "langue" else name, translator.gettext(description)
+        )
+        for name, description in pairs
+    ]
 
 
 async def publish_default_commands(bot: Bot, catalogs: Catalogs) -> None:

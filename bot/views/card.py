@@ -74,21 +74,21 @@ def _head(t: Translator, card: ProjectCard) -> list[str]:
 def _funding_model(t: Translator, model: FundingModel) -> str:
     if model is FundingModel.ALL_OR_NOTHING:
         return t.gettext(
-            "Tout ou rien : si l'objectif n'est pas atteint, chaque contribution est remboursée."
+            "Tout ou rien : si l’objectif n’est pas atteint, chaque contribution est remboursée."
         )
     return t.gettext(
-        "Garder tout : le projet reçoit tout ce qui est collecté, objectif atteint ou non."
+        "Garder tout : le projet reçoit tout ce qui est collecté, objectif atteint ou non."
     )
 
 
 def _outcome(t: Translator, status: ProjectStatus) -> str:
     if status is ProjectStatus.SUCCEEDED:
-        return t.gettext("✅ Campagne réussie : merci à tous les contributeurs !")
+        return t.gettext("✅ Campagne réussie : merci à tous les contributeurs !")
     if status is ProjectStatus.FAILED:
         return t.gettext(
-            "Campagne terminée sans atteindre son objectif : les contributions ont été remboursées."
+            "Campagne terminée sans atteindre son objectif : les contributions ont été remboursées."
         )
-    return t.gettext("Ce projet n'est pas encore en campagne.")
+    return t.gettext("Ce projet n’est pas encore en campagne.")
 
 
 def tier_line(t: Translator, tier: TierView) -> str:

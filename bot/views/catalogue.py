@@ -20,15 +20,16 @@ from bot.domain import (
 from bot.i18n.text import escape_html
 from bot.i18n.translator import Translator
 from bot.views import labels
-from bot.views.progress import progress_bar, time_left
-
-TITLE_IN_BUTTON = 40
+from bot.views.menus import menu_button, way_on
+from bot.views.progress import funded, time_left
 
 Keyboard = list[list[InlineKeyboardButton]]
 
 
-def catalogue_text(t: Translator, page: CataloguePage) -> str:
-    lines = [t.gettext("<b>🔎 Projets en campagne</b>"), _criteria(t, page)]
+def catalogue_text(t: Translator, page: CataloguePage, *, note: str = "") -> str:
+    """A page of the list; `note` (what just happened: a département chosen…) goes first."""
+    lines = [note, ""] if note else []
+    lines += [t.gettext("<b>🔎 Projets en campagne</b>"), _criteria(t, page)]
     if not page.items:
         lines += ["", _nothing_found(t, page)]
         return "\n".join(lines)
@@ -47,10 +48,11 @@ def catalogue_text(t: Translator, page: CataloguePage) -> str:
 
 
 def item_lines(t: Translator, number: int, item: ProjectSummary) -> list[str]:
-    """A project in a list: title and place, then its progress and time left."""
+    """A project in a list: title and place, then how far it is funded and the time left."""
+    progress = [funded(t, item.raised_cents, item.goal_cents), time_left(t, item.ends_at)]
     return [
         f"{number}. <b>{escape_html(item.title)}</b> — {_place(t, item)}",
-        f"{progress_bar(t, item.raised_cents, item.goal_cents)} · {time_left(t, item.ends_at)}",
+        " · ".join(part for part in progress if part),
     ]
 
 
@@ -64,32 +66,47 @@ def _criteria(t: Translator, page: CataloguePage) -> str:
     view = page.view
     parts = [labels.category(t, view.category), labels.departement(t, view.departement)]
     parts = [part for part in parts if part] or [t.gettext("Tous les projets")]
-    parts.append(t.gettext("tri : {order}").format(order=labels.sort(t, view.sort).lower()))
+    parts.append(t.gettext("tri : {order}").format(order=labels.sort(t, view.sort).lower()))
     criteria = " · ".join(parts)
     if page.query:
-        search = t.gettext("Recherche : « {query} »").format(query=escape_html(page.query))
+        search = t.gettext("Recherche : « {query} »").format(query=escape_html(page.query))
         criteria = f"{search}\n{criteria}"
     return f"<i>{criteria}</i>"
 
 
+def _filtered(view: ListView) -> bool:
+    return bool(view.category or view.departement)
+
+
 def _nothing_found(t: Translator, page: CataloguePage) -> str:
-    if page.query:
+    if page.query and _filtered(page.view):
         return t.gettext(
-            "Aucun projet ne correspond à « {query} ». Essayez un autre mot, le nom d'une "
+            "Aucun projet ne correspond à « {query} ». Essayez un autre mot, le nom d’une "
             "commune, ou retirez les filtres."
         ).format(query=escape_html(page.query))
+    if page.query:
+        return t.gettext(
+            "Aucun projet ne correspond à « {query} ». Essayez un autre mot, le nom d’une "
+            "commune ou d’un département."
+        ).format(query=escape_html(page.query))
+    if not _filtered(page.view):
+        return t.gettext("Aucun projet n’est en campagne en ce moment : revenez bientôt !")
     return t.gettext(
         "Aucun projet en campagne ne correspond à ces critères pour le moment. Essayez une autre "
         "catégorie ou un autre département."
     )
 
 
-def catalogue_keyboard(t: Translator, page: CataloguePage) -> InlineKeyboardMarkup:
+def catalogue_keyboard(
+    t: Translator, page: CataloguePage, *, near_me: bool = False
+) -> InlineKeyboardMarkup:
+    """Projects, pages, filters; `near_me`: the list is the user's own département's, and its
+    "near me" button changes that département instead."""
     view = page.view
     rows: Keyboard = []
     first = view.page * PAGE_SIZE + 1
     for number, item in enumerate(page.items, start=first):
-        label = f"{number}. {_shorten(item.title)}"
+        label = labels.button_label(item.title, before=f"{number}. ")
         rows.append([InlineKeyboardButton(label, callback_data=callbacks.project(item.id, view))])
     navigation = []
     if view.page > 0:
@@ -109,19 +126,25 @@ def catalogue_keyboard(t: Translator, page: CataloguePage) -> InlineKeyboardMark
             _button(t.gettext("↕ Tri"), callbacks.list_filter(FilterKind.SORT, view)),
         ]
     )
-    rows.append([_button(t.gettext("📍 Près de chez moi"), callbacks.near_me(view))])
-    if view.category or view.departement or view.query_hash:
+    if near_me:
+        change = callbacks.near_me(view, choose=True)
+        rows.append([_button(t.gettext("📍 Changer de département"), change)])
+    else:
+        rows.append([_button(t.gettext("📍 Près de chez moi"), callbacks.near_me(view))])
+    if page.query and _filtered(view) and not page.items:
+        # The same words everywhere: what "retirez les filtres" above suggests.
+        unfiltered = callbacks.list_page(ListView(sort=view.sort, query_hash=view.query_hash))
+        rows.append([_button(t.gettext("✖ Retirer les filtres"), unfiltered)])
+    if _filtered(view) or view.query_hash:
         everything = callbacks.list_page(ListView(sort=view.sort))
         rows.append([_button(t.gettext("✖ Tout afficher"), everything)])
+    if view.page + 1 >= page.pages:
+        rows.append([menu_button(t)])  # the end of the list: a way on
     return InlineKeyboardMarkup(rows)
 
 
 def _at(view: ListView, step: int) -> ListView:
     return replace(view, page=max(0, view.page + step))
-
-
-def _shorten(title: str) -> str:
-    return title if len(title) <= TITLE_IN_BUTTON else title[: TITLE_IN_BUTTON - 1] + "…"
 
 
 def _button(text: str, data: str) -> InlineKeyboardButton:
@@ -130,9 +153,9 @@ def _button(text: str, data: str) -> InlineKeyboardButton:
 
 def filter_text(t: Translator, kind: FilterKind) -> str:
     prompts = {
-        FilterKind.CATEGORY: t.gettext("Quelle catégorie de projets ?"),
-        FilterKind.DEPARTEMENT: t.gettext("Quel département ?"),
-        FilterKind.SORT: t.gettext("Dans quel ordre ?"),
+        FilterKind.CATEGORY: t.gettext("Quelle catégorie de projets ?"),
+        FilterKind.DEPARTEMENT: t.gettext("Quel département ?"),
+        FilterKind.SORT: t.gettext("Dans quel ordre ?"),
     }
     return prompts[kind]
 
@@ -160,7 +183,70 @@ def filter_keyboard(t: Translator, kind: FilterKind, view: ListView) -> InlineKe
     return InlineKeyboardMarkup(rows)
 
 
-def home_keyboard(t: Translator, view: ListView) -> InlineKeyboardMarkup:
-    rows = [[_button(labels.departement(t, d), callbacks.home(d, view))] for d in Departement]
+def no_words_text(t: Translator, typed: str) -> str:
+    """Typed while browsing, but nothing in it to search for ("🎉", "-5")."""
+    return t.gettext(
+        "Il n’y a aucun mot à chercher dans « {text} » : tapez au moins deux lettres, "
+        "par exemple « fest-noz », « Brest » ou « Finistère »."
+    ).format(text=escape_html(typed))
+
+
+def back_to_list(t: Translator, view: ListView) -> InlineKeyboardMarkup:
+    """The way back to the list being browsed, and the main menu."""
+    return way_on(t, [_button(t.gettext("↩ Retour à la liste"), callbacks.list_page(view))])
+
+
+def your_home_text(t: Translator, home: Departement) -> str:
+    return t.gettext("📍 Votre département : <b>{departement}</b>").format(
+        departement=labels.departement(t, home)
+    )
+
+
+def home_question(t: Translator, home: Departement | None) -> str:
+    """The "près de chez moi" choice: the département remembered, if any, and how to choose."""
+    lines = [t.gettext("Dans quel département habitez-vous ?")]
+    if home is not None:
+        lines += ["", your_home_text(t, home)]
+    lines += [
+        "",
+        t.gettext(
+            "Vous pouvez aussi m’envoyer votre position (📎 puis « Position ») : je choisirai "
+            "le département le plus proche."
+        ),
+    ]
+    return "\n".join(lines)
+
+
+def home_keyboard(t: Translator, view: ListView, home: Departement | None) -> InlineKeyboardMarkup:
+    def label(departement: Departement) -> str:
+        name = labels.departement(t, departement)
+        return f"✓ {name}" if departement is home else name
+
+    rows = [[_button(label(d), callbacks.home(d, view))] for d in Departement]
+    if home is not None:
+        rows.append([_button(t.gettext("✖ Oublier mon département"), callbacks.home(None, view))])
     rows.append([_button(t.gettext("↩ Retour"), callbacks.list_page(view))])
     return InlineKeyboardMarkup(rows)
+
+
+def located_text(t: Translator, home: Departement, *, far: bool) -> str:
+    """What a shared location decided, and that it is now the "près de chez moi" choice."""
+    departement = labels.departement(t, home)
+    if far:
+        text = t.gettext(
+            "📍 Vous semblez loin de la Bretagne : le département breton le plus proche de votre "
+            "position est <b>{departement}</b>."
+        )
+    else:
+        text = t.gettext("📍 D’après votre position, votre département est <b>{departement}</b>.")
+    remembered = t.gettext(
+        "Je le retiens pour « Près de chez moi » : « Changer de département » permet d’en "
+        "choisir un autre."
+    )
+    return f"{text.format(departement=departement)}\n{remembered}"
+
+
+def home_forgotten_text(t: Translator) -> str:
+    return t.gettext(
+        "📍 Votre département est oublié : « Près de chez moi » vous le demandera de nouveau."
+    )

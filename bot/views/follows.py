@@ -5,18 +5,20 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.conversation import callbacks
-from bot.conversation.callbacks import Setting
+from bot.conversation.callbacks import MenuItem, Setting
 from bot.domain import Preferences, ProjectSummary
-from bot.i18n.translator import Translator
+from bot.i18n.translator import N_, Translator
+from bot.views import labels
 from bot.views.catalogue import item_lines
-from bot.views.menus import LANGUAGE_NAMES
+from bot.views.menus import LANGUAGE_NAMES, way_on
 
 
 def followed_text(t: Translator, projects: list[ProjectSummary]) -> str:
     if not projects:
         return t.gettext(
-            "Vous ne suivez aucun projet pour le moment. Sur la fiche d'un projet, « ⭐ Suivre » "
-            "vous tient au courant de ses nouvelles."
+            "Vous ne suivez aucun projet pour le moment. Sur la fiche d’un projet, "
+            "« ⭐ Suivre » vous tient au courant de ses nouvelles : découvrez les "
+            "projets en campagne pour en choisir."
         )
     lines = [t.gettext("⭐ <b>Projets suivis</b>")]
     for number, project in enumerate(projects, start=1):
@@ -24,36 +26,49 @@ def followed_text(t: Translator, projects: list[ProjectSummary]) -> str:
     return "\n".join(lines)
 
 
-def followed_keyboard(t: Translator, projects: list[ProjectSummary]) -> InlineKeyboardMarkup | None:
-    if not projects:
-        return None  # Telegram refuses an empty inline keyboard
+# Two buttons share a row (the project, "Ne plus suivre"): the title gets less room.
+_TITLE_BESIDE_BUTTON = 30
+
+
+def followed_keyboard(t: Translator, projects: list[ProjectSummary]) -> InlineKeyboardMarkup:
+    """A row per project (open it, stop following it); then the catalogue and the menu."""
     rows = []
     for number, project in enumerate(projects, start=1):
-        see = InlineKeyboardButton(f"{number}. {project.title[:30]}",
-                                   callback_data=callbacks.project(project.id, None))  # fmt: skip
+        label = labels.button_label(project.title, before=f"{number}. ", limit=_TITLE_BESIDE_BUTTON)
+        see = InlineKeyboardButton(label, callback_data=callbacks.project(project.id, None))
         stop = InlineKeyboardButton(
             t.gettext("Ne plus suivre"), callback_data=callbacks.unfollow(project.id)
         )
         rows.append([see, stop])
-    return InlineKeyboardMarkup(rows)
+    return way_on(t, *rows, to=MenuItem.DISCOVER)
+
+
+# Each line names its own switch and says its own state: "nouvelles" is feminine plural and
+# "rappels" masculine plural, so every state is a whole sentence of its own.
+_NEWS_STATE = {
+    False: N_("🔔 Nouvelles des projets suivis : activées"),
+    True: N_("🔕 Nouvelles des projets suivis : coupées"),
+}
+_REMINDERS_STATE = {
+    False: N_("⏰ Rappels de fin de campagne : activés"),
+    True: N_("🔕 Rappels de fin de campagne : coupés"),
+}
 
 
 def settings_text(t: Translator, preferences: Preferences) -> str:
-    def state(muted: bool) -> str:
-        return t.gettext("coupés") if muted else t.gettext("activés")
-
     return "\n".join(
         (
             t.gettext("⚙️ <b>Réglages</b>"),
             "",
-            t.gettext("Langue : {language}").format(language=LANGUAGE_NAMES[preferences.locale]),
-            t.gettext("Nouvelles des projets suivis : {state}").format(
-                state=state(preferences.notifications_muted)
-            ),
-            t.gettext("Rappels de fin de campagne : {state}").format(
-                state=state(preferences.notifications_muted or preferences.reminders_muted)
-            ),
+            t.gettext("Langue : {language}").format(language=LANGUAGE_NAMES[preferences.locale]),
+            t.gettext(_NEWS_STATE[preferences.notifications_muted]),
+            t.gettext(_REMINDERS_STATE[preferences.reminders_muted]),
             "",
+            t.gettext(
+                "Les nouvelles : actualités, paliers atteints et fin de campagne des projets "
+                "que vous suivez. Les rappels : « plus que 48 h » avant la fin "
+                "d’un projet suivi que vous n’avez pas encore soutenu."
+            ),
             t.gettext(
                 "Les messages sur vos propres paiements (merci, remboursement) arrivent toujours."
             ),
@@ -62,7 +77,8 @@ def settings_text(t: Translator, preferences: Preferences) -> str:
 
 
 def settings_keyboard(t: Translator, preferences: Preferences) -> InlineKeyboardMarkup:
-    notifications = (
+    """One button per line of the screen, each switching that line only; then the menu."""
+    news = (
         t.gettext("🔔 Réactiver les nouvelles")
         if preferences.notifications_muted
         else t.gettext("🔕 Couper les nouvelles")
@@ -70,14 +86,14 @@ def settings_keyboard(t: Translator, preferences: Preferences) -> InlineKeyboard
     reminders = (
         t.gettext("⏰ Réactiver les rappels")
         if preferences.reminders_muted
-        else t.gettext("🔕 Couper seulement les rappels")
+        else t.gettext("🔕 Couper les rappels")
     )
     choices = [
         (t.gettext("🌐 Langue"), Setting.LANGUAGE),
-        (notifications, Setting.NOTIFICATIONS),
+        (news, Setting.NOTIFICATIONS),
         (reminders, Setting.REMINDERS),
     ]
     rows = [
         [InlineKeyboardButton(label, callback_data=callbacks.setting(s))] for label, s in choices
     ]
-    return InlineKeyboardMarkup(rows)
+    return way_on(t, *rows)

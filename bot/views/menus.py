@@ -14,26 +14,37 @@ MENU_LABELS: dict[MenuItem, str] = {
     MenuItem.PLEDGES: N_("💶 Mes soutiens"),
     MenuItem.FOLLOWS: N_("⭐ Mes suivis"),
     MenuItem.LANGUAGE: N_("🌐 Langue"),
+    MenuItem.SETTINGS: N_("⚙️ Réglages"),
+    MenuItem.HOME: N_("🏠 Menu"),
 }
 # Each language is offered under its own name, whatever the current language: a Breton speaker
 # reading French must still recognise "Brezhoneg". These are names, not translatable texts.
 LANGUAGE_NAMES = {"fr": "Français", "br": "Brezhoneg"}
 
 
-def main_menu(t: Translator) -> InlineKeyboardMarkup:
-    def button(item: MenuItem) -> InlineKeyboardButton:
-        return InlineKeyboardButton(
-            t.gettext(MENU_LABELS[item]), callback_data=callbacks.menu(item)
-        )
+def menu_button(t: Translator, item: MenuItem = MenuItem.HOME) -> InlineKeyboardButton:
+    """The button that opens `item` of the main menu (by default the main menu itself)."""
+    return InlineKeyboardButton(t.gettext(MENU_LABELS[item]), callback_data=callbacks.menu(item))
 
+
+def main_menu(t: Translator) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
-            [button(MenuItem.DISCOVER)],
-            [button(MenuItem.PROPOSE)],
-            [button(MenuItem.PLEDGES), button(MenuItem.FOLLOWS)],
-            [button(MenuItem.LANGUAGE)],
+            [menu_button(t, MenuItem.DISCOVER)],
+            [menu_button(t, MenuItem.PROPOSE)],
+            [menu_button(t, MenuItem.PLEDGES), menu_button(t, MenuItem.FOLLOWS)],
+            [menu_button(t, MenuItem.LANGUAGE), menu_button(t, MenuItem.SETTINGS)],
         ]
     )
+
+
+def way_on(
+    t: Translator, *rows: list[InlineKeyboardButton], to: MenuItem | None = None
+) -> InlineKeyboardMarkup:
+    """The keyboard under the last message of a journey: its own `rows`, then a last row with
+    the main menu (and `to`, another item of it, first)."""
+    last = [menu_button(t)] if to is None else [menu_button(t, to), menu_button(t)]
+    return InlineKeyboardMarkup([*rows, last])
 
 
 def see_project(t: Translator, project_id: int) -> InlineKeyboardButton:

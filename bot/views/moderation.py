@@ -10,6 +10,8 @@ from bot.conversation.callbacks import ModerationAction
 from bot.domain import Anomaly, Decision, Review, Verdict
 from bot.i18n.text import escape_html
 from bot.i18n.translator import Translator
+from bot.views import labels
+from bot.views.menus import way_on
 
 
 def review_text(t: Translator, review: Review) -> str:
@@ -18,7 +20,7 @@ def review_text(t: Translator, review: Review) -> str:
     if review.owner_username:
         owner += f" (@{escape_html(review.owner_username)})"
     lines = [
-        t.gettext("🆕 <b>Projet à examiner</b> : « {title} »").format(
+        t.gettext("🆕 <b>Projet à examiner</b> : « {title} »").format(
             title=escape_html(review.card.summary.title)
         ),
         t.gettext("Proposé par {owner}").format(owner=owner),
@@ -65,7 +67,7 @@ def queue_text(
     ]
     lines += [
         t.gettext(
-            "• soutien n° {pledge} à « {title} » : attendu {expected}, Stripe a encaissé "
+            "• soutien n° {pledge} à « {title} » : attendu {expected}, Stripe a encaissé "
             "{charged} ({reason})"
         ).format(**_anomaly_fields(t, anomaly))
         for anomaly in anomalies
@@ -75,7 +77,7 @@ def queue_text(
 
 def _projects_text(t: Translator, reviews: list[Review], total: int) -> str:
     if not total:
-        return t.gettext("🗂 Aucun projet n'attend de décision pour le moment.")
+        return t.gettext("🗂 Aucun projet n’attend de décision pour le moment.")
     lines = [
         t.ngettext(
             "🗂 <b>{count} projet attend une décision</b>",
@@ -90,28 +92,39 @@ def _projects_text(t: Translator, reviews: list[Review], total: int) -> str:
     return "\n".join(lines)
 
 
-def queue_keyboard(reviews: list[Review]) -> InlineKeyboardMarkup | None:
-    if not reviews:
-        return None
+def queue_keyboard(
+    t: Translator, reviews: list[Review], *, private: bool
+) -> InlineKeyboardMarkup | None:
+    """A button per waiting project; in a private chat, the main menu too (a group has none)."""
     view = ModerationAction.VIEW
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(f"{n}. {s.card.summary.title[:40]}",
-                                  callback_data=callbacks.moderation(view, s.project_id))]
-            for n, s in enumerate(reviews, start=1)
-        ]
-    )  # fmt: skip
+    rows = [
+        [InlineKeyboardButton(labels.button_label(s.card.summary.title, before=f"{n}. "),
+                              callback_data=callbacks.moderation(view, s.project_id))]
+        for n, s in enumerate(reviews, start=1)
+    ]  # fmt: skip
+    if private:
+        return way_on(t, *rows)
+    return InlineKeyboardMarkup(rows) if rows else None  # Telegram refuses an empty keyboard
+
+
+def after_decision_keyboard(t: Translator, *, private: bool) -> InlineKeyboardMarkup:
+    """Under a decision taken: on to the other waiting projects (and the menu in private)."""
+    queue = InlineKeyboardButton(
+        t.gettext("🗂 Projets à examiner"),
+        callback_data=callbacks.moderation(ModerationAction.QUEUE, 0),
+    )
+    return way_on(t, [queue]) if private else InlineKeyboardMarkup([[queue]])
 
 
 def reason_prompt(t: Translator, decision: Decision, title: str) -> str:
     if decision is Decision.REQUEST_CHANGES:
         text = t.gettext(
-            "✏️ Quelles modifications demandez-vous pour « {title} » ? Écrivez-les : elles "
+            "✏️ Quelles modifications demandez-vous pour « {title} » ? Écrivez-les : elles "
             "seront transmises telles quelles au porteur du projet. /annuler pour renoncer."
         )
     else:
         text = t.gettext(
-            "⛔ Pourquoi refusez-vous « {title} » ? Écrivez la raison : elle sera transmise "
+            "⛔ Pourquoi refusez-vous « {title} » ? Écrivez la raison : elle sera transmise "
             "telle quelle au porteur du projet. /annuler pour renoncer."
         )
     return text.format(title=escape_html(title))
@@ -121,20 +134,20 @@ def verdict_text(t: Translator, verdict: Verdict) -> str:
     """What became of the project, for the moderator who pressed (and on the decided panel)."""
     title, name = escape_html(verdict.title), escape_html(verdict.moderator_name or "?")
     if verdict.decision is None:
-        return t.gettext("« {title} » n'attend pas de décision.").format(title=title)
+        return t.gettext("« {title} » n’attend pas de décision.").format(title=title)
     if verdict.decision is Decision.APPROVE:
-        text = t.gettext("✅ « {title} » approuvé par {name} : en ligne jusqu'au {date}.").format(
+        text = t.gettext("✅ « {title} » approuvé par {name} : en ligne jusqu’au {date}.").format(
             title=title, name=name, date=t.date(verdict.ends_at) if verdict.ends_at else "?"
         )
     elif verdict.decision is Decision.REQUEST_CHANGES:
-        text = t.gettext("✏️ Modifications demandées par {name} pour « {title} ».").format(
+        text = t.gettext("✏️ Modifications demandées par {name} pour « {title} ».").format(
             title=title, name=name
         )
     else:
-        text = t.gettext("⛔ « {title} » refusé par {name}.").format(title=title, name=name)
+        text = t.gettext("⛔ « {title} » refusé par {name}.").format(title=title, name=name)
     if verdict.decided:
         return text
-    return t.gettext("Déjà décidé : {decision}").format(decision=text)
+    return t.gettext("Déjà décidé : {decision}").format(decision=text)
 
 
 def reason_refused_text(t: Translator, low: int, high: int) -> str:
@@ -146,9 +159,9 @@ def reason_refused_text(t: Translator, low: int, high: int) -> str:
 def anomaly_text(t: Translator, anomaly: Anomaly) -> str:
     """The notification each moderator gets when a pledge is found in anomaly."""
     return t.gettext(
-        "⚠️ <b>Paiement en anomalie</b> : le soutien n° {pledge} à « {title} » n'est pas "
-        "compté pour le projet.\nAttendu : {expected}\nEncaissé par Stripe : {charged}\n"
-        "Raison : {reason}\n\nVérifiez le paiement dans le tableau de bord Stripe, puis "
+        "⚠️ <b>Paiement en anomalie</b> : le soutien n° {pledge} à « {title} » n’est pas "
+        "compté pour le projet.\nAttendu : {expected}\nEncaissé par Stripe : {charged}\n"
+        "Raison : {reason}\n\nVérifiez le paiement dans le tableau de bord Stripe, puis "
         "remboursez-le ou contactez le contributeur. /moderation liste les paiements en anomalie."
     ).format(**_anomaly_fields(t, anomaly))
 
@@ -167,5 +180,5 @@ def _anomaly_reason(t: Translator, reason: str) -> str:
     if reason == "amount":
         return t.gettext("le montant encaissé diffère de celui du soutien")
     if reason == "currency":
-        return t.gettext("la devise encaissée n'est pas l'euro")
+        return t.gettext("la devise encaissée n’est pas l’euro")
     return escape_html(reason)

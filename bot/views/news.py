@@ -26,10 +26,10 @@ def news_list(
 ) -> tuple[str, InlineKeyboardMarkup]:
     """The latest posts, whole when they fit in one message, else each shortened evenly with a
     "Lire la suite" button per post cut; then the way back to the project."""
-    heading = t.gettext("📰 <b>Actualités de « {title} »</b>").format(title=escape_html(title))
+    heading = t.gettext("📰 <b>Actualités de « {title} »</b>").format(title=escape_html(title))
     if not items:
         empty = t.gettext(
-            "Pas encore d'actualité pour ce projet. Suivez-le pour être prévenu de la prochaine !"
+            "Pas encore d’actualité pour ce projet. Suivez-le pour être prévenu de la prochaine !"
         )
         return f"{heading}\n\n{empty}", _keyboard(t, [], project_id, view)
     blocks = [f"<i>{t.date(item.created_at)}</i>\n{escape_html(item.text)}" for item in items]
@@ -50,7 +50,7 @@ def _keyboard(
     t: Translator, cut: list[NewsItem], project_id: int, view: ListView | None
 ) -> InlineKeyboardMarkup:
     rows = [
-        [read_news_button(t, item.post_id, t.gettext("📖 Lire la suite : {date}").format(
+        [read_news_button(t, item.post_id, t.gettext("📖 Lire la suite : {date}").format(
             date=t.date(item.created_at)))]
         for item in cut
     ]  # fmt: skip

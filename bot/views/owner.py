@@ -5,12 +5,14 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.conversation import callbacks
-from bot.conversation.callbacks import OwnerAction, WizardAction
+from bot.conversation.callbacks import MenuItem, OwnerAction, WizardAction
 from bot.domain import PUBLIC_STATUSES, Dashboard, ProjectStatus, ProjectSummary
 from bot.i18n.text import escape_html
 from bot.i18n.translator import N_, Translator
 from bot.telegram.html_limits import TEXT_LIMIT, fit
+from bot.views import labels
 from bot.views.catalogue import item_lines
+from bot.views.menus import way_on
 from bot.views.news import read_news_button
 from bot.views.progress import contributors, progress_bar, raised_of_goal, time_left
 
@@ -32,7 +34,8 @@ def _button(text: str, action: OwnerAction, target: int = 0) -> InlineKeyboardBu
 def projects_text(t: Translator, projects: list[ProjectSummary]) -> str:
     if not projects:
         return t.gettext(
-            "Vous n'avez pas encore de projet sur Kengo. Tapez /proposer pour présenter le vôtre !"
+            "Vous n’avez pas encore de projet sur Kengo. « 💡 Proposer un projet » "
+            "vous guide pour présenter le vôtre, étape par étape."
         )
     lines = [t.gettext("📂 <b>Mes projets</b>")]
     for number, project in enumerate(projects, start=1):
@@ -50,15 +53,18 @@ def _title(t: Translator, project: ProjectSummary) -> str:
     return project.title or t.gettext("sans titre")
 
 
-def projects_keyboard(t: Translator, projects: list[ProjectSummary]) -> InlineKeyboardMarkup | None:
-    if not projects:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [_button(f"{n}. {_title(t, p)[:40]}", OwnerAction.PROJECT, p.id)]
-            for n, p in enumerate(projects, 1)
-        ]
-    )
+def projects_keyboard(t: Translator, projects: list[ProjectSummary]) -> InlineKeyboardMarkup:
+    """A button per project, then "Proposer un projet" and the menu (all there is when empty)."""
+    rows = [
+        [_button(labels.button_label(_title(t, p), before=f"{n}. "), OwnerAction.PROJECT, p.id)]
+        for n, p in enumerate(projects, 1)
+    ]
+    return way_on(t, *rows, to=MenuItem.PROPOSE)
+
+
+def after_news_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    """Under the last message about a news post (dropped, or being delivered)."""
+    return way_on(t, [_button(t.gettext("↩ Mes projets"), OwnerAction.LIST)])
 
 
 def dashboard_text(t: Translator, board: Dashboard) -> str:
@@ -87,13 +93,13 @@ def dashboard_text(t: Translator, board: Dashboard) -> str:
         lines.append(f"• {t.money(pledge.amount_cents)} — {reward} — {when}")
     lines += ["", t.gettext("<b>Liens de partage</b>")]
     if not board.links:
-        lines.append(t.gettext("Personne n'a encore partagé ce projet avec son lien."))
+        lines.append(t.gettext("Personne n’a encore partagé ce projet avec son lien."))
     for link in board.links:
         visits = t.ngettext("{count} visite", "{count} visites", link.visits)
         backers = t.ngettext("{count} soutien", "{count} soutiens", link.pledges)
         sharer = escape_html(link.sharer)
         lines.append(
-            f"• {sharer} : {visits.format(count=t.number(link.visits))} · "
+            f"• {sharer} : {visits.format(count=t.number(link.visits))} · "
             f"{backers.format(count=t.number(link.pledges))} · {t.money(link.amount_cents)}"
         )
     return "\n".join(lines)

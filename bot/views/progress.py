@@ -18,6 +18,13 @@ def progress_bar(t: Translator, raised_cents: int, goal_cents: int) -> str:
     return "▰" * filled + "▱" * (BAR_LENGTH - filled) + " " + t.percent(_floor_percent(ratio))
 
 
+def funded(t: Translator, raised_cents: int, goal_cents: int) -> str:
+    """e.g. "42 % financé": how a list line says how far a project is. A screen reader reads a
+    bar as ten symbols, so lists show the percentage alone; the bar is on the card only."""
+    ratio = raised_cents / goal_cents if goal_cents else 0.0
+    return t.gettext("{percent} financé").format(percent=t.percent(_floor_percent(ratio)))
+
+
 def _floor_percent(ratio: float) -> float:
     # 99.6 % must not read "100 %" before the goal is reached.
     return int(ratio * 100) / 100
@@ -25,7 +32,7 @@ def _floor_percent(ratio: float) -> float:
 
 def contributors(t: Translator, count: int) -> str:
     if count == 0:
-        return t.gettext("Aucun contributeur pour l'instant")
+        return t.gettext("Aucun contributeur pour l’instant")
     return t.ngettext("{count} contributeur", "{count} contributeurs", count).format(
         count=t.number(count)
     )
@@ -39,7 +46,7 @@ def time_left(t: Translator, ends_at: datetime | None, now: datetime | None = No
     if remaining.total_seconds() <= 0:
         return t.gettext("Campagne terminée")
     if remaining < timedelta(days=1):
-        return t.gettext("Dernières heures !")
+        return t.gettext("Dernières heures !")
     # To the nearest day: a 45-day campaign shows "45 jours restants" as it goes live, not 44.
     days = math.floor(remaining / timedelta(days=1) + 0.5)
     return t.ngettext("{count} jour restant", "{count} jours restants", days).format(

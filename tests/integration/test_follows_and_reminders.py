@@ -44,7 +44,8 @@ async def test_settings_toggle_and_read_back(sessions: Sessions) -> None:
 def test_muting_spares_messages_about_ones_own_money() -> None:
     news = {"news_muted": True, "reminders_muted": False}
     assert is_muted(Kind.MILESTONE, {}, **news)
-    assert is_muted(Kind.REMINDER, {}, **news)
+    assert is_muted(Kind.NEWS, {}, **news)
+    assert not is_muted(Kind.REMINDER, {}, **news)  # the reminders have their own switch
     assert is_muted(Kind.CAMPAIGN_OUTCOME, {"role": "follower"}, **news)
     assert not is_muted(Kind.CAMPAIGN_OUTCOME, {"role": "contributor"}, **news)
     assert not is_muted(Kind.PLEDGE_THANKS, {}, **news)

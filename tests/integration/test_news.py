@@ -10,6 +10,7 @@ from bot.notifications.sender import OutboxSender
 from bot.services.news import NewsRefused, NewsService
 from bot.storage.models import Follow, Pledge
 from bot.telegram.intake import KengoBot
+from tests.dialogue import text_of
 from tests.factories import add_project, add_user
 from tests.fakes.bot_api import BotApiEmulator
 
@@ -65,9 +66,9 @@ async def test_a_post_reaches_everyone_once_in_their_language_with_progress(
     french = emulator.calls("sendMessage", chat_id=fan_fr.id)
     breton = emulator.calls("sendMessage", chat_id=fan_br.id)
     assert len(french) == len(breton) == len(emulator.calls("sendMessage", chat_id=backer.id)) == 1
-    assert "📰 <b>Nouvelles de « Bagad &lt;Gwenrann&gt; »</b>" in french[0].params["text"]
-    assert "📰 <b>Keleier « Bagad &lt;Gwenrann&gt; »</b>" in breton[0].params["text"]
-    assert "a zo erru &amp; prest" in breton[0].params["text"]
+    assert "📰 <b>Nouvelles de « Bagad &lt;Gwenrann&gt; »</b>" in text_of(french[0])
+    assert "📰 <b>Keleier « Bagad &lt;Gwenrann&gt; »</b>" in text_of(breton[0])
+    assert "a zo erru &amp; prest" in text_of(breton[0])
     edits = emulator.calls("editMessageText", chat_id=owner.id)
-    assert "resevet : 3 · bot stanket : 0" in edits[-1].params["text"]
+    assert "resevet : 3 · bot stanket : 0" in text_of(edits[-1])
     assert (await news.delivery(publication.post_id)).done  # type: ignore[union-attr]

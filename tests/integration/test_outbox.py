@@ -19,6 +19,7 @@ from bot.notifications.sender import OutboxSender, OutboxTimings
 from bot.storage.models import OutboxMessage, User
 from bot.telegram.intake import KengoBot
 from bot.users.service import UserService
+from tests.dialogue import text_of
 from tests.factories import add_user
 from tests.fakes.bot_api import BotApiEmulator
 
@@ -55,8 +56,8 @@ async def test_each_recipient_gets_it_once_in_their_language(
     french = emulator.calls("sendMessage", chat_id=anna.id)
     breton = emulator.calls("sendMessage", chat_id=erwan.id)
     assert len(french) == len(breton) == 1
-    assert "Merci pour votre soutien" in french[0].params["text"]
-    assert "Trugarez deoc'h evit ho skoazell" in breton[0].params["text"]
+    assert "Merci pour votre soutien" in text_of(french[0])
+    assert "Trugarez deoc'h evit ho skoazell" in text_of(breton[0])
     assert french[0].params["parse_mode"] == "HTML"
     assert french[0].params["link_preview_options"] == {"is_disabled": True}
     assert set((await statuses(sessions)).values()) == {OutboxStatus.SENT}

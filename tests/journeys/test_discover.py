@@ -29,7 +29,9 @@ async def test_browse_filters_sorts_and_pages_in_one_edited_message(
     anna = emulator.user(301, "Anna")
     listing = await answer_to(emulator, anna, "/projets")
     assert "14 projets — page 1/3" in text_of(listing)
-    assert "▰" in text_of(listing)
+    # Lines say "72 % financé", the percentage first: a bar would be read as ten symbols.
+    assert "▰" not in text_of(listing)
+    assert "% financé · " in text_of(listing)
     message_id = listing.result["message_id"]  # type: ignore[index]
     sends = len(emulator.calls("sendMessage", chat_id=301))
 
@@ -187,6 +189,7 @@ async def test_inline_mode_lists_matching_projects(
         "https://t.me/kengo_test_bot?start=p"
     )
     assert "collectés sur" in results[0]["input_message_content"]["message_text"]
+    assert results[0]["description"].endswith("% financé · Baud")  # a list line: no bar
     mark = emulator.mark()
     await loic.inline("")
     everything = await emulator.wait_for("answerInlineQuery", since=mark, timeout=WAIT)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.dialogue import answer_to, answer_to_press, buttons, press_label, text_of
+from tests.dialogue import answer_to, answer_to_press, buttons, press_label, shown, text_of
 from tests.fakes.bot_api import BotApiEmulator
 from tests.journeys.harness import KengoInProcess
 
@@ -27,17 +27,17 @@ async def test_follow_from_a_card_then_unfollow_from_the_list(
     assert "Vous ne suivez aucun projet" in text_of(emptied)
 
 
-async def test_settings_mute_news_or_only_reminders_in_breton(
+async def test_settings_mute_news_or_reminders_in_breton(
     running: KengoInProcess, emulator: BotApiEmulator
 ) -> None:
     goulven = emulator.user(502, "Goulven", language_code="br")
     screen = await answer_to(emulator, goulven, "/settings")
     assert "⚙️ <b>Arventennoù</b>" in text_of(screen)
     assert "Yezh : Brezhoneg" in text_of(screen)
-    reminders = await press_label(emulator, goulven, screen, "hepken")
-    assert "Kemennoù a-raok fin an dastumadeg : diweredekaet" in text_of(reminders)
-    assert "Keleier ar raktresoù heuliet : gweredekaet" in text_of(reminders)
+    reminders = await press_label(emulator, goulven, screen, "Diweredekaat ar kemennoù")
+    assert "Kemennoù a-raok fin an dastumadeg : diweredekaet" in shown(reminders)
+    assert "Keleier ar raktresoù heuliet : gweredekaet" in shown(reminders)
     news = await press_label(emulator, goulven, reminders, "Diweredekaat ar keleier")
-    assert "Keleier ar raktresoù heuliet : diweredekaet" in text_of(news)
+    assert "Keleier ar raktresoù heuliet : diweredekaet" in shown(news)
     language = await press_label(emulator, goulven, news, "Yezh")
     assert "Dibabit ho yezh" in text_of(language)

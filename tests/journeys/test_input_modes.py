@@ -46,10 +46,11 @@ async def test_a_mode_stored_by_an_earlier_version_still_routes_what_is_typed(
     await answer_to(emulator, anna, "/aide")
     await set_stored_mode(database_url, anna, f"amount:{podcast}:0")
     await expect(emulator, anna, "15", "Récapitulatif")
-    assert await stored_mode(database_url, anna) is None
+    # Still pledging: another amount typed on the summary replaces this one.
+    assert await stored_mode(database_url, anna) == f"amount:{podcast}:0"
 
     await set_stored_mode(database_url, anna, "amount:x:0")  # not a mode of ours: none at all
-    await expect(emulator, anna, "15", "Je n'ai pas compris. Tapez /aide")
+    await expect(emulator, anna, "15", "Aucun projet ne correspond à « 15 »")  # words: a search
     await set_stored_mode(database_url, anna, "amount:x:0")
     await expect(emulator, anna, "/annuler", "C'est annulé")
 

@@ -31,10 +31,15 @@ async def test_a_full_submission_in_french_checks_every_answer_and_goes_live_onc
     step = await expect(emulator, owner, "Un parquet pour   le cercle", "Étape 3/13")
     assert "boutons" in text_of(await expect(emulator, owner, "Culture", "boutons"))
     step = await expect(emulator, owner, press(step, "Culture"), "Étape 4/13")
-    step = await expect(emulator, owner, press(step, "Finistère"), "Étape 5/13")
+    commune = await expect(emulator, owner, press(step, "Finistère"), "Étape 5/13")
     refused = await expect(emulator, owner, "Gwened", "autre département")
     assert "Vannes se trouve dans un autre département (Morbihan)" in text_of(refused)
+    assert "Vannes, Morbihan" in " ".join(buttons(refused))  # switching is one tap away
     await expect(emulator, owner, "kemper", "Étape 6/13")
+    answered = emulator.calls("editMessageText", chat_id=701)[-1]
+    assert answered.params["message_id"] == commune.result["message_id"]
+    assert shown(answered) == "Étape 5/13 : Commune — ✅ Quimper"
+    assert not buttons(answered)
     summary = "Un plancher de danse démontable pour les festoù-noz de Cornouaille."
     await expect(emulator, owner, summary, "Étape 7/13")
     part = await expect(emulator, owner, "Nous dansons sur du béton.", "Reçu : 26 caractères")
@@ -52,29 +57,38 @@ async def test_a_full_submission_in_french_checks_every_answer_and_goes_live_onc
     await expect(emulator, owner, "Un bol à votre prénom", "le montant minimum")
     await expect(emulator, owner, "25", "ce que reçoit")
     step = await expect(emulator, owner, "Un bol en grès, tourné à Quimper.", "combien")
-    step = await expect(emulator, owner, press(step, "Illimitée"), "mois de livraison")
-    await expect(emulator, owner, "13/2027", "format MM/AAAA")
-    step = await expect(emulator, owner, "06/2027", "Étape 11/13")
+    step = await expect(emulator, owner, press(step, "Illimité"), "mois de livraison")
+    await expect(emulator, owner, "13/2027", "pas compris ce mois")
+    await expect(emulator, owner, "juin 2020", "déjà passé")
+    step = await expect(emulator, owner, "Juin 2027.", "Étape 11/13")
     assert "<b>Un bol à votre prénom</b> — dès 25 €" in shown(step)
     step = await expect(emulator, owner, press(step, "Terminé"), "Étape 12/13")
     await expect(emulator, owner, "voici la photo", "Envoyez une photo")
     mark = emulator.mark()
     await owner.send_photo("AgACAgQAAxkBAAIBY2parquet")
-    header = await emulator.wait_for("sendMessage", lambda c: "Étape 13/13" in text_of(c),
-                                     chat_id=701, since=mark, timeout=WAIT)  # fmt: skip
-    assert breton in text_of(header)
     card = await emulator.wait_for("sendPhoto", chat_id=701, since=mark, timeout=WAIT)
-    caption = shown(card)
+    caption = shown(card)  # the preview is this one message: where the owner is, and the card
+    assert "Étape 13/13" in caption
     assert "<b>Un parquet pour le cercle</b>" in caption
     assert "📍 Quimper · Finistère · 🏷 Culture" in caption
     assert "<b>0 €</b> collectés sur 1 500 €" in caption
     assert "45 jours restants" in caption
+    assert [c for c in emulator.calls("sendMessage", chat_id=701)[-3:] if "13/13" in shown(c)] == []
 
-    # Edit the title from the preview: back to step 2, then straight back to the preview.
+    # Edit the title from the preview: step 2 asked, then the preview edited where it is.
     step = await expect(emulator, owner, press(card, "Titre"), "Étape 2/13")
     assert "Réponse actuelle : Un parquet pour le cercle" in text_of(step)
-    card = await expect(emulator, owner, "Un plancher pour le cercle", "Un plancher", "sendPhoto")
-    assert "Étape 13/13" in text_of(emulator.calls("sendMessage", chat_id=701)[-1])
+    mark = emulator.mark()
+    await owner.send("Un plancher pour le cercle")
+    edited = await emulator.wait_for("editMessageMedia", chat_id=701, since=mark, timeout=WAIT)
+    assert "<b>Un plancher pour le cercle</b>" in edited.params["media"]["caption"]
+    assert not emulator.calls("sendPhoto", chat_id=701)[1:]  # still the one preview
+    assert edited.params["message_id"] == card.result["message_id"]
+    answered = await emulator.wait_for("editMessageText", chat_id=701, since=mark, timeout=WAIT)
+    assert answered.params["message_id"] == step.result["message_id"]
+    assert shown(answered) == (
+        "Étape 2/13 : Titre — ✅ « Un plancher pour le cercle »\n👁 L'aperçu ci-dessus est à jour."
+    )
 
     mark = emulator.mark()
     await expect(emulator, owner, press(card, "Soumettre"), "transmis à l'équipe de Kengo")
@@ -90,7 +104,7 @@ async def test_a_full_submission_in_french_checks_every_answer_and_goes_live_onc
     mark = emulator.mark()
     await moderator.press(next(d for label, d in buttons(panel).items() if "Approuver" in label))
     answer = await emulator.wait_for("answerCallbackQuery", since=mark, timeout=WAIT)
-    assert "approuvé par Soazig" in str(answer.params.get("text"))
+    assert "approuvé par Soazig" in text_of(answer)
     live = await emulator.wait_for("sendMessage", lambda c: "est en ligne" in text_of(c),
                                    chat_id=701, since=mark, timeout=WAIT)  # fmt: skip
     assert f"?start=p{project.id}-701" in text_of(live)
@@ -119,7 +133,7 @@ async def test_a_forged_approval_from_a_non_moderator_is_refused_and_logged(
     mark = emulator.mark()
     await owner.press(f"md:a:{project.id}")
     answer = await emulator.wait_for("answerCallbackQuery", since=mark, timeout=WAIT)
-    assert "réservée à l'équipe de modération" in str(answer.params.get("text"))
+    assert "réservée à l'équipe de modération" in text_of(answer)
     assert "moderation refused: user 721 is not a moderator" in running.log
     assert (await latest_project(database_url, 721)).status is ProjectStatus.DRAFT
     listing = await answer_to(emulator, owner, "/moderation")

@@ -11,7 +11,8 @@ from telegram.error import BadRequest, NetworkError, TimedOut
 from bot.conversation import callbacks
 from bot.i18n.text import without_controls
 from bot.monitoring.error_reports import ErrorReports
-from bot.submission.rules import Problem, Refusal, parse_month
+from bot.submission.months import parse_month
+from bot.submission.rules import Problem, Refusal
 from bot.telegram.deeplinks import parse_payload, parse_return
 from bot.telegram.retries import worth_retrying
 

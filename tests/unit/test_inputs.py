@@ -16,12 +16,15 @@ from bot.conversation.inputs import (
     Search,
     WizardAnswer,
 )
-from bot.domain import Decision
+from bot.domain import Category, Decision, Departement, ListView, Order
 from bot.storage.models import User
 
 # The strings earlier versions stored: rows already in databases keep their meaning.
 STORED = [
     (Search(), "search"),
+    # Typed words search within the list's filters and sort (page and query are not kept).
+    (Search(ListView(Category.CULTURE, Departement.FINISTERE, Order.NEWEST)), "search:cu.29.n.0.-"),
+    (Search(ListView(sort=Order.MOST_BACKED)), "search:-.-.b.0.-"),
     (WizardAnswer(7), "wizard:7"),
     (Amount(12, 3), "amount:12:3"),
     (Amount(12, None), "amount:12:0"),
@@ -31,7 +34,7 @@ STORED = [
 ]
 
 LARGEST: list[InputMode] = [
-    Search(),
+    Search(ListView(Category.BRETON_LANGUAGE, Departement.LOIRE_ATLANTIQUE, Order.ALMOST_FUNDED)),
     WizardAnswer(MAX_ID),
     Amount(MAX_ID, MAX_ID),
     ModerationReason(Decision.REQUEST_CHANGES, MAX_ID),
@@ -80,6 +83,9 @@ def test_a_mode_that_could_not_be_stored_cannot_be_made(build: Callable[[], obje
         "",
         "search:",
         "search:1",
+        "search:-.-.e.3.-",  # a page: a search starts on the first
+        "search:-.-.e.0.abcdef",  # a query: the words typed are the query
+        "search:zz.29.e.0.-",
         "Search",
         "wizard",
         "wizard:",

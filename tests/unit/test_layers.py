@@ -30,6 +30,7 @@ LAYERS = {
     "bot.views": 5,
     "bot.submission.views": 5,
     "bot.submission.replies": 5,
+    "bot.submission.messages": 5,
     "bot.notifications.messages": 5,
     "bot.notifications.payment_messages": 5,
     "bot.services": 4,

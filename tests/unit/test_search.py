@@ -1,11 +1,14 @@
-"""Search folding: accents, case, hyphens and Breton place names meet on both sides."""
+"""Search folding: accents, case, hyphens and Breton place names meet on both sides; small
+talk, and the département nearest to a shared location."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot.i18n.text import normalise
-from bot.search.places import find_commune, place_names
+from bot.search.nearby import COORDINATES, distance_km, nearest_departement
+from bot.search.places import COMMUNES, find_commune, place_names
+from bot.search.small_talk import SmallTalk, small_talk
 from bot.search.text import fold, project_search_fields, search_terms
 
 
@@ -52,3 +55,95 @@ def test_unknown_communes_keep_their_name() -> None:
     assert place_names("Plouzévédé") == ("Plouzévédé",)
     assert place_names(None) == ()
     assert place_names("naoned") == ("Nantes", "Naoned")
+
+
+@pytest.mark.parametrize(
+    ("departement", "names"),
+    [
+        ("29", [" finistere ", " penn ar bed "]),
+        ("22", [" cotes d armor ", " aodou an arvor "]),
+        ("35", [" ille et vilaine ", " il ha gwilen "]),
+        ("44", [" loire atlantique ", " liger atlantel "]),
+        ("56", [" morbihan ", " mor bihan "]),
+    ],
+)
+def test_project_fields_carry_the_departement_in_french_and_breton(
+    departement: str, names: list[str]
+) -> None:
+    _, text = project_search_fields("Un atelier", "Réparer ensemble.", None, departement)
+    for name in names:
+        assert name in text
+    for typed in names:  # what a search makes of the name, typed with its accents and hyphens
+        assert all(f" {term}" in text for term in search_terms(typed))
+
+
+def test_a_project_without_departement_has_no_departement_words() -> None:
+    assert project_search_fields("Atelier", "Vélos.", None) == (" atelier ", " atelier velos ")
+
+
+@pytest.mark.parametrize(
+    ("typed", "meaning"),
+    [
+        ("Bonjour", SmallTalk.GREETING),
+        ("bonjour !", SmallTalk.GREETING),
+        ("BONSOIR", SmallTalk.GREETING),
+        ("Salut à tous", SmallTalk.GREETING),
+        ("coucou 👋", SmallTalk.GREETING),
+        ("Demat", SmallTalk.GREETING),
+        ("demat d’an holl !", SmallTalk.GREETING),
+        ("Degemer mat", SmallTalk.GREETING),
+        ("salud", SmallTalk.GREETING),
+        ("Bonjour Kengo", SmallTalk.GREETING),
+        ("aide", SmallTalk.HELP),
+        ("Aide ?", SmallTalk.HELP),
+        ("HELP", SmallTalk.HELP),
+        ("À l'aide !", SmallTalk.HELP),
+        ("skoazell", SmallTalk.HELP),
+        ("Skoazell mar plij", SmallTalk.HELP),
+        ("menu", SmallTalk.MENU),
+        ("Menu principal.", SmallTalk.MENU),
+        ("meuz", SmallTalk.MENU),
+        ("Meuz pennañ", SmallTalk.MENU),
+        # Words that are not only small talk are a search.
+        ("fest-noz", None),
+        ("aide aux devoirs", None),
+        ("menuiserie", None),
+        ("bonjour je cherche un fest-noz", None),
+        ("👋", None),
+        ("", None),
+    ],
+)
+def test_small_talk_is_recognised_in_both_languages(typed: str, meaning: SmallTalk | None) -> None:
+    assert small_talk(typed) is meaning
+
+
+@pytest.mark.parametrize(
+    ("where", "point", "departement"),
+    [
+        ("Brest", (48.39, -4.49), "29"),
+        ("Pointe du Raz", (48.04, -4.74), "29"),
+        ("Lannion", (48.73, -3.46), "22"),
+        ("Vannes", (47.66, -2.76), "56"),
+        ("Rennes", (48.11, -1.68), "35"),
+        ("Nantes", (47.22, -1.55), "44"),
+        ("Belle-Île", (47.35, -3.16), "56"),
+    ],
+)
+def test_a_point_in_brittany_is_in_its_departement(
+    where: str, point: tuple[float, float], departement: str
+) -> None:
+    nearest = nearest_departement(*point)
+    assert nearest.departement == departement, where
+    assert not nearest.far
+
+
+def test_a_point_far_from_brittany_gets_the_nearest_departement_and_says_so() -> None:
+    paris = nearest_departement(48.86, 2.35)
+    assert paris.far
+    assert paris.departement == "35"
+    assert 250 < paris.km < 350
+
+
+def test_every_commune_has_coordinates() -> None:
+    assert {commune.name for commune in COMMUNES} == set(COORDINATES)
+    assert distance_km(COORDINATES["Brest"], COORDINATES["Quimper"]) == pytest.approx(57, abs=5)

@@ -7,6 +7,8 @@ from datetime import date
 import pytest
 
 from bot.domain import Departement
+from bot.search.places import COMMUNES
+from bot.submission.months import parse_month
 from bot.submission.rules import (
     Position,
     Problem,
@@ -18,7 +20,6 @@ from bot.submission.rules import (
     parse_commune,
     parse_duration,
     parse_goal,
-    parse_month,
     parse_quantity,
 )
 
@@ -44,10 +45,26 @@ def test_goals_outside_the_rules_are_explained(typed: str, problem: Problem) -> 
 def test_communes_are_named_officially_and_must_be_in_the_chosen_departement() -> None:
     assert parse_commune("  kemper ", Departement.FINISTERE) == "Quimper"
     assert parse_commune("naoned", None) == "Nantes"
-    assert parse_commune("plouguerneau", Departement.FINISTERE) == "Plouguerneau"
     with pytest.raises(Refusal) as elsewhere:
         parse_commune("Gwened", Departement.FINISTERE)
     assert elsewhere.value.value("departement") is Departement.MORBIHAN
+    assert COMMUNES[elsewhere.value.value("number")].name == "Vannes"  # for "switch to it"
+
+
+def test_an_unknown_commune_gets_the_closest_known_names_and_may_be_kept_as_typed() -> None:
+    with pytest.raises(Refusal) as typo:
+        parse_commune("Quimpr", Departement.FINISTERE)
+    assert typo.value.problem is Problem.UNKNOWN_COMMUNE
+    assert typo.value.value("suggestions")[0][1] == "Quimper"
+    assert all(COMMUNES[n].name == name for n, name in typo.value.value("suggestions"))
+    with pytest.raises(Refusal) as unknown:
+        parse_commune("trifouillis-les-Oies", None)
+    assert (unknown.value.value("typed"), unknown.value.value("suggestions")) == (
+        "Trifouillis-les-Oies",
+        (),
+    )
+    kept = parse_commune("plouguerneau", Departement.FINISTERE, insist=True)
+    assert kept == "Plouguerneau"
     for nonsense in ["29200", "<b>", "x" * 81]:
         with pytest.raises(Refusal):
             parse_commune(nonsense, None)
@@ -86,11 +103,30 @@ def test_durations_quantities_and_months() -> None:
     assert parse_month("2027-6", today) == date(2027, 6, 1)
     assert parse_month("11/2026", today) == date(2026, 11, 1)  # this month is fine
     wrongs = [("13/2027", Problem.NOT_A_MONTH), ("juin", Problem.NOT_A_MONTH),
-              ("10/2026", Problem.MONTH_RANGE), ("01/2040", Problem.MONTH_RANGE)]  # fmt: skip
+              ("10/2026", Problem.MONTH_PAST), ("juin 2025", Problem.MONTH_PAST),
+              ("06/0000", Problem.MONTH_RANGE), ("01/2040", Problem.MONTH_RANGE),
+              ("brumaire 2027", Problem.NOT_A_MONTH)]  # fmt: skip
     for wrong, problem in wrongs:
         with pytest.raises(Refusal) as refused:
             parse_month(wrong, today)
         assert refused.value.problem is problem
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["juin 2027", "06/2027", "6/2027", "juin 27", "06/27", "2027-06", "Juin 2027.",
+     "JUIN  2027", "Mezheven 2027", "mezheven 27", "Mezh. 2027"],
+)  # fmt: skip
+def test_a_delivery_month_is_understood_as_people_write_it_in_french_or_breton(typed: str) -> None:
+    assert parse_month(typed, date(2026, 11, 26)) == date(2027, 6, 1)
+
+
+def test_month_names_are_babels_with_the_breton_apostrophe_as_typed() -> None:
+    today = date(2026, 11, 26)
+    for typed in ["C'hwevrer 2027", "c’hwevrer 27", "Cʼhwevrer 2027", "février 2027", "fevr. 27"]:
+        assert parse_month(typed, today) == date(2027, 2, 1)
+    assert parse_month("Du 2027", today) == date(2027, 11, 1)  # Breton for November
+    assert parse_month("Kerzu 2026", today) == date(2026, 12, 1)
 
 
 def test_positions_survive_the_database_and_lead_where_the_owner_expects() -> None:

@@ -1,0 +1,161 @@
+"""The wizard's live messages: a question once answered, the preview as one message, and the
+buttons under an answer refused or out of place, so the owner always has a way on."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.conversation import callbacks
+from bot.conversation.callbacks import WizardAction
+from bot.domain import FundingModel, ProjectCard
+from bot.i18n.text import escape_html
+from bot.i18n.translator import Translator
+from bot.submission.rules import NUMBERED, Problem, Refusal, Step, number_of
+from bot.submission.views import STEP_NAMES, prompt, prompt_keyboard
+from bot.submission.wizard import Draft
+from bot.telegram.html_limits import CAPTION_LIMIT, TEXT_LIMIT, fit, visible_length
+from bot.views import labels
+from bot.views.card import render_card
+
+QUOTED = 80  # characters of a long answer repeated under its question
+
+
+def _button(label: str, action: str, draft: Draft, value: str = "-") -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        label, callback_data=callbacks.wizard(action, draft.project_id, value)
+    )
+
+
+def _quote(t: Translator, text: str) -> str:
+    short = text if len(text) <= QUOTED else text[: QUOTED - 1].rstrip() + "…"
+    return t.gettext("«\u202f{text}\u202f»").format(text=escape_html(short))
+
+
+def answered_text(t: Translator, step: Step, draft: Draft, *, refreshed: bool = False) -> str:
+    """A question once answered: its step, and the answer recorded (`draft` holds it).
+
+    `refreshed`: the answer changed the preview above, edited in place.
+    """
+    number = number_of(step)
+    text = t.gettext("Étape {number}/13\u00a0: {step} — ✅ {answer}").format(
+        number=number, step=t.gettext(STEP_NAMES[NUMBERED[number - 1]]),
+        answer=_recorded(t, step, draft),
+    )  # fmt: skip
+    if refreshed:
+        text += "\n" + t.gettext("👁 L’aperçu ci-dessus est à jour.")
+    return text
+
+
+def _recorded(t: Translator, step: Step, draft: Draft) -> str:
+    card, tier = draft.card, draft.pending_tier
+    if step is Step.BRETON:
+        return _quote(t, draft.breton_connection)
+    if step is Step.TITLE:
+        return _quote(t, card.summary.title)
+    if step is Step.CATEGORY:
+        return labels.category(t, card.summary.category)
+    if step is Step.DEPARTEMENT:
+        return labels.departement(t, card.summary.departement)
+    if step is Step.COMMUNE:
+        return escape_html(card.summary.commune or "")
+    if step is Step.SUMMARY:
+        return _quote(t, card.summary_text)
+    if step is Step.DESCRIPTION:
+        count = draft.description_length
+        return t.ngettext("{count} caractère", "{count} caractères", count).format(
+            count=t.number(count)
+        )
+    if step is Step.GOAL:
+        return t.money(card.summary.goal_cents)
+    return _later(t, step, draft, card, tier)
+
+
+def _later(
+    t: Translator, step: Step, draft: Draft, card: ProjectCard, tier: dict[str, object]
+) -> str:
+    if step is Step.DURATION:
+        days = draft.duration_days or 0
+        return t.ngettext("{count} jour", "{count} jours", days).format(count=t.number(days))
+    if step is Step.MODEL:
+        if card.funding_model is FundingModel.ALL_OR_NOTHING:
+            return t.gettext("Tout ou rien")
+        return t.gettext("Garder tout")
+    if step is Step.TIERS:
+        if not card.tiers:
+            return t.gettext("pas de contrepartie")
+        return t.ngettext("{count} contrepartie", "{count} contreparties", len(card.tiers)).format(
+            count=t.number(len(card.tiers))
+        )
+    if step is Step.TIER_TITLE or step is Step.TIER_DESCRIPTION:
+        return _quote(t, str(tier.get("title" if step is Step.TIER_TITLE else "description", "")))
+    if step is Step.TIER_AMOUNT:
+        return t.money(int(str(tier.get("min_amount_cents", 0))))
+    if step is Step.TIER_QUANTITY:
+        quantity = tier.get("quantity_limit")
+        if quantity is None:
+            return t.gettext("quantité illimitée")
+        count = int(str(quantity))
+        return t.ngettext("{count} exemplaire", "{count} exemplaires", count).format(
+            count=t.number(count)
+        )
+    if step is Step.TIER_DELIVERY and card.tiers and card.tiers[-1].estimated_delivery:
+        return t.month(card.tiers[-1].estimated_delivery)
+    if step is Step.PHOTO:
+        if card.summary.photo_file_id:
+            return t.gettext("photo reçue")
+        return t.gettext("sans photo")
+    return ""
+
+
+def preview_text(t: Translator, draft: Draft, *, as_caption: bool) -> str:
+    """The preview in one message: where the owner stands, the card, and (in a text, where
+    there is room) the link with Brittany the moderators read."""
+    text, _ = prompt(t, draft)
+    limit = CAPTION_LIMIT if as_caption else TEXT_LIMIT
+    card = render_card(t, draft.card, as_caption=as_caption).text
+    whole = f"{text}\n\n{card}"
+    if visible_length(whole) > limit:  # make room for the header in the description
+        room = max(0, len(draft.card.description) - visible_length(text) - 4)
+        shorter = dataclasses.replace(draft.card, description=draft.card.description[:room])
+        whole = f"{text}\n\n{render_card(t, shorter, as_caption=as_caption).text}"
+    if not as_caption:
+        breton = t.gettext("<b>Lien avec la Bretagne</b> (lu par l’équipe de modération) :")
+        with_breton = f"{whole}\n\n{breton}\n{escape_html(draft.breton_connection)}"
+        if visible_length(with_breton) <= limit:
+            whole = with_breton
+    return fit(whole, limit).text
+
+
+def refusal_keyboard(t: Translator, refusal: Refusal, draft: Draft) -> InlineKeyboardMarkup | None:
+    """The buttons under a refused answer: the step's own, or the communes to choose from."""
+    step = Step.COMMUNE
+    if refusal.problem is Problem.UNKNOWN_COMMUNE:
+        rows = [
+            [_button(f"📍 {name}", step, draft, f"c{number}")]
+            for number, name in refusal.value("suggestions")
+        ]
+        keep = t.gettext("Garder «\u202f{commune}\u202f»").format(commune=refusal.value("typed"))
+        rows.append([_button(keep[:60], step, draft, "keep")])
+        return InlineKeyboardMarkup(rows)
+    if refusal.problem is Problem.COMMUNE_ELSEWHERE:
+        switch = t.gettext("📍 {commune}, {departement}").format(
+            commune=refusal.value("commune"),
+            departement=labels.departement(t, refusal.value("departement")),
+        )
+        return InlineKeyboardMarkup([
+            [_button(switch, step, draft, f"dep{refusal.value('number')}")],
+            [_button(t.gettext("✏️ Taper une autre commune"), step, draft, "retype")],
+        ])  # fmt: skip
+    return prompt_keyboard(t, draft)
+
+
+def out_of_place_keyboard(t: Translator, draft: Draft) -> InlineKeyboardMarkup | None:
+    """Under "what this step expects": its buttons, or the way back to the preview."""
+    if draft.position.step is not Step.PREVIEW:
+        return prompt_keyboard(t, draft)
+    return InlineKeyboardMarkup([
+        [_button(t.gettext("👁 Revoir l’aperçu"), WizardAction.OPEN, draft)],
+        [_button(t.gettext("📨 Soumettre"), WizardAction.SEND, draft)],
+    ])  # fmt: skip

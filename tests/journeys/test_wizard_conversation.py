@@ -1,0 +1,223 @@
+"""The submission wizard as a conversation: short, edited in place, never a dead end; in
+French and in Breton."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain import Departement
+from tests.bot_database import latest_project
+from tests.dialogue import WAIT, buttons, expect, press, shown, text_of
+from tests.fakes.bot_api import ApiCall, BotApiEmulator, FakeUser
+from tests.journeys.harness import KengoInProcess
+
+pytestmark = pytest.mark.journey
+
+BRETON = "Notre cercle celtique danse à Quimper depuis 1950, en costume de Cornouaille."
+SUMMARY = "Un plancher de danse démontable pour les festoù-noz de Cornouaille."
+DESCRIPTION = "Nous dansons sur du béton depuis des années : ce plancher protégera nos genoux."
+
+
+def by_value(call: ApiCall, value: str) -> str:
+    """`press:<data>` for the button of `call` whose data ends with `:<value>`."""
+    return "press:" + next(d for d in buttons(call).values() if d.endswith(f":{value}"))
+
+
+def labels_of(call: ApiCall) -> list[str]:
+    """The labels of a message's buttons, spelt with plain spaces."""
+    return [label.replace("\u202f", " ") for label in buttons(call)]
+
+
+def new_messages(emulator: BotApiEmulator, user: FakeUser) -> int:
+    """How many messages the user has received so far (an edit is not a new message)."""
+    return sum(
+        1 for c in emulator.calls(chat_id=user.chat_id) if c.method in ("sendMessage", "sendPhoto")
+    )
+
+
+async def to_commune(emulator: BotApiEmulator, owner: FakeUser, departement: str = "29") -> ApiCall:
+    """Steps 1 to 4; returns the commune's question."""
+    await expect(emulator, owner, "/proposer", "1/13")
+    await expect(emulator, owner, BRETON, "2/13")
+    step = await expect(emulator, owner, "Un parquet pour le cercle", "3/13")
+    step = await expect(emulator, owner, by_value(step, "culture"), "4/13")
+    return await expect(emulator, owner, by_value(step, departement), "5/13")
+
+
+async def to_tiers(emulator: BotApiEmulator, owner: FakeUser) -> ApiCall:
+    """Steps 1 to 10 in the Finistère, at Quimper; returns the rewards' menu."""
+    await to_commune(emulator, owner)
+    await expect(emulator, owner, "Quimper", "6/13")
+    await expect(emulator, owner, SUMMARY, "7/13")
+    mark = emulator.mark()
+    await owner.send(DESCRIPTION)
+    part = await emulator.wait_for("sendMessage", lambda c: bool(buttons(c)), chat_id=owner.chat_id,
+                                   since=mark, timeout=WAIT)  # fmt: skip
+    await expect(emulator, owner, by_value(part, "done"), "8/13")
+    await expect(emulator, owner, "1500", "9/13")
+    step = await expect(emulator, owner, "45", "10/13")
+    return await expect(emulator, owner, by_value(step, "all_or_nothing"), "11/13")
+
+
+async def to_photo(emulator: BotApiEmulator, owner: FakeUser) -> ApiCall:
+    step = await to_tiers(emulator, owner)
+    return await expect(emulator, owner, by_value(step, "none"), "12/13")
+
+
+async def test_a_whole_run_then_two_edits_send_a_message_per_question_and_one_preview(
+    running: KengoInProcess, emulator: BotApiEmulator, database_url: str
+) -> None:
+    owner = emulator.user(741, "Nolwenn", language_code="fr")
+    photo_step = await to_photo(emulator, owner)
+    # Twelve questions (the rewards' menu is one), the description's count, nothing else.
+    assert new_messages(emulator, owner) == 13
+    questions = [c for c in emulator.calls("editMessageText", chat_id=741) if "✅" in shown(c)]
+    assert [shown(c).split(" — ")[0] for c in questions[:3]] == [
+        "Étape 1/13 : Lien avec la Bretagne",
+        "Étape 2/13 : Titre",
+        "Étape 3/13 : Catégorie",
+    ]
+    assert shown(questions[1]) == "Étape 2/13 : Titre — ✅ « Un parquet pour le cercle »"
+    assert all(not buttons(c) for c in questions)
+
+    preview = await expect(emulator, owner, by_value(photo_step, "skip"), "13/13")
+    assert "<b>Un parquet pour le cercle</b>" in shown(preview)
+    assert BRETON in shown(preview)  # what the moderators will read, in the same message
+    assert new_messages(emulator, owner) == 14
+
+    for field, answer in (("title", "Un plancher pour le cercle"), ("goal", "2 000")):
+        before = new_messages(emulator, owner)
+        await expect(emulator, owner, by_value(preview, field), "/13")
+        mark = emulator.mark()
+        await owner.send(answer)
+        edited = await emulator.wait_for(
+            "editMessageText", lambda c: c.params["message_id"] == preview.result["message_id"],
+            chat_id=741, since=mark, timeout=WAIT,
+        )  # fmt: skip
+        await emulator.wait_for("editMessageText", lambda c: "✅" in shown(c), chat_id=741,
+                                since=mark, timeout=WAIT)  # fmt: skip
+        assert new_messages(emulator, owner) == before + 1  # the question; the preview is edited
+    assert "<b>Un plancher pour le cercle</b>" in shown(edited)
+    assert "2 000 €" in shown(edited)
+
+    # A stray message at the preview: one short answer with a way on, not the preview again.
+    before = new_messages(emulator, owner)
+    stray = await expect(emulator, owner, "c'est bon ?", "boutons sous l'aperçu")
+    assert new_messages(emulator, owner) == before + 1
+    fresh = await expect(emulator, owner, press(stray, "Revoir"), "13/13")
+    assert fresh.result["message_id"] != preview.result["message_id"]  # at the bottom again
+    project = await latest_project(database_url, 741)
+    assert project.wizard_preview_message_id == fresh.result["message_id"]
+
+
+async def test_in_breton_a_misspelt_commune_is_suggested_and_an_unknown_one_can_be_kept(
+    running: KengoInProcess, emulator: BotApiEmulator, database_url: str
+) -> None:
+    owner = emulator.user(742, "Youenn", language_code="br")
+    question = await to_commune(emulator, owner)
+    assert "Pazenn 5/13" in shown(question)
+    offer = await expect(emulator, owner, "Quimpr", "N'anavezan ket")
+    assert "« Quimpr »" in shown(offer)
+    assert "Mirout « Quimpr »" in labels_of(offer)
+    await expect(emulator, owner, press(offer, "Quimper"), "Pazenn 6/13")
+    marked = emulator.calls("editMessageText", chat_id=742)
+    assert any(shown(c) == "Pazenn 5/13 : Kumun — ✅ Quimper" for c in marked), marked[-3:]
+    assert (await latest_project(database_url, 742)).commune == "Quimper"
+
+    other = emulator.user(743, "Enora", language_code="br")
+    await to_commune(emulator, other)
+    offer = await expect(emulator, other, "Trifouillis-les-Oies", "N'anavezan ket")
+    assert labels_of(offer) == ["Mirout « Trifouillis-les-Oies »"]  # nothing close to it
+    await expect(emulator, other, press(offer, "Mirout"), "Pazenn 6/13")
+    assert (await latest_project(database_url, 743)).commune == "Trifouillis-les-Oies"
+
+
+async def test_a_commune_of_another_departement_offers_to_switch_to_it(
+    running: KengoInProcess, emulator: BotApiEmulator, database_url: str
+) -> None:
+    owner = emulator.user(744, "Gaël", language_code="fr")
+    await to_commune(emulator, owner)
+    refused = await expect(emulator, owner, "vannes", "autre département")
+    assert "Passez le projet dans ce département" in shown(refused)
+    retype = await expect(emulator, owner, press(refused, "Taper une autre"), "Étape 5/13")
+    assert "Tapez le nom de la commune" in shown(retype)
+    refused = await expect(emulator, owner, "Gwened", "autre département")
+    await expect(emulator, owner, press(refused, "Vannes, Morbihan"), "Étape 6/13")
+    project = await latest_project(database_url, 744)
+    assert (project.commune, project.departement) == ("Vannes", Departement.MORBIHAN)
+    assert not buttons(emulator.calls("editMessageReplyMarkup", chat_id=744)[-1])
+
+    breton = emulator.user(745, "Tugdual", language_code="br")
+    await to_commune(emulator, breton)
+    refused = await expect(emulator, breton, "Naoned", "departamant all")
+    assert "Nantes, Liger-Atlantel" in " ".join(buttons(refused))
+    await expect(emulator, breton, press(refused, "Nantes"), "Pazenn 6/13")
+    assert (await latest_project(database_url, 745)).departement == Departement.LOIRE_ATLANTIQUE
+
+
+@pytest.mark.parametrize(
+    ("language", "month", "unlimited", "past", "menu"),
+    [("fr", "juin 27", "♾ Illimité", "déjà passé", "Étape 11/13"),
+     ("br", "Mezheven 2027", "♾ Hep bevenn", "Tremenet eo ar miz-se", "Pazenn 11/13")],
+)  # fmt: skip
+async def test_delivery_months_are_read_as_written_and_past_ones_explained(
+    running: KengoInProcess, emulator: BotApiEmulator, database_url: str,
+    language: str, month: str, unlimited: str, past: str, menu: str,
+) -> None:  # fmt: skip
+    owner = emulator.user(746, "Anna", language_code=language)
+    step = await to_tiers(emulator, owner)
+    await expect(emulator, owner, by_value(step, "add"), "1")
+    await expect(emulator, owner, "Un bol à votre prénom", "25")
+    await expect(emulator, owner, "25", "1")
+    quantity = await expect(emulator, owner, "Un bol en grès, tourné à Quimper.", unlimited[2:])
+    assert unlimited in labels_of(quantity)
+    await expect(emulator, owner, by_value(quantity, "unlimited"), "2027")
+    refused = await expect(emulator, owner, "06/2020", past)
+    assert "2020" not in shown(refused)
+    await expect(emulator, owner, "mezheven 27" if language == "fr" else "juin 2027", menu)
+    project = await latest_project(database_url, 746)
+    assert project.wizard_step == "tiers"
+
+
+@pytest.mark.parametrize(
+    ("language", "complete", "step"),
+    [("fr", "complet, prêt à être soumis", "Étape 13/13"),
+     ("br", "klok, prest da vezañ kinniget", "Pazenn 13/13")],
+)  # fmt: skip
+async def test_a_complete_draft_resumes_at_its_preview(
+    running: KengoInProcess, emulator: BotApiEmulator, language: str, complete: str, step: str
+) -> None:
+    owner = emulator.user(747, "Erwan", language_code=language)
+    await to_photo(emulator, owner)  # complete; the photo is optional
+    offer = await expect(emulator, owner, "/proposer", complete)
+    preview = await expect(emulator, owner, by_value(offer, "-"), step)
+    labels = " ".join(buttons(preview))
+    assert "📨" in labels
+    assert "✏️" in labels
+
+
+async def test_the_preview_is_still_edited_after_a_restart_and_replaced_when_too_old(
+    kengo: KengoInProcess, emulator: BotApiEmulator, database_url: str
+) -> None:
+    await kengo.start()
+    owner = emulator.user(748, "Morgane", language_code="fr")
+    photo = await to_photo(emulator, owner)
+    preview = await expect(emulator, owner, by_value(photo, "skip"), "13/13")
+    await kengo.stop()
+    await kengo.start()
+    await expect(emulator, owner, by_value(preview, "title"), "Étape 2/13")
+    mark = emulator.mark()
+    await owner.send("Un plancher tout neuf")
+    edited = await emulator.wait_for("editMessageText", lambda c: "plancher tout" in shown(c),
+                                     chat_id=748, since=mark, timeout=WAIT)  # fmt: skip
+    assert edited.params["message_id"] == preview.result["message_id"]
+
+    await expect(emulator, owner, by_value(preview, "summary"), "Étape 6/13")
+    emulator.fail_next("editMessageText", error_code=400, chat_id=748,
+                       description="Bad Request: message can't be edited")  # fmt: skip
+    fresh = await expect(emulator, owner, "Un plancher de danse pour tous les festoù-noz.", "13/13")
+    assert fresh.result["message_id"] != preview.result["message_id"]
+    project = await latest_project(database_url, 748)
+    assert project.wizard_preview_message_id == fresh.result["message_id"]
+    assert text_of(fresh).count("Étape 13/13") == 1
+    assert await kengo.stop() == 0
