@@ -60,8 +60,9 @@ async def press_label(
     emulator: BotApiEmulator, user: FakeUser, call: ApiCall, label: str,
     method: str = "editMessageText",
 ) -> ApiCall:  # fmt: skip
-    """Press the button of `call` whose label contains `label`; the bot's `method` call back."""
-    data = next(value for text, value in buttons(call).items() if label in text)
+    """Press the button of `call` whose label contains `label` (spelled as `plain` spells it);
+    the bot's `method` call back."""
+    data = next(value for text, value in buttons(call).items() if label in plain(text))
     return await answer_to_press(emulator, user, data, method)
 
 
@@ -117,4 +118,4 @@ def shown(call: ApiCall) -> str:
 
 def press(call: ApiCall, label: str) -> str:
     """`press:<data>` for the button of `call` whose label contains `label`."""
-    return "press:" + next(data for text, data in buttons(call).items() if label in text)
+    return "press:" + next(data for text, data in buttons(call).items() if label in plain(text))

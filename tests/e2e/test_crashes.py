@@ -84,7 +84,8 @@ async def test_a_breton_owner_resumes_after_a_crash_then_moderators_ask_for_chan
     assert "Précisez le budget des livres." in text_of(changes)
     card = await expect(emulator, owner, press(changes, "Kenderc'hel"), "<b>C'hoarigan Naoned")
     step = await expect(emulator, owner, press(card, "Pal"), "Pazenn 8/13")
-    card = await expect(emulator, owner, "2 500", "2 500 €")
+    # The preview is edited in place: no new card in the chat.
+    card = await expect(emulator, owner, "2 500", "dastumet war 2 500 €", "editMessageText")
     mark = emulator.mark()
     await expect(emulator, owner, press(card, "Kinnig"), "Kaset eo bet")
     panel = await emulator.wait_for("sendMessage", lambda c: "Projet à examiner" in text_of(c),

@@ -26,7 +26,7 @@ def test_unknown_locale_falls_back_to_default() -> None:
 
 def test_breton_texts_come_from_the_breton_catalog() -> None:
     t = Catalogs.load().translator("br")
-    assert t.gettext("Choisissez votre langue :") == "Dibabit ho yezh :"
+    assert t.gettext("Choisissez votre langue\u00a0:") == "Dibabit ho yezh\u00a0:"
 
 
 def test_missing_breton_entry_falls_back_to_french(tmp_path: Path) -> None:

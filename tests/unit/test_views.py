@@ -62,13 +62,13 @@ def test_days_left_in_both_languages(
 
 def test_last_hours_and_ended(catalogs: Catalogs) -> None:
     now = utcnow()
-    assert time_left(tr(catalogs, "br"), now + timedelta(hours=5), now) == "An eurioù diwezhañ !"
+    assert time_left(tr(catalogs, "br"), now + timedelta(hours=5), now) == "An eurioù diwezhañ\u202f!"
     assert time_left(tr(catalogs, "fr"), now - timedelta(hours=5), now) == "Campagne terminée"
 
 
 @pytest.mark.parametrize(
     ("count", "french", "breton"),
-    [(0, "Aucun contributeur pour l'instant", "Roer ebet c'hoazh"),
+    [(0, "Aucun contributeur pour l’instant", "Roer ebet c'hoazh"),
      (1, "1 contributeur", "1 roer"), (2, "2 contributeurs", "2 roer"),
      (1_000_000, "1\u202f000\u202f000 contributeurs", "1\u00a0000\u00a0000 a roerien")],
 )  # fmt: skip
@@ -101,7 +101,7 @@ def test_card_says_everything_a_contributor_needs(catalogs: Catalogs) -> None:
     assert not rendered.truncated
     expectations = [
         "<b>Fest-noz &lt;de&gt; l'été &amp; co</b>",
-        "📍 Lannion · Côtes-d'Armor",
+        "📍 Lannion · Côtes-d’Armor",
         "🏷 Culture",
         "▰▰▰▰▰▰▰▱▱▱ 72",
         "<b>720\u00a0€</b> collectés sur 1\u202f000\u00a0€",
@@ -147,10 +147,10 @@ ANOMALY = Anomaly(
     ("locale", "heading", "line"),
     [
         ("fr", "1 paiement en anomalie",
-         "• soutien n°\u202f42 à «\u202fFest-noz <Kerne> & co\u202f»\u202f: attendu 50\u00a0€, "
-         "Stripe a encaissé 0,50\u00a0$US (la devise encaissée n'est pas l'euro)"),
+         "• soutien n°\u202f42 à «\u202fFest-noz <Kerne> & co\u202f»\u00a0: attendu 50\u00a0€, "
+         "Stripe a encaissé 0,50\u00a0$US (la devise encaissée n’est pas l’euro)"),
         ("br", "1 paeamant direizh",
-         "• donezon niv. 42 evit «\u202fFest-noz <Kerne> & co\u202f»\u202f: gortozet 50\u00a0€, "
+         "• donezon niv. 42 evit «\u202fFest-noz <Kerne> & co\u202f»\u00a0: gortozet 50\u00a0€, "
          "paeet 0,50\u00a0$ SU war Stripe (n'eo ket bet paeet en euroioù)"),
     ],
 )  # fmt: skip
@@ -169,12 +169,12 @@ def test_moderation_lists_the_pledges_in_anomaly_under_the_queue(
 @pytest.mark.parametrize(
     ("locale", "words"),
     [
-        ("fr", ["Paiement en anomalie", "soutien n°\u202f42", "Attendu\u202f: 50\u00a0€",
-                "Encaissé par Stripe\u202f: 40\u00a0€",
-                "Raison\u202f: le montant encaissé diffère de celui du soutien"]),
-        ("br", ["Paeamant direizh", "donezon niv. 42", "Gortozet\u202f: 50\u00a0€",
-                "Paeet war Stripe\u202f: 40\u00a0€",
-                "Abeg\u202f: disheñvel eo ar sammad paeet diouzh hini an donezon"]),
+        ("fr", ["Paiement en anomalie", "soutien n°\u202f42", "Attendu\u00a0: 50\u00a0€",
+                "Encaissé par Stripe\u00a0: 40\u00a0€",
+                "Raison\u00a0: le montant encaissé diffère de celui du soutien"]),
+        ("br", ["Paeamant direizh", "donezon niv. 42", "Gortozet\u00a0: 50\u00a0€",
+                "Paeet war Stripe\u00a0: 40\u00a0€",
+                "Abeg\u00a0: disheñvel eo ar sammad paeet diouzh hini an donezon"]),
     ],
 )  # fmt: skip
 def test_each_moderator_is_told_of_an_anomaly_in_their_language(
