@@ -12,7 +12,13 @@ from typing import Any
 
 from telegram.error import InvalidToken, NetworkError
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import (
+    ConfigError,
+    DatabaseSettings,
+    Settings,
+    load_database_settings,
+    load_settings,
+)
 from bot.monitoring.logs import configure_logging
 
 log = logging.getLogger("bot")
@@ -42,6 +48,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "db":
+        return _db_upgrade()
     try:
         settings = load_settings()
     except ConfigError as error:
@@ -49,12 +57,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     configure_logging(settings.log_level, _secrets(settings), settings.log_format)
     try:
+        if not _database_reachable(settings):
+            return 1
         if args.command == "run":
             from bot.server import serve
 
             _run_serving(serve(settings))
-        elif args.command == "db":
-            asyncio.run(_upgrade(settings))
         elif args.command == "payments":
             return asyncio.run(_reconcile(settings, args.since))
         else:
@@ -88,7 +96,35 @@ def _secrets(settings: Settings) -> list[str]:
     return [secret.get_secret_value() for secret in secrets if secret is not None]
 
 
-async def _upgrade(settings: Settings) -> None:
+def _database_reachable(settings: DatabaseSettings) -> bool:
+    """Wait (DATABASE_WAIT_SECONDS) for the database every command needs; one line if it
+    never answers."""
+    from bot.storage.reachability import DatabaseUnavailable, wait_for_database
+
+    try:
+        asyncio.run(wait_for_database(settings.database_url, settings.database_wait_seconds))
+    except DatabaseUnavailable as error:
+        print(f"kengo-bot: {error}", file=sys.stderr)
+        return False
+    return True
+
+
+def _db_upgrade() -> int:
+    """`db upgrade` reads the database settings only: a migration job (a one-shot container
+    before the workers) needs no bot token."""
+    try:
+        settings = load_database_settings()
+    except ConfigError as error:
+        print(f"kengo-bot: {error}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level, [], settings.log_format)
+    if not _database_reachable(settings):
+        return 1
+    asyncio.run(_upgrade(settings))
+    return 0
+
+
+async def _upgrade(settings: DatabaseSettings) -> None:
     from bot.storage.engine import create_engine, upgrade_schema
 
     engine = create_engine(settings.database_url)

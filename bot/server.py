@@ -10,7 +10,6 @@ from contextlib import AsyncExitStack, suppress
 from typing import Any
 
 from aiohttp import web
-from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from bot.config import Settings
@@ -23,6 +22,7 @@ from bot.telegram.client import make_bot
 from bot.telegram.commands import keep_publishing_default_commands
 from bot.telegram.intake import PerUserUpdateProcessor
 from bot.telegram.takeover import keep_taking_over
+from bot.telegram.update_types import allowed_updates
 from bot.web import create_web_app
 from handlers import register
 
@@ -52,6 +52,10 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         resources.push_async_callback(runner.cleanup)
         await web.TCPSite(runner, settings.http_host, settings.http_port).start()
         log.info("HTTP server on %s:%s", settings.http_host, settings.http_port)
+        # When Telegram refuses the token, the application shuts down nothing it has not
+        # finished starting, so the bot's HTTP sessions stay open: close them here. After a
+        # normal stop this finds them closed already.
+        resources.push_async_callback(application.bot.shutdown)
         async with application:
             menus = asyncio.create_task(
                 keep_publishing_default_commands(application.bot, runtime.catalogs, stop),
@@ -60,7 +64,8 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
             # Before receiving: updates a dead worker left may queue before the new ones.
             inbox = asyncio.create_task(_keep_inbox(runtime, application, stop), name="inbox")
             await _start_receiving(application, settings)
-            outbox = OutboxWorker(settings, sessions, runtime.catalogs, runtime.metrics)
+            outbox = OutboxWorker(settings, engine, sessions, runtime.catalogs, runtime.metrics)
+            runtime.metrics.follow_sender(lambda: outbox.is_leader)
             await outbox.start()
             sweeping = asyncio.create_task(_sweep_regularly(runtime, stop), name="campaigns")
             await stop.wait()
@@ -105,14 +110,16 @@ async def _start_receiving(
     application: Application[Any, Any, Any, Any, Any, Any], settings: Settings
 ) -> None:
     await application.start()
+    # Only what the handlers take: Telegram then spares us the rest (and drops it).
+    wanted = allowed_updates(application.handlers)
     webhook_url, secret = settings.telegram_webhook_url, settings.telegram_webhook_secret
     if webhook_url is not None and secret is not None:
         await application.bot.set_webhook(
-            webhook_url, secret_token=secret.get_secret_value(), allowed_updates=Update.ALL_TYPES
+            webhook_url, secret_token=secret.get_secret_value(), allowed_updates=wanted
         )
         log.info("webhook mode: Telegram posts updates to %s", webhook_url)
     elif application.updater is not None:
-        await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        await application.updater.start_polling(allowed_updates=wanted)
         log.info("polling mode: @%s is listening", application.bot.username)
 
 

@@ -32,7 +32,7 @@ def create_web_app(
     app[RUNTIME] = runtime
     app[APPLICATION] = application
     app.router.add_get("/healthz", healthz)
-    app.router.add_get("/metrics", metrics)
+    app.router.add_get("/metrics", runtime.metrics.exposition(runtime.engine))
     app.router.add_post("/stripe/webhook", stripe_webhook)
     if runtime.settings.webhook_mode:
         app.router.add_post("/telegram", telegram_webhook)
@@ -53,13 +53,6 @@ async def healthz(request: web.Request) -> web.Response:
         "mode": "webhook" if runtime.settings.webhook_mode else "polling",
     }
     return web.json_response(status, status=200 if status["status"] == "ok" else 503)
-
-
-async def metrics(request: web.Request) -> web.Response:
-    """Prometheus exposition of this process's counters and the database gauges."""
-    runtime = request.app[RUNTIME]
-    body = await runtime.metrics.render(runtime.engine)
-    return web.Response(body=body, content_type="text/plain", charset="utf-8")
 
 
 async def telegram_webhook(request: web.Request) -> web.Response:

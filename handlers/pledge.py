@@ -1,4 +1,5 @@
-"""Pledge from a card: reward or gift, amount (buttons or typed), summary, Stripe Checkout.
+"""Pledge from a card: reward or gift, amount (buttons or typed), summary, Stripe Checkout,
+and cancelling it. The pledges once made are `my_pledges.py`.
 
 The choices travel in the buttons' callback data. The summary shown is remembered as the user's
 open pledge for that reward (a draft, then the pledge whose payment page is open), found again
@@ -14,14 +15,15 @@ from bot.context import KengoContext
 from bot.conversation import callbacks
 from bot.conversation.callbacks import PledgeChoice, PledgeStep
 from bot.conversation.inputs import Amount
-from bot.domain import PledgeLine, PledgeStatus, Reason, TierView
+from bot.domain import PledgeLine, Reason, TierView
 from bot.i18n.amounts import read_euros
-from bot.i18n.text import escape_html
 from bot.i18n.translator import Translator
 from bot.payments.gateway import PaymentUnavailable
 from bot.payments.pledges import PledgeRefused
-from bot.telegram.deeplinks import RETURN_TEMPLATE, parse_return, start_url
+from bot.telegram.deeplinks import payment_return_url
 from bot.views import pledge as views
+from bot.views.menus import project_way_on
+from bot.views.pledge_refusals import refusal_keyboard, refusal_text, unavailable_text
 from handlers.common import answer_stale_button, pressed, reply, show, typed_text
 
 
@@ -30,8 +32,8 @@ async def offer(update: Update, context: KengoContext, project_id: int) -> None:
     t = await context.translator(update)
     options = await context.services.pledges.options(project_id)
     if options is None:
-        text = t.gettext("Ce projet n’accepte plus de soutiens.")
-        await reply(update, text, views.way_on_keyboard(t, project_id))
+        text = refusal_text(t, Reason.NOT_LIVE)  # the same as when a summary finds it closed
+        await reply(update, text, project_way_on(t, project_id))
         return
     await reply(update, views.options_text(t, options), views.options_keyboard(t, options))
 
@@ -110,8 +112,8 @@ async def _ask_amount(
         return
     await query.answer()
     await context.services.users.set_input_mode(query.from_user.id, mode)
-    prompt = t.gettext("Tapez le montant de votre soutien en euros, par exemple 15 ou 12,50.")
-    await show(update, prompt, views.typing_keyboard(t, choice.project_id, choice.tier_id))
+    keyboard = views.typing_keyboard(t, choice.project_id, choice.tier_id)
+    await show(update, views.amount_prompt_text(t), keyboard)
 
 
 async def typed_amount(update: Update, context: KengoContext, mode: Amount) -> None:
@@ -120,8 +122,8 @@ async def typed_amount(update: Update, context: KengoContext, mode: Amount) -> N
     typed = typed_text(update)
     euros = read_euros(typed)
     if euros is None:
-        retry = t.gettext("Je n’ai pas compris ce montant. Tapez par exemple 15 ou 12,50.")
-        await reply(update, retry, views.typing_keyboard(t, mode.project_id, mode.tier_id))
+        keyboard = views.typing_keyboard(t, mode.project_id, mode.tier_id)
+        await reply(update, views.unreadable_amount_text(t), keyboard)
         return
     if euros.cents is None:
         text = views.ambiguous_text(t, typed.strip(), euros.readings)
@@ -169,26 +171,26 @@ async def _refuse(
     update: Update, t: Translator, choice: PledgeChoice, refusal: PledgeRefused, *, new: bool
 ) -> None:
     """Why, in one sentence, with the ways on (the amount that would do, back, cancel)."""
-    keyboard = views.refusal_keyboard(t, choice, refusal.reason, refusal.limit_cents)
-    await (reply if new else show)(update, refusal_text(t, refusal), keyboard)
+    text = refusal_text(t, refusal.reason, refusal.limit_cents)
+    keyboard = refusal_keyboard(t, choice, refusal.reason, refusal.limit_cents)
+    await (reply if new else show)(update, text, keyboard)
 
 
 async def _checkout(
     update: Update, context: KengoContext, t: Translator, choice: PledgeChoice
 ) -> None:
     profile = await context.profile(update)
+    return_url = payment_return_url(context.bot.username)
     try:
         link = await context.services.pledges.start_checkout(
-            profile.id, choice.project_id, choice.tier_id, choice.amount_cents, _return_url(context)
+            profile.id, choice.project_id, choice.tier_id, choice.amount_cents, return_url
         )
     except PledgeRefused as refusal:
         await _refuse(update, t, choice, refusal, new=False)
         return
     except PaymentUnavailable:
-        await show(update, t.gettext(
-            "Le paiement est momentanément indisponible. Rien n’a été débité : réessayez dans "
-            "quelques minutes."
-        ), views.refusal_keyboard(t, choice, Reason.CHECKOUT_OPEN, None))  # fmt: skip
+        keyboard = refusal_keyboard(t, choice, Reason.CHECKOUT_OPEN, None)
+        await show(update, unavailable_text(t), keyboard)
         return
     await _show_payment(update, context, t, choice, link.url, link.amount_cents)
 
@@ -202,39 +204,6 @@ async def _show_payment(
     await show(update, views.payment_text(t, amount_cents, minutes), keyboard)
 
 
-def _return_url(context: KengoContext) -> str:
-    return start_url(context.bot.username, RETURN_TEMPLATE)
-
-
-def refusal_text(t: Translator, refusal: PledgeRefused) -> str:
-    limit = t.money(refusal.limit_cents or 0)
-    texts = {
-        Reason.NOT_LIVE: t.gettext("Ce projet n’accepte plus de soutiens."),
-        Reason.TOO_LOW: t.gettext("Le montant minimum est de {amount}.").format(amount=limit),
-        Reason.TOO_HIGH: t.gettext("Le montant maximum est de {amount}.").format(amount=limit),
-        Reason.BELOW_TIER: t.gettext("Cette contrepartie demande au moins {amount}.").format(
-            amount=limit
-        ),
-        Reason.SOLD_OUT: t.gettext(
-            "Cette contrepartie vient d’être épuisée. Choisissez-en une autre ou faites un don "
-            "libre."
-        ),
-        Reason.UNKNOWN_TIER: t.gettext("Cette contrepartie n’existe plus."),
-        Reason.NOT_CONFIGURED: t.gettext(
-            "Le paiement en ligne n’est pas encore ouvert sur ce bot. Revenez bientôt !"
-        ),
-        Reason.CHECKOUT_OPEN: t.gettext(
-            "Votre page de paiement est en cours de préparation. Rien n’a été débité : "
-            "réessayez dans un instant."
-        ),
-        Reason.CANCELLED: t.gettext(
-            "Vous avez annulé ce soutien : rien n’a été débité. Pour soutenir le projet, "
-            "choisissez à nouveau une contrepartie ou un don libre."
-        ),
-    }
-    return texts[Reason(refusal.reason)]
-
-
 async def cancel_in_progress(
     update: Update, context: KengoContext, project_id: int, tier_id: int | None
 ) -> None:
@@ -242,81 +211,14 @@ async def cancel_in_progress(
     payment page closed first), and the user is told what was."""
     t = await context.translator(update)
     profile = await context.profile(update)
+    return_url = payment_return_url(context.bot.username)
     try:
         line = await context.services.pledges.cancel_open(
-            profile.id, project_id, tier_id, _return_url(context)
+            profile.id, project_id, tier_id, return_url
         )
     except PaymentUnavailable:
-        text = t.gettext(
-            "Je n’ai pas pu fermer votre page de paiement : réessayez d’annuler dans un "
-            "instant. Sans paiement, elle expire d’elle-même."
-        )
-        await show(update, text, views.typing_keyboard(t, project_id, tier_id))
+        keyboard = views.typing_keyboard(t, project_id, tier_id)
+        await show(update, views.cancel_failed_text(t), keyboard)
         return
     await context.services.users.set_input_mode(profile.id, None)
-    if line is None:
-        text = t.gettext("Soutien annulé : rien n’a été débité.")
-    elif line.status is PledgeStatus.CANCELLED:
-        text = t.gettext(
-            "Votre soutien de {amount} à « {title} » est annulé : rien n’a été débité."
-        ).format(amount=t.money(line.amount_cents), title=escape_html(line.title))
-    else:  # paid in the meantime
-        text = views.sold_out_answer_text(t, line)
-    await show(update, text, views.way_on_keyboard(t, project_id))
-
-
-async def my_pledges(update: Update, context: KengoContext) -> None:
-    """/mes_soutiens: the user's pledges with their status and a link to each project."""
-    t = await context.translator(update)
-    profile = await context.profile(update)
-    lines = await context.services.pledges.my_pledges(profile.id)
-    await show(update, views.my_pledges_text(t, lines), views.my_pledges_keyboard(t, lines))
-
-
-async def returned_from_payment(update: Update, context: KengoContext, payload: str) -> bool:
-    """The payment page sent the user back (`paid-<id>` / `cancel-<id>`); False if not that."""
-    parsed = parse_return(payload)
-    if parsed is None:
-        return False
-    outcome, pledge_id = parsed
-    t = await context.translator(update)
-    profile = await context.profile(update)
-    pledges = context.services.pledges
-    if outcome == "cancel":
-        line = await pledges.cancel(profile.id, pledge_id, _return_url(context))
-    else:
-        line = await pledges.pledge(profile.id, pledge_id)
-    if line is None:
-        return False
-    unpaid = (PledgeStatus.PENDING, PledgeStatus.EXPIRED, PledgeStatus.CANCELLED)
-    if outcome == "cancel" and line.status in unpaid:
-        text = t.gettext(
-            "Paiement annulé : rien n’a été débité. Vous pouvez soutenir le projet quand vous "
-            "voulez."
-        )
-    elif line.status is PledgeStatus.PAID:
-        text = t.gettext("Votre soutien de {amount} à « {title} » est confirmé. Merci !").format(
-            amount=t.money(line.amount_cents), title=escape_html(line.title)
-        )
-    else:
-        text = t.gettext(
-            "Merci ! Votre paiement est en cours de confirmation : vous recevrez un message dès "
-            "qu’il sera validé."
-        )
-    await reply(update, text, views.way_on_keyboard(t, line.project_id))
-    return True
-
-
-async def sold_out_button(update: Update, context: KengoContext) -> None:
-    """The contributor's answer after their reward sold out: keep as a gift, or a refund."""
-    t = await context.translator(update)
-    button = await pressed(update, t, callbacks.parse_sold_out)
-    if button is None:
-        return
-    query, (choice, pledge_id) = button
-    line = await context.services.pledges.after_sold_out(query.from_user.id, pledge_id, choice)
-    if line is None:
-        await answer_stale_button(update, t)
-        return
-    await query.answer()
-    await show(update, views.sold_out_answer_text(t, line), views.sold_out_answer_keyboard(t, line))
+    await show(update, views.cancelled_text(t, line), project_way_on(t, project_id))

@@ -23,6 +23,7 @@ from bot.submission.messages import (
     out_of_place_keyboard,
     preview_text,
     refusal_keyboard,
+    submitted_keyboard,
 )
 from bot.submission.replies import (
     description_received_text,
@@ -112,9 +113,15 @@ async def _send_preview(update: Update, t: Translator, draft: Draft) -> int | No
 
 
 async def _edit_preview(update: Update, t: Translator, draft: Draft) -> bool:
-    """Whether the live preview could be edited (it may be too old, deleted, or a text that
-    must now carry a photo: a new one is sent then)."""
+    """Whether the live preview is now up to date: edited, or already so (the same answer
+    given again: Telegram refuses an edit that changes nothing). It may be too old, deleted,
+    or a text that must now carry a photo (or the reverse): a new one is sent then."""
     if draft.preview_message_id is None:
+        return False
+    if draft.unchanged:
+        return True
+    if draft.photo_swapped:  # the old preview goes, a new one comes
+        await _try(update, "deleteMessage", message_id=draft.preview_message_id)
         return False
     photo, markup = draft.card.summary.photo_file_id, preview_keyboard(t, draft)
     if not photo:
@@ -153,7 +160,7 @@ async def wizard_button(update: Update, context: KengoContext) -> None:
         if action == WizardAction.SEND:
             draft = await wizard.submit(owner_id, project_id)
             await query.answer()
-            await reply(update, submitted_text(t, draft.card.summary.title))
+            await reply(update, submitted_text(t, draft.card.summary.title), submitted_keyboard(t))
             await moderate.announce(context, project_id)
             return
         if action == WizardAction.OPEN:
@@ -234,8 +241,9 @@ async def _description_received(
     update: Update, context: KengoContext, t: Translator, draft: Draft
 ) -> None:
     """A part of the description: counted in a new message whose "Terminé" replaces the
-    previous one's (a question, or the count of the part before)."""
-    if draft.prompt_message_id is not None:
+    previous count's. The question before the first part has no button: it is left alone
+    (Telegram refuses an edit that changes nothing)."""
+    if draft.further_part and draft.prompt_message_id is not None:
         await _try(update, "editMessageReplyMarkup", message_id=draft.prompt_message_id)
     text = description_received_text(t, draft.description_length)
     sent = await _send(update, text, prompt_keyboard(t, draft))

@@ -15,7 +15,7 @@ from bot.i18n.translator import Translator
 from bot.telegram.commands import language_command, sync_chat_commands
 from bot.telegram.deeplinks import parse_payload
 from bot.views.menus import language_choice, main_menu
-from handlers import browse, follow, pledge, project, propose, settings
+from handlers import browse, follow, my_pledges, project, propose, settings
 from handlers.common import pressed, reply, show
 
 # Telegram's rule for `t.me/<bot>?start=<payload>`: at most 64 characters of A-Za-z0-9_-.
@@ -61,7 +61,7 @@ async def start(update: Update, context: KengoContext) -> None:
         # Kept as where the user came from; an invalid payload is simply ignored.
         await context.services.users.note_arrival(profile.id, payload)
     t = context.runtime.catalogs.translator(profile.locale)
-    if payload and await pledge.returned_from_payment(update, context, payload):
+    if payload and await my_pledges.returned_from_payment(update, context, payload):
         return
     if not await _open_shared_project(update, context, t, payload):
         live = await context.services.projects.count_live()
@@ -119,6 +119,12 @@ def help_text(t: Translator, bot_username: str, *, moderator: bool = False) -> s
     lines += [
         "",
         t.gettext(
+            "<b>Chercher sans commande</b> : tapez simplement des mots (« fest-noz », "
+            "« Brest », « Penn-ar-Bed »…) pour chercher un projet, ou envoyez votre position "
+            "pour voir les projets de votre département."
+        ),
+        "",
+        t.gettext(
             "<b>Partager un projet dans n’importe quelle conversation</b> : tapez "
             "@{bot} suivi de quelques mots (un titre, une commune…), puis choisissez un projet "
             "en campagne dans la liste. Sa fiche résumée est publiée dans la conversation, "
@@ -158,7 +164,7 @@ async def menu_button(update: Update, context: KengoContext) -> None:
     elif item is MenuItem.DISCOVER:
         await browse.open_catalogue(update, context, ListView(), new=False)
     elif item is MenuItem.PLEDGES:
-        await pledge.my_pledges(update, context)
+        await my_pledges.my_pledges(update, context)
     elif item is MenuItem.FOLLOWS:
         await follow.followed(update, context)
     elif item is MenuItem.SETTINGS:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Iterable
+from datetime import UTC, datetime
 
 from pythonjsonlogger.json import JsonFormatter
 
@@ -23,12 +24,22 @@ class _Redactor:
         return text
 
 
+def utc_timestamp(record: logging.LogRecord) -> str:
+    """ISO 8601 in UTC to the millisecond (2026-12-06T12:34:56.789Z): lines from workers on
+    hosts in other zones, or across a change of summer time, sort and compare as they are."""
+    moment = datetime.fromtimestamp(record.created, UTC)
+    return moment.isoformat(timespec="milliseconds").removesuffix("+00:00") + "Z"
+
+
 class RedactingFormatter(logging.Formatter):
     """Format, then blank out every known secret, tracebacks included (URLs carry the token)."""
 
     def __init__(self, secrets: Iterable[str], fmt: str = LINE_FORMAT) -> None:
         super().__init__(fmt)
         self._redact = _Redactor(secrets)
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        return utc_timestamp(record)
 
     def format(self, record: logging.LogRecord) -> str:
         return self._redact(super().format(record))
@@ -43,6 +54,9 @@ class RedactingJsonFormatter(JsonFormatter):
             rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
         )
         self._redact = _Redactor(secrets)
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        return utc_timestamp(record)
 
     def format(self, record: logging.LogRecord) -> str:
         return self._redact(super().format(record))

@@ -13,13 +13,9 @@ from bot.domain import SoldOutChoice
 from bot.i18n.text import escape_html
 from bot.i18n.translator import Translator
 from bot.notifications.kinds import Kind
-from bot.views.menus import see_project
+from bot.views.menus import project_rows
 
 Rendered = tuple[str, InlineKeyboardMarkup | None]
-
-
-def _project_button(t: Translator, project_id: int | None) -> list[list[InlineKeyboardButton]]:
-    return [] if project_id is None else [[see_project(t, project_id)]]
 
 
 def _sold_out(
@@ -40,7 +36,7 @@ def _sold_out(
     rows = [
         [InlineKeyboardButton(t.gettext("💝 Garder comme don libre"), callback_data=gift)],
         [InlineKeyboardButton(t.gettext("💸 Être remboursé"), callback_data=refund)],
-        *_project_button(t, project_id),
+        *project_rows(t, project_id),
     ]
     return text, InlineKeyboardMarkup(rows)
 
@@ -54,7 +50,7 @@ def _anomaly(
         "projet. Un membre de l’équipe s’en occupe et vous recontactera ; vous n’avez rien à "
         "faire."
     ).format(title=title, amount=t.money(int(payload["amount_cents"])))
-    rows = _project_button(t, project_id)
+    rows = project_rows(t, project_id)
     return text, InlineKeyboardMarkup(rows) if rows else None
 
 

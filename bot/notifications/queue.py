@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import Delivery, OutboxStatus, utcnow
 from bot.storage.models import NewsPost, OutboxMessage, User
-from bot.storage.sql import insert_ignoring_duplicates
+from bot.storage.sql import affected_rows, insert_ignoring_duplicates
 
 
 class OutboxQueue:
@@ -27,8 +27,9 @@ class OutboxQueue:
     async def claim(self, now: datetime, limit: int, lease: timedelta) -> Sequence[OutboxMessage]:
         """Take up to `limit` due messages, longest due first, for this worker until `now + lease`.
 
-        PostgreSQL skips rows other workers hold (`SKIP LOCKED`); SQLite serialises writers, so
-        the lease written here is what keeps two senders apart.
+        The lease keeps the rows this sender holds (queued, in flight) out of its next claims,
+        and brings them back after a crash. One sender claims at a time (the leader); `SKIP
+        LOCKED` keeps a leader that has just lost its lock from blocking the next one.
         """
         due = (
             select(OutboxMessage)
@@ -51,6 +52,17 @@ class OutboxQueue:
                 .values(locked_until=now + lease)
             )
         return messages
+
+    async def reclaim(self, now: datetime) -> int:
+        """Free the rows still leased, for a sender that has just become the leader: only
+        the leader claims, so every lease belongs to a sender that leads no more (it died or
+        stepped down), and its rows need not wait for their leases to lapse."""
+        result = await self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.locked_until > now)
+            .values(locked_until=None)
+        )
+        return affected_rows(result)
 
     async def record(
         self, outcomes: list[dict[str, Any]], blocked_user_ids: Collection[int]

@@ -9,6 +9,8 @@
   re-send at most `crash_bound(concurrency)` messages: those in flight plus those sent but not
   yet recorded (`max_unrecorded`). It loses none: a leased row comes back when its lease
   lapses. A graceful stop finishes the sends in flight and writes every outcome first.
+- One sender runs at a time in a deployment, the leader (`bot.notifications.workers`), so
+  `rate` is the bot's rate; above 30 messages/s it sends paid broadcasts (`paid_broadcast`).
 - Pace: `rate` messages per second overall and at most one per second per chat; a 429 pauses
   the whole sender for `retry_after` and the message is retried without counting an attempt;
   a 403 marks the recipient as having blocked the bot (they get nothing until they write
@@ -102,8 +104,10 @@ class OutboxSender:
         *,
         timings: OutboxTimings | None = None,
         max_unrecorded: int = MAX_UNRECORDED,
+        paid_broadcast: bool = False,
     ) -> None:
         self._sessions = sessions
+        self._paid_broadcast = paid_broadcast
         self._timings = timings or OutboxTimings()
         self._bot = bot
         self._catalogs = catalogs
@@ -160,6 +164,11 @@ class OutboxSender:
             await asyncio.gather(*(self._work(queue) for _ in range(self.concurrency)))
         await self._progress.report(self._writer.take_touched_posts())
         return len(claimed)
+
+    async def reclaim_leases(self) -> int:
+        """Free the rows a previous leader left leased (see `OutboxQueue.reclaim`)."""
+        async with self._write_lock, self._sessions.begin() as session:
+            return await OutboxQueue(session).reclaim(utcnow())
 
     async def _wake_on(self, stop: asyncio.Event) -> None:
         await stop.wait()
@@ -245,6 +254,8 @@ class OutboxSender:
     ) -> Outcome:
         photo = row.payload.get("photo_file_id")
         params: dict[str, object] = {"chat_id": row.user_id, "reply_markup": keyboard}
+        if self._paid_broadcast:  # above 30 messages/s, charged in Telegram Stars
+            params["allow_paid_broadcast"] = True
         if photo:
             caption = fit(text, CAPTION_LIMIT).text  # as Telegram counts, between whole tags
             endpoint, params["photo"], params["caption"] = "sendPhoto", photo, caption

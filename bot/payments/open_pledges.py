@@ -12,6 +12,7 @@ from sqlalchemy import Select, case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import PledgeStatus
+from bot.payments.checkout import open_checkout, open_slot
 from bot.storage.models import Pledge
 
 OPEN_STATUSES = (PledgeStatus.DRAFT, PledgeStatus.PENDING)
@@ -28,6 +29,22 @@ async def draft_of(
     """The draft for this reward (locked: it is about to change)."""
     statement = _of(user_id, project_id, tier_id).where(Pledge.status == PledgeStatus.DRAFT)
     return await session.scalar(statement.order_by(Pledge.id.desc()).limit(1).with_for_update())
+
+
+async def remember_summary(
+    session: AsyncSession, user_id: int, project_id: int, tier_id: int | None, amount_cents: int
+) -> None:
+    """The summary of this amount is shown: its draft follows it (created the first time).
+    Nothing changes when the open payment page is for this very amount: it answers "Continuer"."""
+    held = await open_checkout(session, open_slot(user_id, project_id, tier_id))
+    if held is not None and held.amount_cents == amount_cents:
+        return
+    draft = await draft_of(session, user_id, project_id, tier_id)
+    if draft is None:
+        draft = Pledge(user_id=user_id, project_id=project_id, reward_tier_id=tier_id,
+                       status=PledgeStatus.DRAFT)  # fmt: skip
+        session.add(draft)
+    draft.amount_cents = amount_cents
 
 
 async def open_ids(

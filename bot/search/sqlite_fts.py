@@ -6,8 +6,8 @@ the triggers that keep it in sync on INSERT, DELETE and UPDATE OF search_text, a
 migration that rebuilds `projects` on SQLite (batch mode "move and copy") drops those triggers
 with the old table: it must create them again.
 
-PostgreSQL has no such table: searches there keep the LIKE conditions on `search_text` (a
-`pg_trgm` GIN index on it is the production next step; the migrations create no extension).
+PostgreSQL has no such table: searches there keep the LIKE conditions on `search_text`, which
+a `pg_trgm` GIN index serves (migration 0015, bot/search/indexes.py).
 """
 
 from __future__ import annotations
@@ -20,20 +20,13 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
+from bot.search.indexes import SEARCH_INDEX
+
 _T = TypeVar("_T")
 
-SEARCH_INDEX = "projects_search"
 # The virtual table's rowid is the project's id; its hidden column named after the table is
 # what MATCH is applied to.
 _search_index = table(SEARCH_INDEX, column("rowid"), column(SEARCH_INDEX))
-
-
-def not_search_index(name: str | None, type_: str, _parent_names: object) -> bool:
-    """Alembic's `include_name` hook: skip the FTS5 table and its shadow tables
-    (`projects_search_data`, `_idx`, `_docsize`, `_config`). A migration makes them with raw
-    SQL and the models do not describe them: autogenerate must neither drop nor compare them."""
-    is_index = name == SEARCH_INDEX or (name or "").startswith(f"{SEARCH_INDEX}_")
-    return not (type_ == "table" and is_index)
 
 
 def match_query(terms: Sequence[str]) -> str:

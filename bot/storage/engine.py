@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,10 @@ SQLITE_CACHE_KIB = 32 * 1024
 # (`_ping_idle_connections`).
 PING_AFTER_IDLE_S = 10.0
 _IDLE_SINCE = "kengo_idle_since"
+# PostgreSQL advisory lock keys (one 64-bit namespace per database): schema migrations, and the
+# notification sender's leadership (`bot.storage.leadership`).
+MIGRATION_LOCK = 0x4B454E474F_01
+SENDER_LOCK = 0x4B454E474F_02
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
@@ -170,8 +176,31 @@ async def _run_alembic(engine: AsyncEngine, action: Any) -> None:
         config.attributes["connection"] = connection
         action(config)
 
-    async with engine.begin() as connection:
+    async with engine.connect() as connection, _migrating_alone(connection), connection.begin():
         await connection.run_sync(run)
+
+
+@contextlib.asynccontextmanager
+async def _migrating_alone(connection: AsyncConnection) -> AsyncIterator[None]:
+    """One migration at a time per database: several workers (or a migration job and a
+    worker) starting at once would otherwise all create the first tables, and all but one
+    fail. The others wait here, then find the schema at head and do nothing.
+
+    PostgreSQL: a session-level advisory lock on the migration connection, so that a
+    revision which commits part-way (an autocommit block) stays covered; the server drops it
+    if the process dies. SQLite: the migration's transaction takes the write lock up front
+    (`BEGIN IMMEDIATE`), and the others wait for it within the busy timeout.
+    """
+    if True:
+        yield
+        return
+    await connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+    await connection.commit()  # the lock outlives transactions; the migration begins its own
+    try:
+        yield
+    finally:
+        await connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+        await connection.commit()
 
 
 async def ping(engine: AsyncEngine) -> bool:

@@ -8,7 +8,7 @@ import dataclasses
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.conversation import callbacks
-from bot.conversation.callbacks import WizardAction
+from bot.conversation.callbacks import MenuItem, OwnerAction, WizardAction
 from bot.domain import FundingModel, ProjectCard
 from bot.i18n.text import escape_html
 from bot.i18n.translator import Translator
@@ -18,6 +18,7 @@ from bot.submission.wizard import Draft
 from bot.telegram.html_limits import CAPTION_LIMIT, TEXT_LIMIT, fit, visible_length
 from bot.views import labels
 from bot.views.card import render_card
+from bot.views.menus import way_on
 
 QUOTED = 80  # characters of a long answer repeated under its question
 
@@ -159,3 +160,12 @@ def out_of_place_keyboard(t: Translator, draft: Draft) -> InlineKeyboardMarkup |
         [_button(t.gettext("👁 Revoir l’aperçu"), WizardAction.OPEN, draft)],
         [_button(t.gettext("📨 Soumettre"), WizardAction.SEND, draft)],
     ])  # fmt: skip
+
+
+def submitted_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    """Under the thanks for a submission: the owner's projects (where its status shows), the
+    catalogue and the menu."""
+    mine = InlineKeyboardButton(
+        t.gettext("📂 Mes projets"), callback_data=callbacks.owner(OwnerAction.LIST)
+    )
+    return way_on(t, [mine], to=MenuItem.DISCOVER)

@@ -51,6 +51,13 @@ class Draft:
     prompt_message_id: int | None  # the question waiting for its answer, in the owner's chat
     preview_message_id: int | None  # the live preview, edited in place
     answered: Step | None = None  # the step this call answered, whose question to mark
+    # The answer was a further part of the description: the count of the part before it
+    # (the message `prompt_message_id` names) carries the "Terminé" button that now moves on.
+    further_part: bool = False
+    # What the answer did to the live preview: nothing (the same answer again), or added or
+    # removed the photo (a text preview cannot become a photo, nor the reverse, in place).
+    unchanged: bool = False
+    photo_swapped: bool = False
 
 
 class WizardService:
@@ -126,7 +133,7 @@ class WizardService:
         async with self._sessions.begin() as session:
             project = await _editable(session, owner_id, project_id)
             await _listen(session, owner_id, project_id)
-            position = _position(project)
+            position, before = _position(project), _answers(project)
             store_text(project, position, text, self._max_pledge_cents)
             # The description may come in several messages, until "Terminé".
             following = (
@@ -136,7 +143,8 @@ class WizardService:
             )
             project.wizard_step = following.encode()
             await session.flush()  # a reward just completed gets its id
-            return dataclasses.replace(_draft(project), answered=position.step)
+            further = position.step is Step.DESCRIPTION and position.appending
+            return _answered(project, position, before, further_part=further)
 
     async def choose(self, owner_id: int, project_id: int, step: Step, value: str) -> Draft:
         """A button of the step the owner is at; a button of another step raises NotEditable."""
@@ -146,19 +154,21 @@ class WizardService:
             if position.step is not step:
                 raise NotEditable
             await _listen(session, owner_id, project_id)
+            before = _answers(project)
             project.wizard_step = store_choice(project, position, value).encode()
             await session.flush()
-            return dataclasses.replace(_draft(project), answered=step)
+            return _answered(project, position, before)
 
     async def photo(self, owner_id: int, project_id: int, file_id: str) -> Draft:
         async with self._sessions.begin() as session:
             project = await _editable(session, owner_id, project_id)
-            if _position(project).step is not Step.PHOTO:
-                raise WrongInput(_position(project).step)
+            position, before = _position(project), _answers(project)
+            if position.step is not Step.PHOTO:
+                raise WrongInput(position.step)
             project.photo_file_id = file_id
             project.wizard_step = Position(Step.PREVIEW).encode()
             await _listen(session, owner_id, project_id)
-            return dataclasses.replace(_draft(project), answered=Step.PHOTO)
+            return _answered(project, position, before)
 
     async def edit(self, owner_id: int, project_id: int, step: Step) -> Draft:
         """From the preview: go to `step`, then back to the preview."""
@@ -233,6 +243,33 @@ def _ready(project: Project, position: Position) -> bool:
     if position.step in TIER_STEPS:  # a reward half written stays where it was
         return False
     return position.editing or position.step in (Step.PHOTO, Step.PREVIEW)
+
+
+def _answers(project: Project) -> tuple[Any, ...]:
+    """Every answer the preview shows, as plain values (the photo first)."""
+    tiers = [(tier.title, tier.description, tier.min_amount_cents, tier.quantity_limit,
+              tier.estimated_delivery) for tier in project.reward_tiers]  # fmt: skip
+    return (
+        project.photo_file_id, project.breton_connection, project.title, project.category,
+        project.departement, project.commune, project.summary, project.description,
+        project.goal_cents, project.duration_days, project.funding_model, tiers,
+    )  # fmt: skip
+
+
+def _answered(project: Project, answered: Position, before: tuple[Any, ...], **more: Any) -> Draft:
+    """The draft once the step at `answered` has its answer, told how it changed what the
+    preview shows (`before`: the answers until then).
+
+    The preview showed `before` when the answer is the first since its "✏️" button: any step
+    but the description (given in parts) and the rewards (a menu, then their own questions).
+    """
+    after = _answers(project)
+    first = answered.editing and answered.step in EDITABLE
+    first = first and answered.step not in (Step.DESCRIPTION, Step.TIERS)
+    return dataclasses.replace(
+        _draft(project), answered=answered.step, unchanged=first and after == before,
+        photo_swapped=(before[0] is None) != (after[0] is None), **more,
+    )  # fmt: skip
 
 
 def _draft(project: Project) -> Draft:

@@ -51,6 +51,11 @@ def start_url(bot_username: str, payload: str) -> str:
     return f"https://t.me/{bot_username}?start={payload}"
 
 
+def payment_return_url(bot_username: str) -> str:
+    """Where Stripe sends the payer back, `{outcome}` and `{pledge}` left for the checkout."""
+    return start_url(bot_username, RETURN_TEMPLATE)
+
+
 def share_url(link: str, text: str) -> str:
     """Telegram's share sheet, pre-filled with the link and a short text."""
     return "https://t.me/share/url?" + urlencode({"url": link, "text": text}, quote_via=quote)

@@ -50,7 +50,10 @@ class AiohttpRequest(BaseRequest):
             # The session belongs to the running loop: it is made here, never in __init__.
             connector = aiohttp.TCPConnector(limit=self._pool_size)
             self._session = aiohttp.ClientSession(
-                connector=connector, headers={"User-Agent": self.USER_AGENT}
+                connector=connector,
+                headers={"User-Agent": self.USER_AGENT},
+                # HTTPS_PROXY, HTTP_PROXY and NO_PROXY, as PTB's default httpx transport does.
+                trust_env=True,
             )
 
     async def shutdown(self) -> None:

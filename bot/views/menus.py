@@ -54,6 +54,16 @@ def see_project(t: Translator, project_id: int) -> InlineKeyboardButton:
     )
 
 
+def project_rows(t: Translator, project_id: int | None) -> list[list[InlineKeyboardButton]]:
+    """The row back to the project a message is about, when it names one."""
+    return [] if project_id is None else [[see_project(t, project_id)]]
+
+
+def project_way_on(t: Translator, project_id: int | None) -> InlineKeyboardMarkup:
+    """Under a message that ends a pledge: the project, the catalogue, the menu."""
+    return way_on(t, *project_rows(t, project_id), to=MenuItem.DISCOVER)
+
+
 def language_choice(current: str | None = None) -> InlineKeyboardMarkup:
     row = [
         InlineKeyboardButton(

@@ -1,73 +1,65 @@
-"""The pledging screens: choose a reward or a gift, an amount, confirm, pay; and my pledges."""
+"""The pledging screens: choose a reward or a gift, an amount, confirm, pay, cancel.
+
+Why a pledge cannot be made is in `pledge_refusals.py`; the pledges once made (/mes_soutiens, the
+return from the payment page) in `my_pledges.py`.
+"""
 
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.conversation import callbacks
-from bot.conversation.callbacks import CardAction, MenuItem, PledgeChoice, PledgeStep
-from bot.domain import FundingModel, PledgeLine, PledgeOptions, PledgeStatus, Reason, TierView
+from bot.conversation.callbacks import CardAction, PledgeChoice, PledgeStep
+from bot.domain import FundingModel, PledgeLine, PledgeOptions, PledgeStatus, TierView
 from bot.i18n.text import escape_html
-from bot.i18n.translator import N_, Translator
+from bot.i18n.translator import Translator
 from bot.telegram.html_limits import TEXT_LIMIT, fit, visible_length
 from bot.views import labels
 from bot.views.card import tier_line
-from bot.views.menus import see_project, way_on
+from bot.views.my_pledges import pay_label, sold_out_answer_text
 
 GIFT_PRESETS_CENTS = (500, 1000, 2000, 5000)
 EXTRA_PRESETS_CENTS = (0, 500, 1000, 2000)
-STATUS_NAMES = {
-    PledgeStatus.DRAFT: N_("non finalisé"),
-    PledgeStatus.PENDING: N_("en attente de paiement"),
-    PledgeStatus.PROCESSING: N_("paiement en cours"),
-    PledgeStatus.PAID: N_("payé"),
-    PledgeStatus.FAILED: N_("paiement refusé"),
-    PledgeStatus.EXPIRED: N_("expiré"),
-    PledgeStatus.REFUND_PENDING: N_("remboursement en cours"),
-    PledgeStatus.REFUNDED: N_("remboursé"),
-    PledgeStatus.ANOMALY: N_("paiement en vérification"),
-    PledgeStatus.CANCELLED: N_("annulé"),
-}
 
 
-def status_name(t: Translator, line: PledgeLine) -> str:
-    if line.status is PledgeStatus.FAILED and not line.reached_stripe:
-        return t.gettext(STATUS_NAMES[PledgeStatus.DRAFT])  # Stripe never had it to refuse
-    return t.gettext(STATUS_NAMES[line.status])
-
-
-def _button(text: str, choice: PledgeChoice) -> InlineKeyboardButton:
+def choice_button(text: str, choice: PledgeChoice) -> InlineKeyboardButton:
     return InlineKeyboardButton(text, callback_data=callbacks.pledge(choice))
 
 
-def _cancel(t: Translator, project_id: int, tier_id: int | None = None) -> InlineKeyboardButton:
-    return _button(t.gettext("✖ Annuler"), PledgeChoice(PledgeStep.CANCEL, project_id, tier_id))
+def cancel_button(
+    t: Translator, project_id: int, tier_id: int | None = None
+) -> InlineKeyboardButton:
+    return choice_button(
+        t.gettext("✖ Annuler"), PledgeChoice(PledgeStep.CANCEL, project_id, tier_id)
+    )
 
 
 def _change(t: Translator, project_id: int, tier_id: int | None) -> InlineKeyboardButton:
     choice = PledgeChoice(PledgeStep.CHANGE, project_id, tier_id)
-    return _button(t.gettext("✏️ Changer le montant"), choice)
+    return choice_button(t.gettext("✏️ Changer le montant"), choice)
 
 
-def _back(t: Translator, project_id: int, tier_id: int | None) -> InlineKeyboardButton:
+def back_button(t: Translator, project_id: int, tier_id: int | None) -> InlineKeyboardButton:
     """Back to the amounts of this reward (or of a free gift)."""
-    return _button(t.gettext("↩ Retour"), PledgeChoice(PledgeStep.CHANGE, project_id, tier_id))
+    return choice_button(
+        t.gettext("↩ Retour"), PledgeChoice(PledgeStep.CHANGE, project_id, tier_id)
+    )
 
 
-def _gift(t: Translator, project_id: int) -> InlineKeyboardButton:
-    return _button(t.gettext("💝 Don libre"), PledgeChoice(PledgeStep.GIFT, project_id))
+def gift_button(t: Translator, project_id: int) -> InlineKeyboardButton:
+    return choice_button(t.gettext("💝 Don libre"), PledgeChoice(PledgeStep.GIFT, project_id))
 
 
-def _rewards(t: Translator, project_id: int) -> InlineKeyboardButton:
+def rewards_button(t: Translator, project_id: int) -> InlineKeyboardButton:
     data = callbacks.project_action(CardAction.PLEDGE, project_id, None)
     return InlineKeyboardButton(t.gettext("🎁 Les contreparties"), callback_data=data)
 
 
-def _amount(
+def amount_button(
     t: Translator, project_id: int, tier_id: int | None, cents: int
 ) -> InlineKeyboardButton:
     choice = PledgeChoice(PledgeStep.AMOUNT, project_id, tier_id, cents)
-    return _button(t.money(cents), choice)
+    return choice_button(t.money(cents), choice)
 
 
 def options_text(t: Translator, options: PledgeOptions) -> str:
@@ -100,13 +92,13 @@ def _tier_line(t: Translator, tier: TierView) -> str:
 
 def options_keyboard(t: Translator, options: PledgeOptions) -> InlineKeyboardMarkup:
     rows = [
-        [_button(labels.button_label(tier.title, before="🎁 ",
+        [choice_button(labels.button_label(tier.title, before="🎁 ",
                                      after=f" ({t.money(tier.min_amount_cents)})"),
                  PledgeChoice(PledgeStep.TIER, options.project_id, tier_id))]
         for tier_id, tier in options.tiers
     ]  # fmt: skip
-    rows.append([_gift(t, options.project_id)])
-    rows.append([_cancel(t, options.project_id)])
+    rows.append([gift_button(t, options.project_id)])
+    rows.append([cancel_button(t, options.project_id)])
     return InlineKeyboardMarkup(rows)
 
 
@@ -132,20 +124,29 @@ def amounts_keyboard(
             for extra in EXTRA_PRESETS_CENTS[1:]
         ]
     rows = [
-        [_button(label, PledgeChoice(PledgeStep.AMOUNT, project_id, tier_id, cents))]
+        [choice_button(label, PledgeChoice(PledgeStep.AMOUNT, project_id, tier_id, cents))]
         for label, cents in amounts
     ]
     other = PledgeChoice(PledgeStep.OTHER, project_id, tier_id)
-    rows.append([_button(t.gettext("✏️ Autre montant"), other)])
-    rows.append([_cancel(t, project_id, tier_id)])
+    rows.append([choice_button(t.gettext("✏️ Autre montant"), other)])
+    rows.append([cancel_button(t, project_id, tier_id)])
     return InlineKeyboardMarkup(rows)
 
 
 def typing_keyboard(t: Translator, project_id: int, tier_id: int | None) -> InlineKeyboardMarkup:
     """Under a message that waits for a typed amount: back to the buttons, or stop."""
     return InlineKeyboardMarkup(
-        [[_back(t, project_id, tier_id)], [_cancel(t, project_id, tier_id)]]
+        [[back_button(t, project_id, tier_id)], [cancel_button(t, project_id, tier_id)]]
     )
+
+
+def amount_prompt_text(t: Translator) -> str:
+    """After "Autre montant": the typed amount that is awaited."""
+    return t.gettext("Tapez le montant de votre soutien en euros, par exemple 15 ou 12,50.")
+
+
+def unreadable_amount_text(t: Translator) -> str:
+    return t.gettext("Je n’ai pas compris ce montant. Tapez par exemple 15 ou 12,50.")
 
 
 def ambiguous_text(t: Translator, typed: str, readings: tuple[int, ...]) -> str:
@@ -163,8 +164,8 @@ def ambiguous_text(t: Translator, typed: str, readings: tuple[int, ...]) -> str:
 def ambiguous_keyboard(
     t: Translator, project_id: int, tier_id: int | None, readings: tuple[int, ...]
 ) -> InlineKeyboardMarkup:
-    row = [_amount(t, project_id, tier_id, cents) for cents in readings]
-    return InlineKeyboardMarkup([row, [_back(t, project_id, tier_id)]])
+    row = [amount_button(t, project_id, tier_id, cents) for cents in readings]
+    return InlineKeyboardMarkup([row, [back_button(t, project_id, tier_id)]])
 
 
 def confirmation_text(
@@ -194,9 +195,9 @@ def confirmation_keyboard(
 ) -> InlineKeyboardMarkup:
     confirm = PledgeChoice(PledgeStep.CONFIRM, project_id, tier_id, amount_cents)
     return InlineKeyboardMarkup([
-        [_button(t.gettext("✅ Continuer vers le paiement"), confirm)],
+        [choice_button(t.gettext("✅ Continuer vers le paiement"), confirm)],
         [_change(t, project_id, tier_id)],
-        [_cancel(t, project_id, tier_id)],
+        [cancel_button(t, project_id, tier_id)],
     ])  # fmt: skip
 
 
@@ -213,104 +214,28 @@ def payment_text(t: Translator, amount_cents: int, minutes: int) -> str:
 def payment_keyboard(
     t: Translator, url: str, amount_cents: int, project_id: int, tier_id: int | None
 ) -> InlineKeyboardMarkup:
-    label = t.gettext("💳 Payer {amount}").format(amount=t.money(amount_cents))
     return InlineKeyboardMarkup([
-        [InlineKeyboardButton(label, url=url)],
+        [InlineKeyboardButton(pay_label(t, amount_cents), url=url)],
         [_change(t, project_id, tier_id)],
-        [_cancel(t, project_id, tier_id)],
+        [cancel_button(t, project_id, tier_id)],
     ])  # fmt: skip
 
 
-def refusal_keyboard(
-    t: Translator, choice: PledgeChoice, reason: Reason, limit_cents: int | None
-) -> InlineKeyboardMarkup:
-    """The ways on after a refusal: the amount that would do, other choices, back."""
-    project, tier = choice.project_id, choice.tier_id
-    rows: list[list[InlineKeyboardButton]] = []
-    if reason in (Reason.TOO_LOW, Reason.TOO_HIGH, Reason.BELOW_TIER) and limit_cents:
-        rows.append([_amount(t, project, tier, limit_cents)])
-    if reason is Reason.BELOW_TIER:
-        rows.append([_gift(t, project)])
-    if reason in (Reason.SOLD_OUT, Reason.UNKNOWN_TIER):
-        rows += [[_gift(t, project)], [_rewards(t, project)]]
-    elif reason is Reason.CHECKOUT_OPEN:
-        rows.append([_button(t.gettext("🔁 Réessayer"), choice)])
-    elif reason is Reason.CANCELLED:
-        return InlineKeyboardMarkup([[_rewards(t, project)], [see_project(t, project)]])
-    elif reason in (Reason.NOT_LIVE, Reason.NOT_CONFIGURED):
-        return way_on_keyboard(t, project)
-    rows += [[_back(t, project, tier)], [_cancel(t, project, tier)]]
-    return InlineKeyboardMarkup(rows)
-
-
-def way_on_keyboard(t: Translator, project_id: int | None) -> InlineKeyboardMarkup:
-    """Under a message that ends a pledge: the project, the catalogue, the menu."""
-    rows = [[see_project(t, project_id)]] if project_id is not None else []
-    return way_on(t, *rows, to=MenuItem.DISCOVER)
-
-
-def my_pledges_text(t: Translator, lines: list[PledgeLine]) -> str:
-    if not lines:
+def cancelled_text(t: Translator, line: PledgeLine | None) -> str:
+    """After `/annuler` or "Annuler": what was cancelled (`line`, None when nothing was open),
+    or where the pledge stands when it was paid in the meantime."""
+    if line is None:
+        return t.gettext("Soutien annulé : rien n’a été débité.")
+    if line.status is PledgeStatus.CANCELLED:
         return t.gettext(
-            "Vous n’avez encore soutenu aucun projet. Tapez /projets pour découvrir ceux qui "
-            "sont en campagne !"
-        )
-    text = [t.gettext("💶 <b>Mes soutiens</b>")]
-    for line in lines:
-        reward = escape_html(line.tier_title) if line.tier_title else t.gettext("don libre")
-        text.append(
-            f"\n• <b>{escape_html(line.title)}</b> — {t.money(line.amount_cents)} · {reward}\n"
-            f"  {t.date(line.created_at)} · {status_name(t, line)}"
-        )
-    return fit("\n".join(text), TEXT_LIMIT).text  # past ~30 pledges: the latest come first
+            "Votre soutien de {amount} à « {title} » est annulé : rien n’a été débité."
+        ).format(amount=t.money(line.amount_cents), title=escape_html(line.title))
+    return sold_out_answer_text(t, line)
 
 
-def my_pledges_keyboard(t: Translator, lines: list[PledgeLine]) -> InlineKeyboardMarkup:
-    if not lines:
-        return way_on_keyboard(t, None)
-    rows: list[list[InlineKeyboardButton]] = []
-    seen: set[int] = set()
-    for line in lines:
-        if line.checkout_url:
-            label = t.gettext("💳 Payer {amount}").format(amount=t.money(line.amount_cents))
-            rows.append(
-                [
-                    InlineKeyboardButton(
-                        labels.button_label(line.title, before=f"{label} — ", limit=30),
-                        url=line.checkout_url,
-                    )
-                ]
-            )
-        if line.project_id not in seen and len(seen) < 8:
-            seen.add(line.project_id)
-            data = callbacks.project(line.project_id, None)
-            label = labels.button_label(line.title, before="🔎 ", limit=50)
-            rows.append([InlineKeyboardButton(label, callback_data=data)])
-    return InlineKeyboardMarkup(rows)
-
-
-def sold_out_answer_text(t: Translator, line: PledgeLine) -> str:
-    """After "keep as a gift" or "refund me" (or a second tap: where the pledge stands)."""
-    values = {"amount": t.money(line.amount_cents), "title": escape_html(line.title)}
-    if line.status is PledgeStatus.REFUND_PENDING:
-        return t.gettext(
-            "C’est noté : votre soutien de {amount} à « {title} » va vous être remboursé. Vous "
-            "recevrez un message dès que ce sera fait."
-        ).format(**values)
-    if line.status is PledgeStatus.PAID and line.tier_title is None:
-        return t.gettext(
-            "C’est noté : votre soutien de {amount} à « {title} » est gardé comme don libre. "
-            "Merci !"
-        ).format(**values)
-    return t.gettext("Votre soutien de {amount} à « {title} » : {status}.").format(
-        status=status_name(t, line), **values
+def cancel_failed_text(t: Translator) -> str:
+    """Stripe could not say the payment page is closed: it stays open until it expires."""
+    return t.gettext(
+        "Je n’ai pas pu fermer votre page de paiement : réessayez d’annuler dans un "
+        "instant. Sans paiement, elle expire d’elle-même."
     )
-
-
-def sold_out_answer_keyboard(t: Translator, line: PledgeLine) -> InlineKeyboardMarkup:
-    project = callbacks.project(line.project_id, None)
-    mine = callbacks.menu(MenuItem.PLEDGES)
-    return InlineKeyboardMarkup([
-        [InlineKeyboardButton(t.gettext("🔎 Voir le projet"), callback_data=project)],
-        [InlineKeyboardButton(t.gettext("💶 Mes soutiens"), callback_data=mine)],
-    ])  # fmt: skip

@@ -37,6 +37,7 @@ async def kengo(
         "stripe_api_base": stripe_stand_in.base_url,
         "campaign_check_seconds": 0.2,
         "outbox_rate": 200,
+        "paid_broadcast": True,  # required above 30 messages/s
         # Notifications are looked for often: a journey waits for them.
         "outbox_poll_seconds": 0.1,
     }

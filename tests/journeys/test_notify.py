@@ -40,7 +40,7 @@ async def test_last_48_hours_reminder_goes_only_to_followers_who_have_not_pledge
     card = await answer_to(emulator, backing, f"/start p{pressoir}")
     options = await press_label(emulator, backing, card, "Skoazellañ", method="sendMessage")
     amounts = await press_label(emulator, backing, options, "Donezon dieub")
-    confirmation = await press_label(emulator, backing, amounts, "10\u00a0€")
+    confirmation = await press_label(emulator, backing, amounts, "10 €")
     payment = await press_label(emulator, backing, confirmation, "✅")
     url = next(u for label, u in buttons(payment).items() if label.startswith("💳"))
     await stripe_stand_in.pay(

@@ -47,7 +47,7 @@ async def test_a_free_amount_pledge_is_paid_end_to_end(
     options = await press_label(emulator, anna, card, "Soutenir", method="sendMessage")
     assert "pas de contrepartie" in text_of(options)
     amounts = await press_label(emulator, anna, options, "Don libre")
-    confirmation = await press_label(emulator, anna, amounts, "20\u00a0€")
+    confirmation = await press_label(emulator, anna, amounts, "20 €")
     assert "<b>Récapitulatif</b>" in text_of(confirmation)
     assert "Montant : <b>20 €</b>" in text_of(confirmation)
     payment = await press_label(emulator, anna, confirmation, "Continuer vers le paiement")
@@ -120,7 +120,7 @@ async def test_forged_or_replayed_webhooks_change_nothing(
     card = await open_card(emulator, yann, podcast)
     options = await press_label(emulator, yann, card, "Soutenir", method="sendMessage")
     amounts = await press_label(emulator, yann, options, "Don libre")
-    confirmation = await press_label(emulator, yann, amounts, "50\u00a0€")
+    confirmation = await press_label(emulator, yann, amounts, "50 €")
     payment = await press_label(emulator, yann, confirmation, "Continuer")
     session_id = session_of(stripe_stand_in, buttons(payment)["💳 Payer 50\u00a0€"])
     stripe_stand_in.auto_deliver = False
@@ -150,7 +150,7 @@ async def test_a_failed_campaign_refunds_its_contributors_and_tells_them(
         amounts = await press_label(
             emulator, backer, options, "Don" if backer.id == 405 else "Donezon"
         )
-        confirmation = await press_label(emulator, backer, amounts, "10\u00a0€")
+        confirmation = await press_label(emulator, backer, amounts, "10 €")
         payment = await press_label(emulator, backer, confirmation, "✅")
         pay_url = next(url for label, url in buttons(payment).items() if label.startswith("💳"))
         mark = emulator.mark()

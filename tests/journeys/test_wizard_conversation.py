@@ -155,6 +155,81 @@ async def test_a_commune_of_another_departement_offers_to_switch_to_it(
     assert (await latest_project(database_url, 745)).departement == Departement.LOIRE_ATLANTIQUE
 
 
+def refused_since(emulator: BotApiEmulator, mark: int, user: FakeUser) -> list[ApiCall]:
+    """The calls into the user's chat that Telegram refused since `mark`."""
+    calls = emulator.calls(include_failed=True)[mark:]
+    return [c for c in calls if not c.ok and c.params.get("chat_id") == user.chat_id]
+
+
+@pytest.mark.parametrize(
+    ("language", "received", "done"),
+    [("fr", "Reçu : {} caractères en tout", "✅ Terminé"),
+     ("br", "Resevet : {} arouezenn en holl", "✅ Echu")],
+)  # fmt: skip
+async def test_each_part_of_the_description_is_counted_and_only_the_last_count_has_done(
+    running: KengoInProcess, emulator: BotApiEmulator, language: str, received: str, done: str
+) -> None:
+    owner = emulator.user(749, "Katell", language_code=language)
+    await to_commune(emulator, owner)
+    await expect(emulator, owner, "Quimper", "6/13")
+    question = await expect(emulator, owner, SUMMARY, "7/13")
+    assert not buttons(question)
+    mark = emulator.mark()
+    first = await expect(emulator, owner, "-5", received.format(2))  # a part, however short
+    assert labels_of(first) == [done]
+    # The question has no button to take away: Telegram refuses an edit that changes nothing.
+    assert refused_since(emulator, mark, owner) == []
+    mark = emulator.mark()
+    total = 2 + 2 + len(DESCRIPTION)  # the parts, a blank line between them
+    second = await expect(emulator, owner, DESCRIPTION, received.format(total))
+    assert labels_of(second) == [done]
+    removed = emulator.calls("editMessageReplyMarkup", chat_id=owner.chat_id)
+    assert [c.params["message_id"] for c in removed] == [first.result["message_id"]]
+    assert not buttons(removed[-1])  # one "Terminé" in the chat: the last count's
+    assert refused_since(emulator, mark, owner) == []
+
+
+@pytest.mark.parametrize(
+    ("language", "up_to_date", "thanks", "mine", "discover"),
+    [("fr", "L'aperçu ci-dessus est à jour", "Merci ! « Un parquet pour le cercle » est transmis",
+      "📂 Mes projets", "🔎 Découvrir les projets"),
+     ("br", "Hizivaet eo ar rakwel a-us", "Trugarez ! Kaset eo bet « Un parquet pour le cercle »",
+      "📂 Ma raktresoù", "🔎 Dizoleiñ ar raktresoù")],
+)  # fmt: skip
+async def test_the_same_answer_leaves_the_preview_a_removed_photo_replaces_it_then_submit(
+    running: KengoInProcess, emulator: BotApiEmulator, database_url: str,
+    language: str, up_to_date: str, thanks: str, mine: str, discover: str,
+) -> None:  # fmt: skip
+    owner = emulator.user(750, "Malo", language_code=language)
+    await to_photo(emulator, owner)
+    mark = emulator.mark()
+    await owner.send_photo("AgACAgQAAxkBAAIBY2parquet")
+    preview = await emulator.wait_for("sendPhoto", chat_id=750, since=mark, timeout=WAIT)
+
+    # The same answer again: the preview already shows it, and the owner is told so.
+    await expect(emulator, owner, by_value(preview, "breton"), "1/13")
+    mark = emulator.mark()
+    await expect(emulator, owner, BRETON, up_to_date, method="editMessageText")
+    assert refused_since(emulator, mark, owner) == []
+    assert emulator.calls("editMessageMedia", chat_id=750) == []
+
+    # The photo removed: a photo cannot become a text, so a new preview replaces the old one.
+    question = await expect(emulator, owner, by_value(preview, "photo"), "12/13")
+    mark = emulator.mark()
+    fresh = await expect(emulator, owner, by_value(question, "remove"), "13/13")
+    assert refused_since(emulator, mark, owner) == []
+    deleted = emulator.calls("deleteMessage", chat_id=750)
+    assert [c.params["message_id"] for c in deleted] == [preview.result["message_id"]]
+
+    # Submitted: thanked, with the way to the owner's projects, the catalogue and the menu.
+    send = next(d for d in buttons(fresh).values() if ":send:" in d)
+    done = await expect(emulator, owner, f"press:{send}", thanks)
+    assert labels_of(done)[:2] == [mine, discover]
+    project = await latest_project(database_url, 750)
+    assert project.photo_file_id is None
+    assert project.wizard_preview_message_id == fresh.result["message_id"]
+
+
 @pytest.mark.parametrize(
     ("language", "month", "unlimited", "past", "menu"),
     [("fr", "juin 27", "♾ Illimité", "déjà passé", "Étape 11/13"),

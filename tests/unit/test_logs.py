@@ -50,3 +50,18 @@ def test_json_lines_carry_context_and_no_secret() -> None:
     assert parsed["logger"] == "bot.web"
     assert parsed["stripe_event_id"] == "evt_123"
     assert TOKEN not in line
+
+
+def test_both_formats_stamp_lines_in_utc_iso_8601() -> None:
+    import json
+    from datetime import UTC, datetime
+
+    from bot.monitoring.logs import RedactingJsonFormatter
+
+    record = logging.LogRecord("bot", logging.INFO, __file__, 1, "started", None, None)
+    # 13:34:56.789 in Brest that day: the machine's own zone must not show.
+    record.created = datetime(2026, 12, 6, 12, 34, 56, 789_000, tzinfo=UTC).timestamp()
+    assert _format(record).startswith("2026-12-06T12:34:56.789Z INFO bot: started")
+    assert json.loads(RedactingJsonFormatter([]).format(record))["time"] == (
+        "2026-12-06T12:34:56.789Z"
+    )

@@ -39,7 +39,7 @@ from bot.services.news import MAX_NEWS_LENGTH
 from bot.services.owner import LATEST_PLEDGES, TOP_LINKS
 from bot.submission.rules import COMMUNE_MAX, MAX_TIERS, TEXT_LIMITS, Step
 from bot.telegram.html_limits import CAPTION_LIMIT, TEXT_LIMIT
-from bot.views import moderation, owner, pledge
+from bot.views import moderation, my_pledges, owner, pledge
 from bot.views.card import full_description, render_card
 from bot.views.news import news_list
 from tests.fakes.bot_api_html import parse_html, utf16_len
@@ -162,7 +162,7 @@ def test_pledge_screens_fit(t: Translator) -> None:
     )  # fmt: skip
     line = PledgeLine(1, 7, longest(Step.TITLE), 200_000_00, longest(Step.TIER_TITLE),
                       PledgeStatus.PAID, utcnow(), None)  # fmt: skip
-    assert_sendable(pledge.my_pledges_text(t, [line] * 200), TEXT_LIMIT)
+    assert_sendable(my_pledges.my_pledges_text(t, [line] * 200), TEXT_LIMIT)
 
 
 _PAYLOADS: list[tuple[Kind, dict[str, Any]]] = [

@@ -10,7 +10,7 @@ from alembic import context
 from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import Connection
 
-from bot.search.sqlite_fts import not_search_index
+from bot.search.indexes import not_search_index
 from bot.storage.engine import create_engine
 from bot.storage.models import Base, UtcDateTime
 
@@ -31,7 +31,7 @@ def _migrate(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite cannot ALTER most things
         compare_type=True,
         render_item=_render_item,
-        include_name=not_search_index,  # SQLite's full-text index is made by raw SQL (0007)
+        include_name=not_search_index,  # search indexes made by raw SQL (0007, 0015)
     )
     with context.begin_transaction():
         context.run_migrations()
