@@ -87,7 +87,7 @@ def _transient(error: Exception) -> bool:
 
 def _reason(error: Exception) -> str:
     # The server's own words for a refusal; the exception's name for a network failure.
-    if isinstance(error, DBAPIError):
+    if isinstance(error, DBAPIError) and error.orig is not None:
         return _first_line(error.orig) or type(error.orig).__name__
     message = _first_line(error)
     return f"{type(error).__name__}: {message}" if message else type(error).__name__

@@ -11,17 +11,23 @@ from typing import Any
 import pytest
 import stripe
 from aiohttp.test_utils import TestClient, TestServer
+from prometheus_client.openmetrics.parser import (
+    text_string_to_metric_families as openmetrics_families,
+)
+from prometheus_client.parser import text_string_to_metric_families as text_families
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import load_settings
 from bot.context import Runtime, Services
+from bot.domain import OutboxStatus, PledgeStatus, utcnow
 from bot.i18n.translator import Catalogs
 from bot.server import build_application
 from bot.storage.engine import create_session_factory
-from bot.storage.models import StripeEvent
-from bot.web import create_web_app
+from bot.storage.models import OutboxMessage, Pledge, StripeEvent, TelegramUpdate
+from bot.web import RUNTIME, create_web_app
 from tests.conftest import TEST_TOKEN
+from tests.factories import add_project, add_user
 
 WEBHOOK_SECRET = "whsec_test_web"
 TELEGRAM_SECRET = "telegram-secret_123"
@@ -219,3 +225,45 @@ async def test_metrics_count_webhooks_and_read_the_outbox(client: TestClient[Any
     assert 'kengo_stripe_webhooks_total{result="rejected"} 1.0' in text
     assert "kengo_outbox_backlog 0.0" in text
     assert 'kengo_pledges{status="paid"} 0.0' in text
+
+
+async def test_metrics_hold_the_process_and_the_database_in_both_formats(
+    client: TestClient[Any, Any], sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    backer = await add_user(sessions)
+    project = await add_project(sessions, backer)
+    async with sessions.begin() as session:
+        session.add_all([
+            OutboxMessage(user_id=backer.id, kind="news", dedupe_key="a"),
+            OutboxMessage(user_id=backer.id, kind="news", dedupe_key="b"),
+            OutboxMessage(user_id=backer.id, kind="news", dedupe_key="c",
+                          status=OutboxStatus.SENT),
+            TelegramUpdate(update_id=1, payload="{}"),
+            TelegramUpdate(update_id=2, handled_at=utcnow()),
+            Pledge(user_id=backer.id, project_id=project.id, amount_cents=500,
+                   status=PledgeStatus.ANOMALY, anomaly="amount"),
+            Pledge(user_id=backer.id, project_id=project.id, amount_cents=500,
+                   status=PledgeStatus.PAID),
+        ])  # fmt: skip
+    client.server.app[RUNTIME].metrics.follow_sender(lambda: True)
+    expected = {
+        "kengo_outbox_backlog": 2,
+        "kengo_inbox_backlog": 1,
+        "kengo_stripe_anomalies": 1,
+        "kengo_outbox_sender_leader": 1,
+    }
+
+    plain = await client.get("/metrics")
+    assert plain.headers["Content-Type"].startswith("text/plain; version=0.0.4")
+    values = {s.name: s.value for f in text_families(await plain.text()) for s in f.samples}
+    assert values.items() >= expected.items()
+    assert any(name.startswith("process_") for name in values)
+    assert any(name.startswith("python_") for name in values)
+
+    accept = {"Accept": "application/openmetrics-text; version=1.0.0"}
+    open_metrics = await client.get("/metrics", headers=accept)
+    assert open_metrics.headers["Content-Type"].startswith("application/openmetrics-text")
+    families = list(openmetrics_families(await open_metrics.text()))
+    values = {s.name: s.value for f in families for s in f.samples}
+    assert values.items() >= expected.items()
+    assert any(name.startswith("process_") for name in values)

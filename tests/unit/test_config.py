@@ -117,3 +117,76 @@ def test_a_wait_out_of_bounds_names_the_variable(
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError, match=f"^{name} "):
         load_settings()
+
+
+def test_more_than_30_notifications_a_second_must_be_paid_broadcasts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.delenv("PAID_BROADCAST", raising=False)
+    monkeypatch.setenv("OUTBOX_RATE", "30")
+    assert not load_settings().paid_broadcast
+    monkeypatch.setenv("OUTBOX_RATE", "100")
+    with pytest.raises(ConfigError, match=r"^OUTBOX_RATE above 30 messages/s needs PAID_"):
+        load_settings()
+    monkeypatch.setenv("PAID_BROADCAST", "true")
+    assert load_settings().paid_broadcast
+
+
+def test_the_readme_example_token_passes_the_token_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Whoever pastes the quick start gets "Telegram refused the token", not a format error.
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    quick_start = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    (example,) = re.findall(r"TELEGRAM_BOT_TOKEN=(\S+)", quick_start)
+    assert "your-token" in example  # obviously not a real one
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", example)
+    assert load_settings().telegram_bot_token.get_secret_value() == example
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("sqlite+aiosqlite:///kengo.db", None),
+        ("postgresql+asyncpg://kengo:hunter2@db:5432/kengo", None),
+        ("kengo.db", "is not a database URL: use sqlite+aiosqlite:///"),
+        ("sqlite:///kengo.db", "needs the async driver: sqlite+aiosqlite://… instead of sqlite://"),
+        ("postgres://kengo:hunter2@db/kengo", "needs the async driver: postgresql+asyncpg://…"),
+        ("postgresql+psycopg://kengo:hunter2@db/k", "needs the async driver: postgresql+asyncpg"),
+        ("mysql+aiomysql://kengo:hunter2@db/kengo", "must be one of sqlite+aiosqlite:///"),
+    ],
+)
+def test_database_url_needs_an_engine_and_driver_the_bot_runs_on(
+    monkeypatch: pytest.MonkeyPatch, url: str, message: str | None
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("DATABASE_URL", url)
+    if message is None:
+        assert load_settings().database_url == url
+        return
+    with pytest.raises(ConfigError) as raised:
+        load_settings()
+    assert str(raised.value).startswith(f"DATABASE_URL {message}")
+    assert "hunter2" not in str(raised.value)
+
+
+def test_log_level_is_a_level_name_in_any_case(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("LOG_LEVEL", "debug")
+    assert load_settings().log_level == "DEBUG"
+    monkeypatch.setenv("LOG_LEVEL", "verbose")
+    with pytest.raises(ConfigError, match=r"^LOG_LEVEL must be one of DEBUG, INFO, WARNING, "):
+        load_settings()
+
+
+def test_the_database_is_awaited_for_30_seconds_unless_told(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.delenv("DATABASE_WAIT_SECONDS", raising=False)
+    assert load_settings().database_wait_seconds == 30
+    monkeypatch.setenv("DATABASE_WAIT_SECONDS", "-1")
+    with pytest.raises(ConfigError, match=r"^DATABASE_WAIT_SECONDS "):
+        load_settings()

@@ -62,7 +62,9 @@ def test_days_left_in_both_languages(
 
 def test_last_hours_and_ended(catalogs: Catalogs) -> None:
     now = utcnow()
-    assert time_left(tr(catalogs, "br"), now + timedelta(hours=5), now) == "An eurioù diwezhañ\u202f!"
+    assert (
+        time_left(tr(catalogs, "br"), now + timedelta(hours=5), now) == "An eurioù diwezhañ\u202f!"
+    )
     assert time_left(tr(catalogs, "fr"), now - timedelta(hours=5), now) == "Campagne terminée"
 
 
