@@ -61,7 +61,6 @@ class OutboxWorker:
             timings=timings_from(settings), paid_broadcast=settings.paid_broadcast,
         )  # fmt: skip
         self._leader = LeadingSender(sender, leadership(engine, SENDER_LOCK), leader_poll)
-        metrics.follow_sender(lambda: self.is_leader)
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 

@@ -191,7 +191,8 @@ async def _migrating_alone(connection: AsyncConnection) -> AsyncIterator[None]:
     if the process dies. SQLite: the migration's transaction takes the write lock up front
     (`BEGIN IMMEDIATE`), and the others wait for it within the busy timeout.
     """
-    if True:
+    if connection.dialect.name != "postgresql":
+        await connection.execution_options(**{WRITES: True})
         yield
         return
     await connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})

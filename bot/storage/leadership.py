@@ -15,6 +15,7 @@ The holder asks `still_held()` regularly: a PostgreSQL connection that broke has
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from typing import Protocol
@@ -28,6 +29,10 @@ except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
 log = logging.getLogger(__name__)
+
+# Seconds the leader waits for its check: a leader that cannot reach the database cannot
+# record what it sends either, so it steps down rather than wait on a silent connection.
+CHECK_TIMEOUT = 5.0
 
 
 class Leadership(Protocol):
@@ -82,7 +87,8 @@ class AdvisoryLockLeadership:
         if self._connection is None:
             return False
         try:
-            await self._connection.execute(text("SELECT 1"))
+            async with asyncio.timeout(CHECK_TIMEOUT):
+                await self._connection.execute(text("SELECT 1"))
         except Exception as error:
             log.warning("the leadership's database connection broke: %s", error)
             await self._forget_connection()

@@ -49,6 +49,7 @@ async def kengo(
         STRIPE_API_BASE=stripe_stand_in.base_url,
         CAMPAIGN_CHECK_SECONDS="0.5",
         OUTBOX_RATE="200",
+        PAID_BROADCAST="true",
         OUTBOX_POLL_SECONDS="0.1",
     )
     stripe_stand_in.webhook_url = kengo.url("/stripe/webhook")

@@ -50,7 +50,7 @@ def _worker(
         TELEGRAM_WEBHOOK_SECRET=SECRET, MODERATOR_IDS=str(MODERATOR_ID),
         STRIPE_SECRET_KEY=stripe.secret_key, STRIPE_WEBHOOK_SECRET=stripe.webhook_secret,
         STRIPE_API_BASE=stripe.base_url, CAMPAIGN_CHECK_SECONDS="0.3", OUTBOX_RATE="200",
-        OUTBOX_POLL_SECONDS="0.1",
+        PAID_BROADCAST="true", OUTBOX_POLL_SECONDS="0.1",
     )  # fmt: skip
     # Both register the same public URL, as workers behind one load balancer do.
     worker.env["WEBHOOK_URL"] = public_url or f"http://127.0.0.1:{worker.port}"

@@ -251,3 +251,20 @@ async def test_a_user_who_writes_again_receives_again_from_the_same_sender(
     await asyncio.sleep(outbox.PER_CHAT_GAP)  # the 403 was a message to her chat too
     await sender.deliver_due()
     assert len(emulator.calls("sendMessage", chat_id=gwen.id)) == 1
+
+
+async def test_paid_broadcasts_are_sent_as_such_and_free_ones_are_not(
+    sessions: Sessions, emulator: BotApiEmulator, sender: OutboxSender, outbox_bot: KengoBot
+) -> None:
+    free, paid = await add_user(sessions), await add_user(sessions)
+    for user in (free, paid):
+        emulator.user(user.id, user.first_name)
+    await queue(sessions, thanks(free.id))
+    assert await sender.deliver_due() == 1
+    await queue(sessions, thanks(paid.id))
+    paying = OutboxSender(sessions, outbox_bot, Catalogs.load(), rate=100, paid_broadcast=True)
+    assert await paying.deliver_due() == 1
+    [sent_free] = emulator.calls("sendMessage", chat_id=free.id)
+    [sent_paid] = emulator.calls("sendMessage", chat_id=paid.id)
+    assert "allow_paid_broadcast" not in sent_free.params
+    assert sent_paid.params["allow_paid_broadcast"] is True
