@@ -140,6 +140,8 @@ async def worker_main(args: argparse.Namespace) -> None:
     sender = outbox.OutboxSender(
         create_session_factory(engine), bot, Catalogs.load(), args.rate, concurrency,
         timings=timings,
+        # As the bot must above Telegram's free 30 messages/s (PAID_BROADCAST).
+        paid_broadcast=args.rate > 30,
     )  # fmt: skip
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
