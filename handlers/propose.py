@@ -84,7 +84,10 @@ async def _show(
         edited = not fresh and await _edit_preview(update, t, draft)
         await _mark_answered(update, t, draft, refreshed=edited)
         sent = None if edited else await _send_preview(update, t, draft)
-        await wizard.remember(owner, draft.project_id, preview=sent, answered=True)
+        shown = edited or sent is not None
+        await wizard.remember(
+            owner, draft.project_id, preview=sent, answered=True, preview_shown=shown
+        )
         return
     again = draft.answered is draft.position.step  # a reward deleted, a commune to retype
     if again and draft.position.step is Step.TIERS:
@@ -118,12 +121,12 @@ async def _edit_preview(update: Update, t: Translator, draft: Draft) -> bool:
     or a text that must now carry a photo (or the reverse): a new one is sent then."""
     if draft.preview_message_id is None:
         return False
-    if draft.unchanged:
+    if draft.preview_up_to_date:
         return True
-    if draft.photo_swapped:  # the old preview goes, a new one comes
+    photo, markup = draft.card.summary.photo_file_id, preview_keyboard(t, draft)
+    if draft.preview_is_photo not in (None, photo is not None):  # the old one goes
         await _try(update, "deleteMessage", message_id=draft.preview_message_id)
         return False
-    photo, markup = draft.card.summary.photo_file_id, preview_keyboard(t, draft)
     if not photo:
         return await _edit(
             update, draft.preview_message_id, preview_text(t, draft, as_caption=False), markup

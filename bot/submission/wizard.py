@@ -9,6 +9,7 @@ stopped.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,10 +55,11 @@ class Draft:
     # The answer was a further part of the description: the count of the part before it
     # (the message `prompt_message_id` names) carries the "Terminé" button that now moves on.
     further_part: bool = False
-    # What the answer did to the live preview: nothing (the same answer again), or added or
-    # removed the photo (a text preview cannot become a photo, nor the reverse, in place).
-    unchanged: bool = False
-    photo_swapped: bool = False
+    # The live preview shows these answers already (the same answers given again: an edit
+    # would change nothing); whether it is a photo (None: not known), as a text preview cannot
+    # become a photo in place, nor the reverse.
+    preview_up_to_date: bool = False
+    preview_is_photo: bool | None = None
 
 
 class WizardService:
@@ -115,12 +117,13 @@ class WizardService:
 
     async def remember(
         self, owner_id: int, project_id: int, *, prompt: int | None = None,
-        preview: int | None = None, answered: bool = False,
+        preview: int | None = None, answered: bool = False, preview_shown: bool = False,
     ) -> None:  # fmt: skip
         """The ids of the wizard's live messages, to edit them rather than send them again.
 
         `prompt`: the question just sent; `answered`: the question has had its answer (no
-        question waits); `preview`: the preview just sent.
+        question waits); `preview`: the preview just sent; `preview_shown`: the preview (sent
+        or edited) now shows the draft's answers.
         """
         async with self._sessions.begin() as session:
             project = await _editable(session, owner_id, project_id)
@@ -128,12 +131,14 @@ class WizardService:
                 project.wizard_prompt_message_id = prompt
             if preview is not None:
                 project.wizard_preview_message_id = preview
+            if preview_shown:
+                project.wizard_preview_shows = _shown(project)
 
     async def _answer(self, owner_id: int, project_id: int, text: str) -> Draft:
         async with self._sessions.begin() as session:
             project = await _editable(session, owner_id, project_id)
             await _listen(session, owner_id, project_id)
-            position, before = _position(project), _answers(project)
+            position = _position(project)
             store_text(project, position, text, self._max_pledge_cents)
             # The description may come in several messages, until "Terminé".
             following = (
@@ -144,7 +149,9 @@ class WizardService:
             project.wizard_step = following.encode()
             await session.flush()  # a reward just completed gets its id
             further = position.step is Step.DESCRIPTION and position.appending
-            return _answered(project, position, before, further_part=further)
+            return dataclasses.replace(
+                _draft(project), answered=position.step, further_part=further
+            )
 
     async def choose(self, owner_id: int, project_id: int, step: Step, value: str) -> Draft:
         """A button of the step the owner is at; a button of another step raises NotEditable."""
@@ -154,21 +161,19 @@ class WizardService:
             if position.step is not step:
                 raise NotEditable
             await _listen(session, owner_id, project_id)
-            before = _answers(project)
             project.wizard_step = store_choice(project, position, value).encode()
             await session.flush()
-            return _answered(project, position, before)
+            return dataclasses.replace(_draft(project), answered=step)
 
     async def photo(self, owner_id: int, project_id: int, file_id: str) -> Draft:
         async with self._sessions.begin() as session:
             project = await _editable(session, owner_id, project_id)
-            position, before = _position(project), _answers(project)
-            if position.step is not Step.PHOTO:
-                raise WrongInput(position.step)
+            if _position(project).step is not Step.PHOTO:
+                raise WrongInput(_position(project).step)
             project.photo_file_id = file_id
             project.wizard_step = Position(Step.PREVIEW).encode()
             await _listen(session, owner_id, project_id)
-            return _answered(project, position, before)
+            return dataclasses.replace(_draft(project), answered=Step.PHOTO)
 
     async def edit(self, owner_id: int, project_id: int, step: Step) -> Draft:
         """From the preview: go to `step`, then back to the preview."""
@@ -245,34 +250,21 @@ def _ready(project: Project, position: Position) -> bool:
     return position.editing or position.step in (Step.PHOTO, Step.PREVIEW)
 
 
-def _answers(project: Project) -> tuple[Any, ...]:
-    """Every answer the preview shows, as plain values (the photo first)."""
+def _shown(project: Project) -> str:
+    """What a preview of the draft shows: a photo or a text, and a digest of every answer."""
     tiers = [(tier.title, tier.description, tier.min_amount_cents, tier.quantity_limit,
               tier.estimated_delivery) for tier in project.reward_tiers]  # fmt: skip
-    return (
+    answers = (
         project.photo_file_id, project.breton_connection, project.title, project.category,
         project.departement, project.commune, project.summary, project.description,
         project.goal_cents, project.duration_days, project.funding_model, tiers,
     )  # fmt: skip
-
-
-def _answered(project: Project, answered: Position, before: tuple[Any, ...], **more: Any) -> Draft:
-    """The draft once the step at `answered` has its answer, told how it changed what the
-    preview shows (`before`: the answers until then).
-
-    The preview showed `before` when the answer is the first since its "✏️" button: any step
-    but the description (given in parts) and the rewards (a menu, then their own questions).
-    """
-    after = _answers(project)
-    first = answered.editing and answered.step in EDITABLE
-    first = first and answered.step not in (Step.DESCRIPTION, Step.TIERS)
-    return dataclasses.replace(
-        _draft(project), answered=answered.step, unchanged=first and after == before,
-        photo_swapped=(before[0] is None) != (after[0] is None), **more,
-    )  # fmt: skip
+    digest = hashlib.sha256(repr(answers).encode()).hexdigest()[:16]
+    return f"{'photo' if project.photo_file_id else 'text'}:{digest}"
 
 
 def _draft(project: Project) -> Draft:
+    shows = project.wizard_preview_shows
     return Draft(
         project_id=project.id,
         status=project.status,
@@ -287,4 +279,6 @@ def _draft(project: Project) -> Draft:
         complete=first_missing(project) is None,
         prompt_message_id=project.wizard_prompt_message_id,
         preview_message_id=project.wizard_preview_message_id,
+        preview_up_to_date=shows == _shown(project),
+        preview_is_photo=None if shows is None else shows.startswith("photo:"),
     )

@@ -1,5 +1,5 @@
-"""What the crawler types at a screen that invites typing: a valid answer where it can tell
-what one looks like, then invalid and off-topic ones.
+"""What the crawler types at a screen that invites typing: invalid and off-topic answers, what
+the mode may get wrong, then a valid answer where it can tell what one looks like.
 
 The valid answer follows the user's input mode (`bot.conversation.inputs`) and, in the
 submission wizard, the step the draft waits for (`projects.wizard_step`): a title where a title
@@ -16,8 +16,11 @@ from tests.crawler.screens import Action
 # Shown to the bot as typed; also masked out of the screens that echo them, so that the checks
 # judge only the bot's own words.
 LONG = ("Kenavo ar wech all, " * 300)[:5000]
-INVALID = ("-5", LONG)
-OFF_TOPIC = ("Bonjour", "👍")
+INVALID = (LONG, "-5")
+OFF_TOPIC = ("👍", "Bonjour")
+# What a mode may get wrong besides: an amount read two ways ("2,50 € ou 2 500 € ?"), and
+# giving up (the pledge in progress is cancelled).
+TRICKY = {"amount": ("2,500", "/annuler")}
 
 # Words that ask for a typed answer. A command named after the verb ("Tapez /proposer") asks
 # for that command, not for free text.
@@ -71,10 +74,13 @@ def valid_answer(mode: str | None, wizard_step: str | None, departement: str | N
 def typed_actions(
     mode: str | None, wizard_step: str | None, departement: str | None
 ) -> list[Action]:
-    """Valid (when known), invalid and off-topic answers to a screen that invites typing."""
+    """Invalid, off-topic, tricky and (when known) valid answers to a screen that invites
+    typing."""
     valid = valid_answer(mode, wizard_step, departement)
-    # The valid answer last: the refused ones before it all leave the user where they were.
-    actions = [Action("send", text) for text in (*INVALID, *OFF_TOPIC)]
+    tricky = TRICKY.get((mode or "").split(":")[0], ())
+    # The valid answer last: the refused ones before it leave the user where they were (the
+    # long text, refused everywhere, first: the others are sometimes taken as an answer).
+    actions = [Action("send", text) for text in (*INVALID, *OFF_TOPIC, *tricky)]
     return actions + ([valid] if valid.free else [])
 
 

@@ -145,6 +145,6 @@ def not_understood() -> tuple[str, ...]:
 def stale_button() -> tuple[str, ...]:
     """What the bot answers to a button it no longer knows, in both languages."""
     for entry in entries():
-        if entry.french[0].startswith("Ce bouton n'est plus valable"):
+        if folded(entry.french[0]).startswith("Ce bouton n'est plus valable"):
             return tuple(folded(t) for t in (entry.french[0], entry.breton[0]) if t)
     return ()

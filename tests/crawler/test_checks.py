@@ -8,7 +8,13 @@ import pytest
 
 from bot.demo.catalogue import load_catalogue
 from tests.crawler import checks
-from tests.crawler.language import entries, foreign_fragments, fragments, not_understood
+from tests.crawler.language import (
+    entries,
+    foreign_fragments,
+    fragments,
+    not_understood,
+    stale_button,
+)
 from tests.crawler.screens import Action, Screen, Shown, shown_by
 from tests.crawler.typography import faults, faulty_in
 from tests.fakes.bot_api import ApiCall
@@ -34,8 +40,13 @@ def test_dead_end_is_a_last_message_without_buttons_where_typing_is_not_expected
     assert not checks.dead_end(screen(message("Merci !"), message("Et ensuite ?", MENU)), "fr")
     assert checks.dead_end(screen(message("Et ensuite ?", MENU), message("Merci !")), "fr")
     assert checks.dead_end(screen(), "fr") == ["no answer at all"]
-    stale = "Ce bouton n'est plus valable. Tapez /start pour retrouver le menu."
-    assert checks.dead_end(screen(alert=stale, left_with=message("Page", MENU)), "fr")
+    # The stale button's answer as the bot spells it (typographic apostrophe) or plainly.
+    for stale in (
+        "Ce bouton n’est plus valable. Tapez /start pour retrouver le menu.",
+        "Ce bouton n'est plus valable. Tapez /start pour retrouver le menu.",
+        "N'eo ket mat an afell-mañ ken. Skrivit /start evit adkavout al lañser.",
+    ):
+        assert checks.dead_end(screen(alert=stale, left_with=message("Page", MENU)), "fr")
     assert not checks.dead_end(screen(alert="Ajouté", left_with=message("Page", MENU)), "fr")
 
 
@@ -43,6 +54,12 @@ def test_the_generic_not_understood_is_known_in_both_languages() -> None:
     french, breton = not_understood()
     assert french.startswith("Je n'ai pas compris")
     assert breton.startswith("N'em eus ket")
+
+
+def test_the_stale_button_answer_is_known_in_both_languages() -> None:
+    french, breton = stale_button()
+    assert french.startswith("Ce bouton n'est plus valable")
+    assert breton.startswith("N'eo ket mat")
 
 
 @pytest.mark.parametrize("answer", [f"{said}\n\nTapez un mot." for said in not_understood()])
