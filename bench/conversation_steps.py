@@ -4,10 +4,12 @@
 
 "discover → payment link": a newcomer sends /start, opens the catalogue, a project, supports
 it with a reward and reaches the payment button. "propose a project": an owner runs the whole
-wizard with one wrong answer per kind of step (as people do), edits two fields from the
-preview, and submits. For each, it prints what the person did (taps on buttons, messages typed)
-and what the bot did (new messages in the chat, messages edited in place), on the demo
-catalogue, with the bot in-process against the Bot API emulator and the Stripe stand-in.
+wizard with one wrong answer per kind of step (as people do) and edits two fields from the
+preview; "then nine edits": the same owner changes the title nine times from the preview (the
+wizard used to resend the whole preview each time). For each, it prints what the person did
+(taps on buttons, messages typed) and what the bot did (new messages in the chat, messages
+edited in place), on the demo catalogue, with the bot in-process against the Bot API emulator
+and the Stripe stand-in.
 Figures, not a test: the conversation tests assert behaviour; this counts effort.
 """
 
@@ -166,6 +168,16 @@ async def propose_a_project(person: Person) -> None:
     await person.type("Un plancher pour le cercle")
     await person.tap("Objectif", "Montant")
     await person.type("1800")
+
+
+async def nine_edits(person: Person) -> None:
+    """From the preview, the title changed nine times, as an owner polishing it would."""
+    for n in range(9):
+        await person.tap("Titre")
+        await person.type(f"Un plancher pour le cercle, version {n + 2}")
+
+
+async def submit(person: Person) -> None:
     await person.tap("Soumettre")
     if "transmis" not in person.last_text():
         raise SystemExit(f"the project was not submitted: {person.last_text()!r}")
@@ -195,10 +207,15 @@ async def main() -> None:
                 await discover_to_payment(contributor, stripe.base_url.split("//")[1])
                 owner = Person(emulator, emulator.user(5002, "Maïwenn", language_code="fr"))
                 await propose_a_project(owner)
+                proposed, owner.effort = owner.effort, Effort()
+                await nine_edits(owner)
+                edited = owner.effort
+                await submit(owner)
             finally:
                 await kengo.stop()
     for name, effort in (("discover → payment link", contributor.effort),
-                         ("propose a project", owner.effort)):  # fmt: skip
+                         ("propose a project", proposed),
+                         ("then nine edits", edited)):  # fmt: skip
         print(
             f"{name:25} taps {effort.taps:3}  typed {effort.typed:3}  "
             f"new messages {effort.new_messages:3}  edits {effort.edits:3}"
