@@ -2,26 +2,26 @@
 
 The chat stays short: each question is a new message, edited once answered to show the answer
 recorded; the preview is one message, edited in place after every change (its id is kept with
-the draft, so this survives a restart); a refusal is one message with buttons to go on.
+the draft, so this survives a restart); a refusal is one message with buttons to go on. The
+texts are `bot.submission.views` and `messages`; the calls that send and edit them, `chat`.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
+from telegram import Update
 
 from bot.context import KengoContext
 from bot.conversation import callbacks
 from bot.conversation.callbacks import WizardAction
 from bot.conversation.inputs import WizardAnswer
-from bot.i18n.translator import Translator
+from bot.i18n.translator import SUPPORTED_LOCALES, Translator
+from bot.submission import chat
 from bot.submission.answers import Incomplete, NotEditable, TooManyDrafts, WrongInput
 from bot.submission.messages import (
     answered_text,
+    continue_keyboard,
     out_of_place_keyboard,
-    preview_text,
+    preview,
     refusal_keyboard,
     submitted_keyboard,
 )
@@ -36,14 +36,13 @@ from bot.submission.replies import (
 from bot.submission.rules import Refusal, Step
 from bot.submission.views import (
     intro_text,
-    preview_keyboard,
     prompt,
     prompt_keyboard,
     resume_keyboard,
     resume_text,
+    typed_choice,
 )
 from bot.submission.wizard import Draft
-from bot.telegram.calls import HTML
 from handlers import moderate
 from handlers.common import answer_stale_button, pressed, reply, show
 
@@ -67,7 +66,7 @@ async def _start(update: Update, context: KengoContext, t: Translator) -> None:
         await reply(update, too_many_drafts_text(t))
         return
     text, keyboard = prompt(t, draft)
-    sent = await _send(update, f"{intro_text(t)}\n\n{text}", keyboard)
+    sent = await chat.send(update, f"{intro_text(t)}\n\n{text}", keyboard)
     await context.services.wizard.remember(profile.id, draft.project_id, prompt=sent)
 
 
@@ -81,21 +80,20 @@ async def _show(
     """
     owner, wizard = draft_owner(update), context.services.wizard
     if draft.position.step is Step.PREVIEW:
-        edited = not fresh and await _edit_preview(update, t, draft)
+        rendered = preview(t, draft)
+        edited = not fresh and await chat.edit_preview(update, draft, rendered)
         await _mark_answered(update, t, draft, refreshed=edited)
-        sent = None if edited else await _send_preview(update, t, draft)
-        shown = edited or sent is not None
-        await wizard.remember(
-            owner, draft.project_id, preview=sent, answered=True, preview_shown=shown
-        )
+        sent = None if edited else await chat.send_preview(update, rendered)
+        await wizard.remember(owner, draft.project_id, preview=sent, answered=True,
+                              preview_shown=edited or sent is not None)  # fmt: skip
         return
     again = draft.answered is draft.position.step  # a reward deleted, a commune to retype
     if again and draft.position.step is Step.TIERS:
-        await _edit(update, draft.prompt_message_id, *prompt(t, draft))
+        await chat.edit(update, draft.prompt_message_id, *prompt(t, draft))
         return
     if not again:
         await _mark_answered(update, t, draft)
-    sent = await _send(update, *prompt(t, draft))
+    sent = await chat.send(update, *prompt(t, draft))
     await wizard.remember(owner, draft.project_id, prompt=sent)
 
 
@@ -104,40 +102,7 @@ async def _mark_answered(
 ) -> None:
     if draft.answered is not None and draft.prompt_message_id is not None:
         text = answered_text(t, draft.answered, draft, refreshed=refreshed)
-        await _edit(update, draft.prompt_message_id, text, None)
-
-
-async def _send_preview(update: Update, t: Translator, draft: Draft) -> int | None:
-    photo = draft.card.summary.photo_file_id
-    text, markup = preview_text(t, draft, as_caption=photo is not None), preview_keyboard(t, draft)
-    if photo:
-        return await _call(update, "sendPhoto", photo=photo, caption=text, reply_markup=markup)
-    return await _send(update, text, markup)
-
-
-async def _edit_preview(update: Update, t: Translator, draft: Draft) -> bool:
-    """Whether the live preview is now up to date: edited, or already so (the same answer
-    given again: Telegram refuses an edit that changes nothing). It may be too old, deleted,
-    or a text that must now carry a photo (or the reverse): a new one is sent then."""
-    if draft.preview_message_id is None:
-        return False
-    if draft.preview_up_to_date:
-        return True
-    photo, markup = draft.card.summary.photo_file_id, preview_keyboard(t, draft)
-    if draft.preview_is_photo not in (None, photo is not None):  # the old one goes
-        await _try(update, "deleteMessage", message_id=draft.preview_message_id)
-        return False
-    if not photo:
-        return await _edit(
-            update, draft.preview_message_id, preview_text(t, draft, as_caption=False), markup
-        )
-    media = {"type": "photo", "media": photo, "caption": preview_text(t, draft, as_caption=True),
-             "parse_mode": HTML["parse_mode"]}  # fmt: skip
-    edited = await _try(update, "editMessageMedia", message_id=draft.preview_message_id,
-                        media=media, reply_markup=markup)  # fmt: skip
-    if not edited:  # the old preview cannot become the new one: it goes, a new one comes
-        await _try(update, "deleteMessage", message_id=draft.preview_message_id)
-    return edited
+        await chat.edit(update, draft.prompt_message_id, text, None)
 
 
 async def wizard_button(update: Update, context: KengoContext) -> None:
@@ -158,7 +123,7 @@ async def wizard_button(update: Update, context: KengoContext) -> None:
         if action == WizardAction.SAVE:
             draft = await wizard.save(owner_id, project_id)
             await query.answer()
-            await reply(update, saved_text(t), _continue_keyboard(t, draft))
+            await reply(update, saved_text(t), continue_keyboard(t, draft))
             return
         if action == WizardAction.SEND:
             draft = await wizard.submit(owner_id, project_id)
@@ -187,7 +152,8 @@ async def wizard_button(update: Update, context: KengoContext) -> None:
     await query.answer()
     pressed_on = query.message.message_id if query.message is not None else None
     if draft.answered is not None and pressed_on not in (None, draft.prompt_message_id):
-        await _try(update, "editMessageReplyMarkup", message_id=pressed_on)  # under a refusal
+        # Pressed under a refusal: its buttons go, as the question's do.
+        await chat.attempt(update, "editMessageReplyMarkup", message_id=pressed_on)
     await _show(update, context, t, draft, fresh=fresh)
 
 
@@ -222,7 +188,11 @@ async def typed(update: Update, context: KengoContext, mode: WizardAnswer) -> No
         if message.photo:
             draft = await wizard.photo(profile.id, project_id, message.photo[-1].file_id)
         else:
-            draft = await wizard.answer(profile.id, project_id, message.text or "")
+            text, catalogs = message.text or "", context.runtime.catalogs
+            both = [catalogs.translator(locale) for locale in SUPPORTED_LOCALES]
+            draft = await wizard.answer(
+                profile.id, project_id, text, lambda at: typed_choice(both, at, text)
+            )
     except Refusal as refusal:
         await _refuse(update, context, t, refusal, project_id)
         return
@@ -244,12 +214,13 @@ async def _description_received(
     update: Update, context: KengoContext, t: Translator, draft: Draft
 ) -> None:
     """A part of the description: counted in a new message whose "Terminé" replaces the
-    previous count's. The question before the first part has no button: it is left alone
+    previous count's. The question before the first part has a button only when asked from
+    the preview ("Garder la réponse actuelle", no longer true): else it is left alone
     (Telegram refuses an edit that changes nothing)."""
-    if draft.further_part and draft.prompt_message_id is not None:
-        await _try(update, "editMessageReplyMarkup", message_id=draft.prompt_message_id)
+    if (draft.further_part or draft.position.editing) and draft.prompt_message_id is not None:
+        await chat.attempt(update, "editMessageReplyMarkup", message_id=draft.prompt_message_id)
     text = description_received_text(t, draft.description_length)
-    sent = await _send(update, text, prompt_keyboard(t, draft))
+    sent = await chat.send(update, text, prompt_keyboard(t, draft))
     await context.services.wizard.remember(draft_owner(update), draft.project_id, prompt=sent)
 
 
@@ -267,50 +238,6 @@ async def unexpected(update: Update, context: KengoContext, mode: WizardAnswer) 
     await reply(update, wrong_input_text(t, step), out_of_place_keyboard(t, draft))
 
 
-def _continue_keyboard(t: Translator, draft: Draft) -> InlineKeyboardMarkup:
-    data = callbacks.wizard(WizardAction.OPEN, draft.project_id)
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(t.gettext("▶ Continuer ce projet"), callback_data=data)]]
-    )
-
-
 def draft_owner(update: Update) -> int:
     user = update.effective_user
     return user.id if user is not None else 0
-
-
-# The wizard's own Bot API calls: it needs the ids of the messages it sends, to edit them.
-
-
-async def _call(update: Update, endpoint: str, **params: Any) -> int | None:
-    """Send into the update's chat; the new message's id."""
-    chat = update.effective_chat
-    if chat is None:
-        return None
-    result = await update.get_bot().do_api_request(
-        endpoint, api_kwargs={"chat_id": chat.id, **params, **HTML}
-    )
-    return result.get("message_id") if isinstance(result, dict) else None
-
-
-async def _send(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> int | None:
-    return await _call(update, "sendMessage", text=text, reply_markup=markup)
-
-
-async def _edit(
-    update: Update, message_id: int | None, text: str, markup: InlineKeyboardMarkup | None
-) -> bool:
-    if message_id is None:
-        return False
-    return await _try(update, "editMessageText", message_id=message_id, text=text,
-                      reply_markup=markup)  # fmt: skip
-
-
-async def _try(update: Update, endpoint: str, **params: Any) -> bool:
-    """Edit (or delete) a message of the chat: whether it is now as asked. An old message that
-    cannot be edited any more, or one the owner deleted, is no error: it is replaced."""
-    try:
-        await _call(update, endpoint, **params)
-    except BadRequest as error:
-        return "not modified" in str(error).lower()
-    return True

@@ -15,6 +15,8 @@ from bot.submission.months import parse_month
 from bot.submission.rules import (
     DURATION_CHOICES,
     GOAL_CENTS,
+    KEEP_CURRENT,
+    KEEPABLE,
     MAX_TIERS,
     Position,
     Problem,
@@ -101,6 +103,10 @@ def _add_tier(project: Project, tier: dict[str, Any], delivery: date) -> None:
 def store_choice(project: Project, position: Position, value: str) -> Position:
     """Apply a button of the current step; returns where the wizard goes next."""
     step = position.step
+    if value == KEEP_CURRENT:  # back to the preview, nothing changed
+        if not keeps_current(project, position):
+            raise NotEditable
+        return Position(Step.PREVIEW)
     try:
         if step is Step.CATEGORY:
             project.category = Category(value)
@@ -170,6 +176,16 @@ def _tiers_menu(project: Project, position: Position, value: str) -> Position:
             tier.position = number
         return position
     raise NotEditable
+
+
+def keeps_current(project: Project, position: Position) -> bool:
+    """Whether the question may be left with the answer it has: a field changed from the
+    preview (not a description already being replaced), whose current answer still holds."""
+    if not position.editing or position.appending or position.step not in KEEPABLE:
+        return False
+    if first_missing(project) is not None or project.departement is None:
+        return False
+    return commune_fits(project.commune, project.departement)  # after a new département
 
 
 def first_missing(project: Project) -> Step | None:

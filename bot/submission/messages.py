@@ -9,11 +9,18 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.conversation import callbacks
 from bot.conversation.callbacks import MenuItem, OwnerAction, WizardAction
-from bot.domain import FundingModel, ProjectCard
+from bot.domain import ProjectCard
 from bot.i18n.text import escape_html
 from bot.i18n.translator import Translator
+from bot.submission.chat import Preview
 from bot.submission.rules import NUMBERED, Problem, Refusal, Step, number_of
-from bot.submission.views import STEP_NAMES, prompt, prompt_keyboard
+from bot.submission.views import (
+    MODEL_NAMES,
+    STEP_NAMES,
+    preview_keyboard,
+    prompt,
+    prompt_keyboard,
+)
 from bot.submission.wizard import Draft
 from bot.telegram.html_limits import CAPTION_LIMIT, TEXT_LIMIT, fit, visible_length
 from bot.views import labels
@@ -80,9 +87,7 @@ def _later(
         days = draft.duration_days or 0
         return t.ngettext("{count} jour", "{count} jours", days).format(count=t.number(days))
     if step is Step.MODEL:
-        if card.funding_model is FundingModel.ALL_OR_NOTHING:
-            return t.gettext("Tout ou rien")
-        return t.gettext("Garder tout")
+        return t.gettext(MODEL_NAMES[card.funding_model])
     if step is Step.TIERS:
         if not card.tiers:
             return t.gettext("pas de contrepartie")
@@ -108,6 +113,13 @@ def _later(
             return t.gettext("photo reçue")
         return t.gettext("sans photo")
     return ""
+
+
+def preview(t: Translator, draft: Draft) -> Preview:
+    """The preview as sent: with the draft's photo, the card is its caption."""
+    photo = draft.card.summary.photo_file_id
+    text = preview_text(t, draft, as_caption=photo is not None)
+    return Preview(photo or None, text, preview_keyboard(t, draft))
 
 
 def preview_text(t: Translator, draft: Draft, *, as_caption: bool) -> str:
@@ -160,6 +172,13 @@ def out_of_place_keyboard(t: Translator, draft: Draft) -> InlineKeyboardMarkup |
         [_button(t.gettext("👁 Revoir l’aperçu"), WizardAction.OPEN, draft)],
         [_button(t.gettext("📨 Soumettre"), WizardAction.SEND, draft)],
     ])  # fmt: skip
+
+
+def continue_keyboard(t: Translator, draft: Draft) -> InlineKeyboardMarkup:
+    """Under "Brouillon enregistré": the way back into it."""
+    return InlineKeyboardMarkup(
+        [[_button(t.gettext("▶ Continuer ce projet"), WizardAction.OPEN, draft)]]
+    )
 
 
 def submitted_keyboard(t: Translator) -> InlineKeyboardMarkup:

@@ -52,6 +52,10 @@ TIER_STEPS = (
 BUTTON_STEPS = frozenset({Step.CATEGORY, Step.DEPARTEMENT, Step.MODEL, Step.TIERS, Step.PREVIEW})
 # Steps the preview's "Modifier" buttons lead to.
 EDITABLE = NUMBERED[:-1]
+# Those whose question, asked from the preview, offers to keep the current answer ("Terminé"
+# does it for the rewards, "Passer" for the photo); the button's value.
+KEEPABLE = frozenset(EDITABLE) - {Step.TIERS, Step.PHOTO}
+KEEP_CURRENT = "current"
 
 TEXT_LIMITS: dict[Step, tuple[int, int]] = {
     Step.BRETON: (20, 1000),

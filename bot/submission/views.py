@@ -3,6 +3,9 @@ preview with its "Modifier" buttons."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TypeVar
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.conversation import callbacks
@@ -10,10 +13,22 @@ from bot.conversation.callbacks import WizardAction
 from bot.domain import Category, Departement, FundingModel, ProjectStatus
 from bot.i18n.text import escape_html
 from bot.i18n.translator import N_, Translator
-from bot.submission.rules import DURATION_CHOICES, EDITABLE, NUMBERED, TEXT_LIMITS, Step, number_of
+from bot.search.text import fold
+from bot.submission.rules import (
+    BUTTON_STEPS,
+    DURATION_CHOICES,
+    EDITABLE,
+    KEEP_CURRENT,
+    NUMBERED,
+    TEXT_LIMITS,
+    Step,
+    number_of,
+)
 from bot.submission.wizard import Draft
 from bot.views import labels
 from bot.views.card import tier_line
+
+_T = TypeVar("_T")
 
 STEP_NAMES: dict[Step, str] = {
     Step.BRETON: N_("Lien avec la Bretagne"),
@@ -29,6 +44,10 @@ STEP_NAMES: dict[Step, str] = {
     Step.TIERS: N_("Contreparties"),
     Step.PHOTO: N_("Photo"),
     Step.PREVIEW: N_("Aperçu"),
+}
+MODEL_NAMES: dict[FundingModel, str] = {
+    FundingModel.ALL_OR_NOTHING: N_("Tout ou rien"),
+    FundingModel.KEEP_IT_ALL: N_("Garder tout"),
 }
 # What each step asks, with an example; the limits are added from bot.submission.
 QUESTIONS: dict[Step, str] = {
@@ -158,6 +177,10 @@ def _current_answer(t: Translator, draft: Draft) -> str:
         Step.COMMUNE: escape_html(card.summary.commune or ""),
         Step.SUMMARY: escape_html(card.summary_text),
         Step.GOAL: t.money(card.summary.goal_cents),
+        Step.CATEGORY: labels.category(t, card.summary.category),
+        Step.DEPARTEMENT: labels.departement(t, card.summary.departement),
+        Step.DURATION: _days(t, draft.duration_days) if draft.duration_days else "",
+        Step.MODEL: t.gettext(MODEL_NAMES[card.funding_model]),
     }
     if step is Step.DESCRIPTION:
         return t.gettext("ce que vous envoyez maintenant remplacera la description.")
@@ -166,63 +189,77 @@ def _current_answer(t: Translator, draft: Draft) -> str:
 
 def prompt_keyboard(t: Translator, draft: Draft) -> InlineKeyboardMarkup | None:
     step = draft.position.step
-    rows: list[list[InlineKeyboardButton]] = []
-    if step is Step.CATEGORY:
-        names = [(c.value, labels.category(t, c)) for c in Category]
-        rows = _pairs([_button(name, step, draft, value) for value, name in names])
-    elif step is Step.DEPARTEMENT:
-        names = [(d.value, labels.departement(t, d)) for d in Departement]
-        rows = _pairs([_button(name, step, draft, value) for value, name in names])
-    elif step is Step.DESCRIPTION and draft.position.appending:
-        rows = [[_button(t.gettext("✅ Terminé"), step, draft, "done")]]
-    elif step is Step.DURATION:
-        days = [
-            t.ngettext("{count} jour", "{count} jours", d).format(count=d) for d in DURATION_CHOICES
-        ]
-        rows = [
-            [
-                _button(label, step, draft, str(d))
-                for label, d in zip(days, DURATION_CHOICES, strict=True)
-            ]
-        ]
-    elif step is Step.MODEL:
-        models = [(FundingModel.ALL_OR_NOTHING, t.gettext("Tout ou rien")),
-                  (FundingModel.KEEP_IT_ALL, t.gettext("Garder tout"))]  # fmt: skip
-        rows = [[_button(label, step, draft, model)] for model, label in models]
-    elif step is Step.TIERS:
-        rows = _tiers_keyboard(t, draft)
-    elif step is Step.TIER_QUANTITY:
-        rows = [[_button(t.gettext("♾ Illimité"), step, draft, "unlimited")]]
-    elif step is Step.PHOTO:
-        rows = [[_button(t.gettext("⏭ Passer"), step, draft, "skip")]]
-        if draft.position.editing and draft.card.summary.photo_file_id:
-            rows.append([_button(t.gettext("🗑 Retirer la photo"), step, draft, "remove")])
-    elif step is Step.PREVIEW:
+    if step is Step.PREVIEW:
         return preview_keyboard(t, draft)
+    rows = [[_button(label, step, draft, value) for label, value in row]
+            for row in _choices(t, draft, deletions=True)]  # fmt: skip
     return InlineKeyboardMarkup(rows) if rows else None
 
 
-def _tiers_keyboard(t: Translator, draft: Draft) -> list[list[InlineKeyboardButton]]:
-    step = Step.TIERS
-    rows = [[_button(t.gettext("➕ Ajouter une contrepartie"), step, draft, "add")]]
-    if draft.tier_ids:
-        rows.append([_button(t.gettext("✅ Terminé"), step, draft, "done")])
-        for tier_id, tier in zip(draft.tier_ids, draft.card.tiers, strict=True):
-            label = t.gettext("🗑 {title}").format(title=labels.shorten(tier.title))
-            rows.append([_button(label, step, draft, f"del{tier_id}")])
-    else:
-        rows.append([_button(t.gettext("Pas de contrepartie"), step, draft, "none")])
+def _choices(t: Translator, draft: Draft, *, deletions: bool) -> list[list[tuple[str, str]]]:
+    """The buttons of the question the draft is at, as rows of (label, value)."""
+    step = draft.position.step
+    rows: list[list[tuple[str, str]]] = []
+    if step is Step.CATEGORY:
+        rows = _pairs([(labels.category(t, c), c.value) for c in Category])
+    elif step is Step.DEPARTEMENT:
+        rows = _pairs([(labels.departement(t, d), d.value) for d in Departement])
+    elif step is Step.DESCRIPTION and draft.position.appending:
+        rows = [[(t.gettext("✅ Terminé"), "done")]]
+    elif step is Step.DURATION:
+        rows = [[(_days(t, d), str(d)) for d in DURATION_CHOICES]]
+    elif step is Step.MODEL:
+        rows = [[(t.gettext(MODEL_NAMES[model]), model.value)] for model in FundingModel]
+    elif step is Step.TIERS:
+        rows = _tiers_choices(t, draft, deletions=deletions)
+    elif step is Step.TIER_QUANTITY:
+        rows = [[(t.gettext("♾ Illimité"), "unlimited")]]
+    elif step is Step.PHOTO:
+        rows = [[(t.gettext("⏭ Passer"), "skip")]]
+        if draft.position.editing and draft.card.summary.photo_file_id:
+            rows.append([(t.gettext("🗑 Retirer la photo"), "remove")])
+    if draft.keeps_current:
+        rows.append([(t.gettext("↩ Garder la réponse actuelle"), KEEP_CURRENT)])
     return rows
 
 
-def _pairs(buttons: list[InlineKeyboardButton]) -> list[list[InlineKeyboardButton]]:
-    return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+def _tiers_choices(t: Translator, draft: Draft, *, deletions: bool) -> list[list[tuple[str, str]]]:
+    rows = [[(t.gettext("➕ Ajouter une contrepartie"), "add")]]
+    if not draft.tier_ids:
+        return [*rows, [(t.gettext("Pas de contrepartie"), "none")]]
+    rows.append([(t.gettext("✅ Terminé"), "done")])
+    if deletions:
+        for tier_id, tier in zip(draft.tier_ids, draft.card.tiers, strict=True):
+            label = t.gettext("🗑 {title}").format(title=labels.shorten(tier.title))
+            rows.append([(label, f"del{tier_id}")])
+    return rows
 
 
-def preview_header(t: Translator, draft: Draft) -> str:
-    text, _ = prompt(t, draft)
-    breton = t.gettext("<b>Lien avec la Bretagne</b> (lu par l’équipe de modération) :")
-    return f"{text}\n\n{breton}\n{escape_html(draft.breton_connection)}"
+def typed_choice(translators: Sequence[Translator], draft: Draft, text: str) -> str | None:
+    """The value of the button of the draft's question that `text` names, typed rather than
+    pressed: its label in any of the languages, or its value ("culture", "29"), folded (case,
+    accents, emoji and punctuation aside). Where only buttons answer, the first words of one
+    label are enough ("ajouter", "tout"). A reward's "🗑" is never typed: a title is no order
+    to delete it."""
+    typed = fold(text)
+    if not typed:
+        return None
+    choices = [(fold(label), value) for t in translators
+               for row in _choices(t, draft, deletions=False) for label, value in row]  # fmt: skip
+    named = {v for label, v in choices if typed == label or (typed == fold(v) != KEEP_CURRENT)}
+    if len(named) == 1 or draft.position.step not in BUTTON_STEPS | {Step.PHOTO}:
+        return named.pop() if len(named) == 1 else None
+    words = typed.split()
+    begun = {value for label, value in choices if label.split()[: len(words)] == words}
+    return begun.pop() if len(begun) == 1 else None
+
+
+def _days(t: Translator, days: int) -> str:
+    return t.ngettext("{count} jour", "{count} jours", days).format(count=t.number(days))
+
+
+def _pairs(items: list[_T]) -> list[list[_T]]:
+    return [items[i : i + 2] for i in range(0, len(items), 2)]
 
 
 def preview_keyboard(t: Translator, draft: Draft) -> InlineKeyboardMarkup:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,11 +28,13 @@ from bot.submission.answers import (
     TooManyDrafts,
     WrongInput,
     first_missing,
+    keeps_current,
     store_choice,
     store_text,
 )
 from bot.submission.rules import EDITABLE, TIER_STEPS, Position, Problem, Refusal, Step
 
+ButtonTyped = Callable[["Draft"], str | None]
 EDITABLE_STATUSES = (ProjectStatus.DRAFT, ProjectStatus.CHANGES_REQUESTED)
 MAX_OPEN_DRAFTS = 10
 
@@ -60,6 +63,7 @@ class Draft:
     # become a photo in place, nor the reverse.
     preview_up_to_date: bool = False
     preview_is_photo: bool | None = None
+    keeps_current: bool = False  # the question may be left with the answer it has
 
 
 class WizardService:
@@ -104,10 +108,13 @@ class WizardService:
             await _listen(session, owner_id, project_id)
             return _draft(project)
 
-    async def answer(self, owner_id: int, project_id: int, text: str) -> Draft:
-        """A typed answer to the current step; raises `Refusal` when it does not fit."""
+    async def answer(
+        self, owner_id: int, project_id: int, text: str, button: ButtonTyped | None = None
+    ) -> Draft:
+        """A typed answer to the current step; raises `Refusal` when it does not fit. A text
+        that names one of the step's buttons (`button` says which) acts as that button."""
         try:
-            return await self._answer(owner_id, project_id, text)
+            return await self._answer(owner_id, project_id, text, button)
         except Refusal as refusal:
             if refusal.problem is Problem.UNKNOWN_COMMUNE:  # kept for its "Garder" button
                 async with self._sessions.begin() as session:
@@ -134,11 +141,15 @@ class WizardService:
             if preview_shown:
                 project.wizard_preview_shows = _shown(project)
 
-    async def _answer(self, owner_id: int, project_id: int, text: str) -> Draft:
+    async def _answer(
+        self, owner_id: int, project_id: int, text: str, button: ButtonTyped | None
+    ) -> Draft:
         async with self._sessions.begin() as session:
             project = await _editable(session, owner_id, project_id)
             await _listen(session, owner_id, project_id)
             position = _position(project)
+            if button is not None and (value := button(_draft(project))) is not None:
+                return await _chosen(session, project, position, value)
             store_text(project, position, text, self._max_pledge_cents)
             # The description may come in several messages, until "Terminé".
             following = (
@@ -161,9 +172,7 @@ class WizardService:
             if position.step is not step:
                 raise NotEditable
             await _listen(session, owner_id, project_id)
-            project.wizard_step = store_choice(project, position, value).encode()
-            await session.flush()
-            return dataclasses.replace(_draft(project), answered=step)
+            return await _chosen(session, project, position, value)
 
     async def photo(self, owner_id: int, project_id: int, file_id: str) -> Draft:
         async with self._sessions.begin() as session:
@@ -205,6 +214,12 @@ class WizardService:
             project.wizard_step = None
             await _quiet(session, owner_id)
             return _draft(project)
+
+
+async def _chosen(session: AsyncSession, project: Project, position: Position, value: str) -> Draft:
+    project.wizard_step = store_choice(project, position, value).encode()
+    await session.flush()
+    return dataclasses.replace(_draft(project), answered=position.step)
 
 
 def _drafts_of(owner_id: int) -> Any:
@@ -281,4 +296,5 @@ def _draft(project: Project) -> Draft:
         preview_message_id=project.wizard_preview_message_id,
         preview_up_to_date=shows == _shown(project),
         preview_is_photo=None if shows is None else shows.startswith("photo:"),
+        keeps_current=keeps_current(project, _position(project)),
     )

@@ -7,9 +7,11 @@ import asyncio
 import time
 
 import pytest
+from sqlalchemy import func, select
 
 from bot.domain import Departement
-from tests.bot_database import latest_project
+from bot.storage.models import RewardTier
+from tests.bot_database import db_scalar, latest_project
 from tests.dialogue import WAIT, buttons, expect, press, shown, text_of
 from tests.fakes.bot_api import ApiCall, BotApiEmulator, FakeUser
 from tests.journeys.harness import KengoInProcess
@@ -307,3 +309,93 @@ async def test_the_preview_is_still_edited_after_a_restart_and_replaced_when_too
     assert await preview_remembered(database_url, 748, fresh.result["message_id"])
     assert text_of(fresh).count("Étape 13/13") == 1
     assert await kengo.stop() == 0
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "nothing"),
+    [("fr", ("Culture !", "Penn-ar-Bed", "echu", "TOUT OU RIEN", "ajouter", "hep bevenn",
+             "Terminé.", "passer"), "Choisissez avec les boutons"),
+     ("br", ("sevenadur", "Finistere", "terminé", "pep tra pe netra", "Garedon nevez",
+             "illimité", "✅ Echu", "Tremen"), "Dibabit gant an afelloù")],
+)  # fmt: skip
+async def test_typing_what_a_button_says_in_either_language_acts_as_the_button(
+    running: KengoInProcess, emulator: BotApiEmulator, database_url: str,
+    language: str, typed: tuple[str, ...], nothing: str,
+) -> None:  # fmt: skip
+    category, departement, done, model, add, unlimited, no_more, skip = typed
+    owner = emulator.user(751, "Riwal", language_code=language)
+    await expect(emulator, owner, "/proposer", "1/13")
+    await expect(emulator, owner, BRETON, "2/13")
+    await expect(emulator, owner, "Un parquet pour le cercle", "3/13")
+    refused = await expect(emulator, owner, "Rock", nothing)  # no button says that
+    assert len(buttons(refused)) == 7  # the categories, to go on
+    await expect(emulator, owner, category, "4/13")
+    await expect(emulator, owner, departement, "5/13")
+    await expect(emulator, owner, "Quimper", "6/13")
+    await expect(emulator, owner, SUMMARY, "7/13")
+    await expect(emulator, owner, DESCRIPTION, f" {len(DESCRIPTION)} ")
+    await expect(emulator, owner, done, "8/13")
+    await expect(emulator, owner, "1500", "9/13")
+    await expect(emulator, owner, "45", "10/13")
+    await expect(emulator, owner, model, "11/13")
+    await expect(emulator, owner, add, "1")
+    await expect(emulator, owner, "Un bol à votre prénom", "25")
+    await expect(emulator, owner, "25", "1")
+    await expect(emulator, owner, "Un bol en grès, tourné à Quimper.", "1")
+    await expect(emulator, owner, unlimited, "2027")
+    await expect(emulator, owner, "06/2027", "11/13")
+    await expect(emulator, owner, no_more, "12/13")
+    await expect(emulator, owner, skip, "13/13")
+    project = await latest_project(database_url, 751)
+    stored = (project.category, project.departement, project.funding_model)
+    assert stored == ("culture", Departement.FINISTERE, "all_or_nothing")
+    assert project.description == DESCRIPTION
+    unlimited_tiers = select(func.count()).where(
+        RewardTier.project_id == project.id, RewardTier.quantity_limit.is_(None)
+    )
+    assert await db_scalar(database_url, unlimited_tiers) == 1
+    assert (project.wizard_step, project.photo_file_id) == ("preview", None)
+
+
+@pytest.mark.parametrize(
+    ("language", "keep", "current", "up_to_date"),
+    [("fr", "↩ Garder la réponse actuelle", "Réponse actuelle : Culture",
+      "L'aperçu ci-dessus est à jour"),
+     ("br", "↩ Mirout ar respont a-vremañ", "Respont a-vremañ : Sevenadur",
+      "Hizivaet eo ar rakwel a-us")],
+)  # fmt: skip
+async def test_a_field_opened_from_the_preview_can_be_left_as_it_is(
+    running: KengoInProcess, emulator: BotApiEmulator, database_url: str,
+    language: str, keep: str, current: str, up_to_date: str,
+) -> None:  # fmt: skip
+    owner = emulator.user(752, "Soizic", language_code=language)
+    photo = await to_photo(emulator, owner)
+    preview = await expect(emulator, owner, by_value(photo, "skip"), "13/13")
+    before = await latest_project(database_url, 752)
+
+    # Pressed: the question is marked with the answer kept, the preview is left alone.
+    question = await expect(emulator, owner, by_value(preview, "title"), "2/13")
+    assert keep in labels_of(question)
+    sent, mark = new_messages(emulator, owner), emulator.mark()
+    kept = await expect(emulator, owner, press(question, keep[2:]), up_to_date,
+                        method="editMessageText")  # fmt: skip
+    assert kept.params["message_id"] == question.result["message_id"]
+    assert "« Un parquet pour le cercle »" in shown(kept)
+    assert not buttons(kept)
+    # Typed, on a question answered with buttons: the same.
+    question = await expect(emulator, owner, by_value(preview, "category"), "3/13")
+    assert current in shown(question)
+    await expect(emulator, owner, keep[2:].lower(), up_to_date, method="editMessageText")
+    assert new_messages(emulator, owner) == sent + 1  # the second question, nothing else
+    preview_id = preview.result["message_id"]
+    touched = [c for c in emulator.calls(chat_id=752)[mark:] if c.method != "answerCallbackQuery"]
+    assert [c for c in touched if c.params.get("message_id") == preview_id] == []
+    assert refused_since(emulator, mark, owner) == []
+    after = await latest_project(database_url, 752)
+    assert (after.title, after.category, after.wizard_step) == (before.title, "culture", "preview")
+
+    # A new département that does not hold the commune: no keeping the commune then.
+    question = await expect(emulator, owner, by_value(preview, "departement"), "4/13")
+    assert keep in labels_of(question)
+    commune = await expect(emulator, owner, by_value(question, "56"), "5/13")
+    assert keep not in labels_of(commune)

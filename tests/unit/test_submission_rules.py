@@ -6,10 +6,14 @@ from datetime import date
 
 import pytest
 
-from bot.domain import Departement
+from bot.domain import Category, Departement, FundingModel
+from bot.i18n.translator import SUPPORTED_LOCALES, Catalogs
 from bot.search.places import COMMUNES
+from bot.storage.models import Project, RewardTier
+from bot.submission.answers import NotEditable, store_choice
 from bot.submission.months import parse_month
 from bot.submission.rules import (
+    KEEP_CURRENT,
     Position,
     Problem,
     Refusal,
@@ -22,6 +26,8 @@ from bot.submission.rules import (
     parse_goal,
     parse_quantity,
 )
+from bot.submission.views import typed_choice
+from bot.submission.wizard import Draft, _draft
 
 
 @pytest.mark.parametrize(
@@ -141,3 +147,81 @@ def test_positions_survive_the_database_and_lead_where_the_owner_expects() -> No
         Step.TIER_AMOUNT, editing=True
     )
     assert [number_of(s) for s in (Step.BRETON, Step.TIER_QUANTITY, Step.PREVIEW)] == [1, 11, 13]
+
+
+def complete_draft(position: Position, **changes: object) -> Project:
+    """A draft with every answer given, standing at `position`."""
+    project = Project(
+        id=1, owner_id=1, wizard_step=position.encode(), reward_tiers=[],
+        breton_connection="Un cercle celtique de Quimper depuis 1950.", title="Un parquet",
+        category=Category.CULTURE, departement=Departement.FINISTERE, commune="Quimper",
+        summary="Un plancher de danse pour les festoù-noz.", description="Du béton. " * 6,
+        goal_cents=150_000, duration_days=45, funding_model=FundingModel.ALL_OR_NOTHING,
+    )  # fmt: skip
+    for name, value in changes.items():
+        setattr(project, name, value)
+    return project
+
+
+def draft_at(position: Position, **changes: object) -> Draft:
+    return _draft(complete_draft(position, **changes))
+
+
+def typed_as(draft: Draft, text: str) -> str | None:
+    catalogs = Catalogs.load()
+    return typed_choice([catalogs.translator(locale) for locale in SUPPORTED_LOCALES], draft, text)
+
+
+@pytest.mark.parametrize(
+    ("position", "typed", "value"),
+    [(Position(Step.CATEGORY), "culture", "culture"),
+     (Position(Step.CATEGORY), "Sevenadur !", "culture"),
+     (Position(Step.CATEGORY), "langue", "breton_language"),  # the first words of one label
+     (Position(Step.CATEGORY), "rock", None),
+     (Position(Step.CATEGORY), "🎉", None),
+     (Position(Step.DEPARTEMENT), "Cotes d'armor", "22"),
+     (Position(Step.DEPARTEMENT), "Aodoù-an-Arvor", "22"),
+     (Position(Step.DEPARTEMENT), "29", "29"),
+     (Position(Step.DEPARTEMENT), "ille", "35"),
+     (Position(Step.MODEL), "tout", "all_or_nothing"),
+     (Position(Step.MODEL), "mirout pep tra", "keep_it_all"),
+     (Position(Step.TIERS), "pas de contrepartie", "none"),
+     (Position(Step.TIERS), "Ajouter", "add"),
+     (Position(Step.TIERS), "terminé", None),  # no reward yet: "Terminé" is not offered
+     (Position(Step.DESCRIPTION, appending=True), "ECHU", "done"),
+     (Position(Step.DESCRIPTION), "terminé", None),  # the first part of a description
+     (Position(Step.TIER_QUANTITY), "hep bevenn", "unlimited"),
+     (Position(Step.TIER_QUANTITY), "hep", None),  # a quantity is typed: whole labels only
+     (Position(Step.PHOTO), "tremen", "skip"),
+     (Position(Step.TITLE, editing=True), "garder la reponse actuelle", KEEP_CURRENT),
+     (Position(Step.TITLE, editing=True), "garder", None),
+     (Position(Step.TITLE, editing=True), "current", None),
+     (Position(Step.TITLE), "garder la réponse actuelle", None),
+     (Position(Step.PREVIEW), "soumettre", None)],
+)  # fmt: skip
+def test_a_typed_label_in_either_language_names_its_button(
+    position: Position, typed: str, value: str | None
+) -> None:
+    assert typed_as(draft_at(position), typed) == value
+
+
+def test_a_reward_is_never_deleted_by_typing_its_title() -> None:
+    bowl = RewardTier(id=7, position=0, title="Un bol", description="Un bol en grès.",
+                      min_amount_cents=2_500, estimated_delivery=date(2027, 6, 1))  # fmt: skip
+    draft = draft_at(Position(Step.TIERS), reward_tiers=[bowl])
+    assert typed_as(draft, "🗑 Un bol") is None
+    assert typed_as(draft, "Terminé") == "done"
+
+
+def test_the_current_answer_is_kept_only_while_it_still_holds() -> None:
+    editing = Position(Step.COMMUNE, editing=True)
+    assert store_choice(complete_draft(editing), editing, KEEP_CURRENT) == Position(Step.PREVIEW)
+    elsewhere = complete_draft(editing, departement=Departement.MORBIHAN)  # Quimper is not there
+    assert not draft_at(editing, departement=Departement.MORBIHAN).keeps_current
+    with pytest.raises(NotEditable):
+        store_choice(elsewhere, editing, KEEP_CURRENT)
+    for position in (Position(Step.COMMUNE), Position(Step.DESCRIPTION, True, appending=True),
+                     Position(Step.TIERS, editing=True)):  # fmt: skip
+        assert not draft_at(position).keeps_current
+        with pytest.raises(NotEditable):
+            store_choice(complete_draft(position), position, KEEP_CURRENT)
