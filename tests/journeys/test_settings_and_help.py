@@ -106,6 +106,10 @@ async def test_help_names_the_settings_the_language_command_and_inline_sharing(
 async def test_command_menus_list_settings_and_each_languages_own_language_command(
     running: KengoInProcess, emulator: BotApiEmulator
 ) -> None:
+    # The menus are published in the background once the bot is up: the Breton one comes last.
+    await emulator.wait_for(
+        "setMyCommands", lambda c: c.params.get("language_code") == "br", timeout=WAIT
+    )
     default = [c["command"] for c in emulator.commands_for(None)]
     french = [c["command"] for c in emulator.commands_for(None, "fr")]
     breton = {
