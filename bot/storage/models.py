@@ -128,8 +128,10 @@ class Project(Timestamped, Base):
         # The catalogue's orders. "Ending soon" walks (status, ends_at), ties in id order. The
         # newest and most backed walk their sort index and check ends_at from the entry itself
         # (see bot/catalogue/queries.py). "Almost funded" sorts the entries of a covering
-        # index, never whole projects.
-        Index("ix_projects_status_ends_at", "status", "ends_at"),
+        # index, never whole projects. Two end with the id: SQLite's indexes hold it anyway,
+        # PostgreSQL's need it to count, skip a deep page's rows or sort from the index alone.
+        # Search indexes are made by raw SQL, not here (bot/search/indexes.py).
+        Index("ix_projects_status_ends_at", "status", "ends_at", "id"),
         Index("ix_projects_status_starts_at_ends_at", "status", "starts_at", "ends_at"),
         Index("ix_projects_status_contributors_ends_at", "status", "contributors_count", "ends_at"),
         Index(
@@ -138,6 +140,7 @@ class Project(Timestamped, Base):
             "ends_at",
             "raised_cents",
             "goal_cents",
+            "id",
         ),
         Index("ix_projects_status_category_ends_at", "status", "category", "ends_at"),
         Index("ix_projects_status_departement_ends_at", "status", "departement", "ends_at"),
@@ -181,7 +184,8 @@ class Project(Timestamped, Base):
     wizard_tier: Mapped[dict[str, Any] | None]
     # The wizard's conversation: the ids of its live messages in the owner's chat, edited in
     # place rather than sent again ("preview"; "prompt", the question waiting for its answer),
-    # and "commune", a name the gazetteer does not know, waiting for the owner to keep it.
+    # "shown", what the preview shows (a digest of the answers), and "commune", a name the
+    # gazetteer does not know, waiting for the owner to keep it.
     wizard_chat: Mapped[dict[str, Any] | None]
     submitted_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
@@ -201,6 +205,14 @@ class Project(Timestamped, Base):
     @wizard_prompt_message_id.setter
     def wizard_prompt_message_id(self, value: int | None) -> None:
         self._set_wizard_chat("prompt", value)
+
+    @property
+    def wizard_preview_shows(self) -> str | None:
+        return (self.wizard_chat or {}).get("shown")
+
+    @wizard_preview_shows.setter
+    def wizard_preview_shows(self, value: str | None) -> None:
+        self._set_wizard_chat("shown", value)
 
     @property
     def wizard_commune(self) -> str | None:

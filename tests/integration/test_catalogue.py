@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.catalogue import queries
 from bot.catalogue.service import CatalogueService, StaleList, query_hash
 from bot.domain import PAGE_SIZE, Category, Departement, ListView, Order, ProjectStatus, utcnow
 from bot.search.sqlite_fts import matching_ids
@@ -88,6 +89,21 @@ async def test_pages_and_out_of_range_pages(
     assert [item.title for item in last.items] == ["P10", "P11"]
     beyond = await catalogue.browse(viewer.id, ListView(page=40))
     assert (beyond.view.page, [item.title for item in beyond.items]) == (2, ["P10", "P11"])
+
+
+async def test_deep_pages_list_the_same_projects(
+    sessions: Sessions, catalogue: CatalogueService, viewer: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Far down the list a page takes its ids first, then loads them: same rows, same order.
+    owner = await add_user(sessions)
+    for number in range(12):
+        await add_project(sessions, owner, title=f"P{number:02d}", contributors_count=number % 4,
+                          ends_at=utcnow() + timedelta(days=number + 1))  # fmt: skip
+    views = [ListView(page=page, sort=order) for page in (1, 2) for order in Order]
+    shallow = [await _titles(catalogue, viewer, view) for view in views]
+    monkeypatch.setattr(queries, "_DEEP_OFFSET", PAGE_SIZE)
+    assert [await _titles(catalogue, viewer, view) for view in views] == shallow
+    assert shallow[0] == ["P05", "P06", "P07", "P08", "P09"]
 
 
 @pytest.mark.parametrize(

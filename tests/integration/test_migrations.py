@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, inspect
 
-from bot.search.sqlite_fts import not_search_index
+from bot.search.indexes import not_search_index
 from bot.storage.engine import (
     create_engine,
     create_session_factory,
@@ -17,7 +17,7 @@ from bot.storage.models import Base
 
 
 def _differences(connection: Connection) -> list[object]:
-    # As bot/storage/migrations/env.py does: SQLite's FTS5 tables are not in the models.
+    # As bot/storage/migrations/env.py does: the search indexes are not in the models.
     opts = {"compare_type": True, "include_name": not_search_index}
     context = MigrationContext.configure(connection, opts=opts)
     return list(compare_metadata(context, Base.metadata))
