@@ -134,6 +134,10 @@ async def test_webhook_mode_registers_its_url_and_serves_updates(
         nolwenn = emulator.user(202, "Nolwenn", language_code="br")
         welcome = await answer_to(emulator, nolwenn, "/start")
         assert "Donemat war Kengo, Nolwenn !" in text_of(welcome)
+        # A first contact also offers the language choice: let it arrive before counting replies.
+        await emulator.wait_for(
+            "sendMessage", lambda c: "Dibabit ho yezh" in text_of(c), chat_id=202, timeout=WAIT
+        )
         assert all(d.status == 200 for d in emulator.webhook_deliveries)
 
         forged = {
