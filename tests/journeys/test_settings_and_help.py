@@ -13,6 +13,14 @@ from tests.journeys.test_ways_on import labels, see, user_in
 pytestmark = pytest.mark.journey
 
 
+@pytest.fixture
+def backend() -> str:
+    """SQLite only: what is said and offered here does not depend on the database engine (the
+    journeys of test_pledge, test_propose and test_discover, and the search compared query by
+    query in tests/integration/test_search_engines.py, cover PostgreSQL)."""
+    return "sqlite"
+
+
 async def test_each_settings_line_has_its_own_switch_in_french(
     running: KengoInProcess, emulator: BotApiEmulator
 ) -> None:

@@ -17,6 +17,15 @@ from tests.journeys.harness import KengoInProcess
 
 pytestmark = pytest.mark.journey
 
+
+@pytest.fixture
+def backend() -> str:
+    """SQLite only: what is said and offered here does not depend on the database engine (the
+    journeys of test_pledge, test_propose and test_discover, and the search compared query by
+    query in tests/integration/test_search_engines.py, cover PostgreSQL)."""
+    return "sqlite"
+
+
 # What each language calls the way on, and what it leads to.
 WORDS = {
     "fr": {

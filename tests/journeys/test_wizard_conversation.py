@@ -18,6 +18,15 @@ from tests.journeys.harness import KengoInProcess
 
 pytestmark = pytest.mark.journey
 
+
+@pytest.fixture
+def backend() -> str:
+    """SQLite only: what is said and offered here does not depend on the database engine (the
+    journeys of test_pledge, test_propose and test_discover, and the search compared query by
+    query in tests/integration/test_search_engines.py, cover PostgreSQL)."""
+    return "sqlite"
+
+
 BRETON = "Notre cercle celtique danse à Quimper depuis 1950, en costume de Cornouaille."
 SUMMARY = "Un plancher de danse démontable pour les festoù-noz de Cornouaille."
 DESCRIPTION = "Nous dansons sur du béton depuis des années : ce plancher protégera nos genoux."
