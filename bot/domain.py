@@ -51,6 +51,22 @@ class FundingModel(enum.StrEnum):
     KEEP_IT_ALL = "keep_it_all"
 
 
+class DeliveryMode(enum.StrEnum):
+    """How a reward reaches its contributor."""
+
+    SHIPPED = "shipped"  # by post: Checkout collects a shipping address
+    IN_PERSON = "in_person"  # handed over or picked up
+    NOTHING = "none"  # nothing to deliver (a thank-you, a name on a wall…)
+
+
+class SupporterDisplay(enum.StrEnum):
+    """How a contributor chose to appear among a project's supporters."""
+
+    NAME = "name"
+    NICKNAME = "nickname"
+    ANONYMOUS = "anonymous"
+
+
 class PledgeStatus(enum.StrEnum):
     # The summary was shown, not yet confirmed: no reward unit held, no Stripe session.
     DRAFT = "draft"

@@ -30,11 +30,13 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column, relat
 from bot.domain import (
     Category,
     Decision,
+    DeliveryMode,
     Departement,
     FundingModel,
     OutboxStatus,
     PledgeStatus,
     ProjectStatus,
+    SupporterDisplay,
     utcnow,
 )
 from bot.search.text import project_search_fields
@@ -265,6 +267,11 @@ class RewardTier(Base):
     # Units held by open checkout sessions, released when a session expires or fails.
     reserved_count: Mapped[int] = mapped_column(default=0)
     estimated_delivery: Mapped[date | None] = mapped_column(Date)
+    delivery_mode: Mapped[DeliveryMode] = mapped_column(
+        _enum(DeliveryMode), default=DeliveryMode.IN_PERSON, server_default="in_person"
+    )
+    # ISO 3166 alpha-2 codes, comma-separated ("FR,BE"); only for a shipped reward.
+    shipping_countries: Mapped[str | None] = mapped_column(String(64))
 
     project: Mapped[Project] = relationship(back_populates="reward_tiers")
 
@@ -327,6 +334,17 @@ class Pledge(Timestamped, Base):
     # "user:project:tier" while the checkout is open, NULL after: a unique column that works
     # alike on both engines, where a partial index would need each one's dialect.
     open_checkout_slot: Mapped[str | None] = mapped_column(String(64))
+    # What the contributor gave Stripe Checkout (from checkout.session.completed), to deliver
+    # the reward and to thank them; blanked when they ask for their data to be erased.
+    contact_email: Mapped[str | None] = mapped_column(String(320))
+    contact_name: Mapped[str | None] = mapped_column(String(256))
+    shipping_name: Mapped[str | None] = mapped_column(String(256))
+    shipping_address: Mapped[dict[str, Any] | None]
+    supporter_display: Mapped[SupporterDisplay] = mapped_column(
+        _enum(SupporterDisplay), default=SupporterDisplay.ANONYMOUS, server_default="anonymous"
+    )
+    supporter_nickname: Mapped[str | None] = mapped_column(String(64))
+    personal_data_erased_at: Mapped[datetime | None]
 
 
 class Follow(Base):
