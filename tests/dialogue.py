@@ -36,6 +36,14 @@ async def answer_to_press(
     return await emulator.wait_for(method, chat_id=chat_id, since=mark, timeout=WAIT)
 
 
+async def menus_published(emulator: BotApiEmulator) -> None:
+    """Wait for the command menus, which the bot publishes in the background once it is up:
+    the Breton one comes last."""
+    await emulator.wait_for(
+        "setMyCommands", lambda c: c.params.get("language_code") == "br", timeout=WAIT
+    )
+
+
 def text_of(call: ApiCall) -> str:
     """A message's text as a test spells it (see `shown`); `call.params` has the raw one."""
     return shown(call)

@@ -17,6 +17,7 @@ from tests.dialogue import (
     answer_to,
     answer_to_press,
     button_texts,
+    menus_published,
     text_of,
 )
 from tests.fakes.bot_api import BotApiEmulator
@@ -86,6 +87,7 @@ async def test_language_switch_sticks_across_a_restart(
 async def test_command_menus_are_published_in_french_and_breton(
     running: KengoInProcess, emulator: BotApiEmulator
 ) -> None:
+    await menus_published(emulator)
     default = emulator.commands_for(None)
     breton = emulator.commands_for(None, "br")
     assert [c["command"] for c in default][:3] == ["start", "projets", "proposer"]

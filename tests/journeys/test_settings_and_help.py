@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.bot_database import project_id
-from tests.dialogue import MODERATOR_ID, WAIT, answer_to, buttons, press, shown
+from tests.dialogue import MODERATOR_ID, WAIT, answer_to, buttons, menus_published, press, shown
 from tests.fakes.bot_api import BotApiEmulator
 from tests.journeys.harness import KengoInProcess
 from tests.journeys.test_ways_on import labels, see, user_in
@@ -114,10 +114,7 @@ async def test_help_names_the_settings_the_language_command_and_inline_sharing(
 async def test_command_menus_list_settings_and_each_languages_own_language_command(
     running: KengoInProcess, emulator: BotApiEmulator
 ) -> None:
-    # The menus are published in the background once the bot is up: the Breton one comes last.
-    await emulator.wait_for(
-        "setMyCommands", lambda c: c.params.get("language_code") == "br", timeout=WAIT
-    )
+    await menus_published(emulator)
     default = [c["command"] for c in emulator.commands_for(None)]
     french = [c["command"] for c in emulator.commands_for(None, "fr")]
     breton = {
