@@ -23,6 +23,7 @@ from bot.monitoring.metrics import Metrics
 from bot.payments.events import PaymentEventService
 from bot.payments.gateway import StripeGateway
 from bot.payments.pledges import PledgeService
+from bot.services.backers import BackersService
 from bot.services.campaigns import CampaignService
 from bot.services.follows import FollowService
 from bot.services.moderation import ModerationService
@@ -51,6 +52,7 @@ class Services:
     campaigns: CampaignService
     news: NewsService
     owner: OwnerService
+    backers: BackersService
     wizard: WizardService
     moderation: ModerationService
     webhook_updates: WebhookUpdates
@@ -86,6 +88,7 @@ class Services:
             ),
             news=NewsService(sessions),
             owner=OwnerService(sessions),
+            backers=BackersService(sessions),
             wizard=WizardService(sessions, settings.pledge_max_eur * 100),
             moderation=ModerationService(sessions),
             webhook_updates=WebhookUpdates(

@@ -67,6 +67,15 @@ class SupporterDisplay(enum.StrEnum):
     ANONYMOUS = "anonymous"
 
 
+@dataclass(frozen=True)
+class SupporterChoice:
+    """How a pledge's contributor appears on the project's card, and the name shown: their
+    Telegram first name (NAME) or a nickname, as it was when they pledged; None if anonymous."""
+
+    display: SupporterDisplay = SupporterDisplay.ANONYMOUS
+    name: str | None = None
+
+
 class PledgeStatus(enum.StrEnum):
     # The summary was shown, not yet confirmed: no reward unit held, no Stripe session.
     DRAFT = "draft"
@@ -164,6 +173,8 @@ class TierView:
     min_amount_cents: int
     remaining: int | None  # None: unlimited
     estimated_delivery: date | None
+    delivery_mode: DeliveryMode = DeliveryMode.IN_PERSON
+    shipping_countries: tuple[str, ...] = ()  # ISO codes ("EU" for the Union); shipped only
 
 
 @dataclass(frozen=True)
@@ -176,6 +187,8 @@ class ProjectCard:
     tiers: list[TierView] = field(default_factory=list)
     following: bool = False
     news_count: int = 0
+    # The latest contributors who chose to be shown, most recent first (names, at most three).
+    supporters: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -275,6 +288,61 @@ class Review:
     breton_connection: str
     duration_days: int
     card: ProjectCard
+    # What only moderators see: the owner's language, every reward as stored, the claim on it,
+    # and for a project sent back with changes requested, the request and what changed since.
+    owner_locale: str = ""
+    rewards: tuple[RewardDetail, ...] = ()
+    claim: Claim | None = None
+    resubmission: Resubmission | None = None
+
+
+@dataclass(frozen=True)
+class RewardDetail:
+    """A reward as the owner wrote it, delivery included (moderators check what is promised)."""
+
+    title: str
+    description: str
+    min_amount_cents: int
+    quantity_limit: int | None
+    estimated_delivery: date | None
+    delivery_mode: DeliveryMode
+    shipping_countries: str | None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A moderator reviewing a submission, so that others leave it to them."""
+
+    moderator_id: int
+    name: str
+    since: datetime
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One reviewable field changed since the previous submission (values as snapshotted)."""
+
+    field: str
+    old: object
+    new: object
+
+
+@dataclass(frozen=True)
+class Resubmission:
+    """A project submitted again after changes were requested."""
+
+    reason: str
+    changes: tuple[FieldChange, ...]
+
+
+@dataclass(frozen=True)
+class PanelMessage:
+    """One message of a moderation panel, edited once the submission is decided."""
+
+    chat_id: int
+    message_id: int
+    has_buttons: bool
+    is_caption: bool
 
 
 @dataclass(frozen=True)
@@ -297,6 +365,9 @@ class Verdict:
     moderator_name: str | None
     title: str
     ends_at: datetime | None = None
+    decided_at: datetime | None = None
+    # The panels shown for the submission, to be closed (set when this press decided it).
+    panels: tuple[PanelMessage, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -326,6 +397,9 @@ class Dashboard:
 class Publication:
     post_id: int
     recipients: int
+    project_id: int = 0
+    tier_id: int | None = None  # a message to the contributors of this reward
+    reward: str | None = None  # that reward's title
 
 
 @dataclass(frozen=True)
@@ -345,3 +419,61 @@ class Delivery:
     @property
     def done(self) -> bool:
         return self.pending == 0
+
+
+@dataclass(frozen=True)
+class Backer:
+    """One paid pledge as its project's owner sees it, to deliver the reward."""
+
+    pledge_id: int
+    paid_at: datetime | None
+    amount_cents: int
+    reward: str | None  # None: a free gift
+    delivery_mode: DeliveryMode | None  # None: a free gift, nothing to deliver
+    name: str | None  # for delivery: the shipping name, else the name given at payment
+    email: str | None
+    address: dict[str, str] | None  # line1, line2, postal_code, city, state, country
+    display: SupporterDisplay
+    nickname: str | None
+    erased: bool  # the contributor had their data erased after the campaign
+
+
+@dataclass(frozen=True)
+class BackerTier:
+    tier_id: int
+    title: str
+    backers: int
+
+
+@dataclass(frozen=True)
+class BackerPage:
+    project_id: int
+    title: str
+    tiers: list[BackerTier]
+    tier_id: int | None  # the reward shown; None: every reward
+    page: int
+    pages: int
+    total: int
+    backers: list[Backer]
+    writable: bool = False  # its contributors may be written to (live or succeeded)
+
+
+@dataclass(frozen=True)
+class StoredPledgeData:
+    """What is kept about one of a contributor's pledges (for /mes_donnees)."""
+
+    project_title: str
+    amount_cents: int
+    reward: str | None
+    email: str | None
+    name: str | None
+    address: dict[str, str] | None
+    nickname: str | None
+    erasable: bool  # the campaign is over: nothing is left to deliver from it
+
+
+@dataclass(frozen=True)
+class MyData:
+    first_name: str
+    locale: str
+    pledges: list[StoredPledgeData]

@@ -17,6 +17,7 @@ from telegram.ext import (
 from bot.context import RUNTIME_KEY
 from bot.conversation.callbacks import Namespace, pattern
 from handlers import (
+    backers,
     browse,
     errors,
     fallback,
@@ -47,6 +48,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CommandHandler("mes_projets", owner.my_projects, filters=private),
         CommandHandler("projets", browse.catalogue_command, filters=private),
         CommandHandler("mes_soutiens", my_pledges.my_pledges, filters=private),
+        CommandHandler("mes_donnees", my_pledges.my_data, filters=private),
         CommandHandler("proposer", propose.propose, filters=private),
         CommandHandler("moderation", moderate.moderation_command),
         CommandHandler("annuler", typed.cancel_command, filters=private),
@@ -64,6 +66,8 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CallbackQueryHandler(follow.unfollow_button, pattern=pattern(Namespace.UNFOLLOW)),
         CallbackQueryHandler(settings.setting_button, pattern=pattern(Namespace.SETTING)),
         CallbackQueryHandler(owner.owner_button, pattern=pattern(Namespace.OWNER)),
+        CallbackQueryHandler(backers.backers_button, pattern=pattern(Namespace.BACKERS)),
+        CallbackQueryHandler(my_pledges.my_data_button, pattern=pattern(Namespace.MY_DATA)),
         CallbackQueryHandler(propose.wizard_button, pattern=pattern(Namespace.SUBMIT)),
         CallbackQueryHandler(moderate.moderation_button, pattern=pattern(Namespace.MODERATE)),
         InlineQueryHandler(inline.inline_query),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType
 from telegram.error import Forbidden, TelegramError
 
@@ -17,21 +17,25 @@ from bot.context import KengoContext
 from bot.conversation import callbacks
 from bot.conversation.callbacks import ModerationAction
 from bot.conversation.inputs import ModerationReason
-from bot.domain import Decision, ProjectStatus, Review
+from bot.domain import Claim, Decision, PanelMessage, ProjectStatus, Review, Verdict, utcnow
 from bot.i18n.translator import Translator
 from bot.services.moderation import REASON_LIMITS, UnknownProject
-from bot.views.card import full_description, render_card
+from bot.services.moderation_submissions import CLAIM_EXPIRY
 from bot.views.menus import main_menu
 from bot.views.moderation import (
     after_decision_keyboard,
+    claim_taken_text,
     decision_keyboard,
+    held_text,
     queue_keyboard,
     queue_text,
     reason_prompt,
     reason_refused_text,
-    review_text,
+    take_over_keyboard,
+    take_over_text,
     verdict_text,
 )
+from bot.views.moderation_panel import closed_panel_text, panel_caption, panel_texts
 from handlers.common import answer_stale_button, pressed, reply, typed_text
 
 log = logging.getLogger(__name__)
@@ -69,35 +73,72 @@ async def _show_queue(update: Update, context: KengoContext, t: Translator) -> N
 async def announce(context: KengoContext, project_id: int) -> None:
     """Show a new submission to every moderator and to the moderation group."""
     runtime = context.runtime
-    review = await runtime.services.moderation.review(project_id)
+    review = await runtime.services.moderation.submitted(project_id)
     if review is None:
         return
     chats = set(runtime.settings.moderator_ids)
     if runtime.settings.moderation_chat_id is not None:
         chats.add(runtime.settings.moderation_chat_id)
     for chat_id in sorted(chats):
-        locale = await runtime.services.users.locale_of(chat_id)
+        t = await _translator_for(context, chat_id)
         try:
-            await _send_review(context, runtime.catalogs.translator(locale), chat_id, review)
+            await _send_review(context, t, chat_id, review)
         except TelegramError as error:  # one unreachable moderator must not stop the others
             log.warning("submission %s not shown in chat %s: %s", project_id, chat_id, error)
 
 
+async def _translator_for(context: KengoContext, chat_id: int) -> Translator:
+    locale = await context.runtime.services.users.locale_of(chat_id)
+    return context.runtime.catalogs.translator(locale)
+
+
 async def _send_review(context: KengoContext, t: Translator, chat_id: int, review: Review) -> None:
-    """The card as contributors will see it, then the panel with the decision buttons."""
+    """The photo with a short caption, then the whole submission in as many messages as it
+    takes, the decision buttons under the last; each message is remembered, to be closed
+    once the submission is decided."""
+    sent: list[PanelMessage] = []
     photo = review.card.summary.photo_file_id
-    card = render_card(t, review.card, as_caption=photo is not None)
-    if photo:
-        await context.bot.send_photo(chat_id, photo, caption=card.text)
-    else:
-        await context.bot.send_message(chat_id, card.text)
-    if card.truncated:  # moderators decide on all of it: the rest comes before the panel
-        await context.bot.send_message(chat_id, full_description(t, review.card))
-    await context.bot.send_message(
-        chat_id,
-        review_text(t, review),
-        reply_markup=decision_keyboard(t, review.project_id),
-    )
+    try:
+        if photo:
+            message = await context.bot.send_photo(chat_id, photo, caption=panel_caption(t, review))
+            sent.append(PanelMessage(chat_id, message.message_id, False, True))
+        texts = panel_texts(t, review)
+        for number, text in enumerate(texts, start=1):
+            last = number == len(texts)
+            markup = decision_keyboard(t, review.project_id) if last else None
+            message = await context.bot.send_message(chat_id, text, reply_markup=markup)
+            sent.append(PanelMessage(chat_id, message.message_id, last, False))
+    finally:  # what was shown is closed later, even if the rest could not be sent
+        if sent:
+            await context.services.moderation.remember_panel(review.project_id, sent)
+
+
+async def _close_panels(context: KengoContext, verdict: Verdict, pressed: object) -> None:
+    """After a decision: every message of the panel, in every chat, says who decided what and
+    when, without the decision buttons (the queue button stays as a way on)."""
+    panels = list(verdict.panels)
+    if isinstance(pressed, Message) and not any(
+        (p.chat_id, p.message_id) == (pressed.chat.id, pressed.message_id) for p in panels
+    ):  # a panel shown before panels were remembered
+        panels.append(PanelMessage(pressed.chat.id, pressed.message_id, True, False))
+    for panel in panels:
+        t = await _translator_for(context, panel.chat_id)
+        text = closed_panel_text(t, verdict)
+        markup = (
+            after_decision_keyboard(t, private=panel.chat_id > 0) if panel.has_buttons else None
+        )
+        try:
+            if panel.is_caption:
+                await context.bot.edit_message_caption(
+                    panel.chat_id, panel.message_id, caption=text, reply_markup=markup
+                )
+            else:
+                await context.bot.edit_message_text(
+                    text, panel.chat_id, panel.message_id, reply_markup=markup
+                )
+        except TelegramError as error:  # deleted, or too old to edit: the others still are
+            log.info("moderation panel %s/%s not closed: %s", panel.chat_id,
+                     panel.message_id, error)  # fmt: skip
 
 
 async def moderation_button(update: Update, context: KengoContext) -> None:
@@ -126,16 +167,52 @@ async def moderation_button(update: Update, context: KengoContext) -> None:
         await query.answer()
         chat_id = query.message.chat.id if query.message else moderator_id
         await _send_review(context, t, chat_id, review)
+    elif action in (ModerationAction.CLAIM, ModerationAction.TAKE_OVER):
+        await _claim(update, context, t, action is ModerationAction.TAKE_OVER, review)
+    elif (holder := _held_by_another(review, moderator_id)) is not None:
+        await query.answer(held_text(t, holder), show_alert=True)
     elif action is ModerationAction.APPROVE:
         verdict = await moderation.decide(moderator_id, project_id, Decision.APPROVE)
         await query.answer(verdict_text(t, verdict), show_alert=not verdict.decided)
-        await _close_panel(
-            query.message,
-            verdict_text(t, verdict),
-            after_decision_keyboard(t, private=_is_private(update)),
-        )
+        if verdict.decided:
+            await _close_panels(context, verdict, query.message)
     else:
         await _ask_reason(query, context, t, _REASONED[action], review)
+
+
+def _held_by_another(review: Review, moderator_id: int) -> Claim | None:
+    """The claim of another moderator, while it holds (a day): they are reviewing it."""
+    claim = review.claim
+    if claim is None or claim.moderator_id == moderator_id:
+        return None
+    return claim if utcnow() - claim.since < CLAIM_EXPIRY else None
+
+
+async def _claim(
+    update: Update, context: KengoContext, t: Translator, take_over: bool, review: Review
+) -> None:
+    query = update.callback_query
+    if query is None:  # only a button press comes here
+        return
+    moderator_id = query.from_user.id
+    outcome = await context.services.moderation.claim(
+        moderator_id, review.project_id, take_over=take_over
+    )
+    if outcome is None:
+        verdict = await context.services.moderation.outcome(review.project_id)
+        await query.answer(verdict_text(t, verdict), show_alert=True)
+        return
+    claim, mine = outcome
+    if mine:
+        await query.answer(claim_taken_text(t, review.card.summary.title), show_alert=True)
+        return
+    await query.answer(held_text(t, claim), show_alert=True)
+    if utcnow() - claim.since >= CLAIM_EXPIRY:  # an old claim: offer to take it over
+        await context.bot.send_message(
+            query.message.chat.id if query.message else moderator_id,
+            take_over_text(t, claim, review.card.summary.title),
+            reply_markup=take_over_keyboard(t, review.project_id, private=_is_private(update)),
+        )
 
 
 async def _ask_reason(
@@ -187,13 +264,5 @@ async def typed_reason(update: Update, context: KengoContext, mode: ModerationRe
         )
         return
     await reply(update, verdict_text(t, verdict), after_decision_keyboard(t, private=True))
-
-
-async def _close_panel(message: object, text: str, markup: InlineKeyboardMarkup) -> None:
-    """Replace the decision buttons of the pressed panel with what was decided, and the way on
-    to the other waiting projects."""
-    if isinstance(message, Message) and message.text is not None:
-        try:
-            await message.edit_text(f"{message.text_html}\n\n{text}", reply_markup=markup)
-        except TelegramError as error:
-            log.debug("moderation panel not edited: %s", error)
+    if verdict.decided:
+        await _close_panels(context, verdict, None)

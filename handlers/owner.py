@@ -8,10 +8,13 @@ from bot.context import KengoContext
 from bot.conversation import callbacks
 from bot.conversation.callbacks import OwnerAction
 from bot.conversation.inputs import NewsPost
+from bot.domain import Publication
+from bot.i18n.text import escape_html
 from bot.i18n.translator import Translator
 from bot.notifications.messages import delivery_text, news_text
 from bot.services.news import NewsRefused
 from bot.telegram.html_limits import CAPTION_LIMIT, TEXT_LIMIT, fit
+from bot.views.backers import back_to_backers
 from bot.views.owner import (
     after_news_keyboard,
     dashboard_keyboard,
@@ -94,23 +97,30 @@ async def typed_news(update: Update, context: KengoContext, mode: NewsPost) -> N
         return
     photo = message.photo[-1].file_id if message.photo else None
     text = message.caption if photo else message.text
+    news = context.services.news
     try:
-        draft = await context.services.news.draft(profile.id, mode.project_id, text or "", photo)
+        draft = await news.draft(profile.id, mode.project_id, text or "", photo, mode.tier_id)
     except NewsRefused:
-        await reply(
-            update, t.gettext("Écrivez quelques mots : une actualité ne peut pas être vide.")
-        )
+        if mode.tier_id is not None:
+            refusal = t.gettext("Écrivez quelques mots : un message ne peut pas être vide.")
+        else:
+            refusal = t.gettext("Écrivez quelques mots : une actualité ne peut pas être vide.")
+        await reply(update, refusal)
         return
     await context.services.users.set_input_mode(profile.id, None)
-    preview = await context.services.news.preview(profile.id, draft.post_id)
+    preview = await news.preview(profile.id, draft.post_id)
     if preview is None:
         return
-    title, body, photo_file_id = preview
-    await reply(update, t.gettext("Aperçu de votre actualité :"))
+    if preview.reward is not None:
+        await reply(update, t.gettext("Aperçu de votre message :"))
+    else:
+        await reply(update, t.gettext("Aperçu de votre actualité :"))
     # Exactly as followers will receive it: a caption holds less than a text.
+    photo_file_id = preview.photo_file_id
     limit = CAPTION_LIMIT if photo_file_id else TEXT_LIMIT
-    content = fit(news_text(t, title, body), limit)
-    keyboard = news_preview_keyboard(t, draft.post_id, draft.recipients, cut=content.cut)
+    content = fit(news_text(t, preview.title, preview.text, reward=preview.reward), limit)
+    keyboard = news_preview_keyboard(t, draft.post_id, draft.recipients, cut=content.cut,
+                                     to_reward=preview.reward is not None)  # fmt: skip
     if photo_file_id and update.effective_chat is not None:
         await update.effective_chat.send_photo(
             photo_file_id, caption=content.text, reply_markup=keyboard
@@ -136,6 +146,12 @@ async def _send_news(
     chat = update.effective_chat
     if chat is None:
         return
+    if publication.tier_id is not None:  # a few contributors: no progress to follow
+        await chat.send_message(
+            _sent_to_reward(t, publication),
+            reply_markup=back_to_backers(t, publication.project_id, publication.tier_id),
+        )
+        return
     delivery = await news.delivery(publication.post_id)
     if delivery is None:
         return
@@ -144,3 +160,11 @@ async def _send_news(
         delivery_text(t, delivery), reply_markup=after_news_keyboard(t)
     )
     await news.attach_progress(post_id, chat.id, progress.message_id)
+
+
+def _sent_to_reward(t: Translator, publication: Publication) -> str:
+    return t.ngettext(
+        "✅ Message envoyé : {count} contributeur de « {reward} » va le recevoir.",
+        "✅ Message envoyé : {count} contributeurs de « {reward} » vont le recevoir.",
+        publication.recipients,
+    ).format(count=t.number(publication.recipients), reward=escape_html(publication.reward or ""))

@@ -106,6 +106,7 @@ def help_text(t: Translator, bot_username: str, *, moderator: bool = False) -> s
         t.gettext("/proposer — proposer votre projet, étape par étape"),
         t.gettext("/mes_projets — suivre vos projets et donner des nouvelles"),
         t.gettext("/mes_soutiens — retrouver vos contributions"),
+        t.gettext("/mes_donnees — ce que Kengo garde sur vous, et l’effacer"),
         t.gettext("/suivis — les projets que vous suivez"),
         t.gettext(
             "/settings ou /reglages — vos réglages : langue, nouvelles des projets "

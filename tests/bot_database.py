@@ -49,3 +49,17 @@ async def latest_project(database_url: str, owner_id: int) -> Project:
         await engine.dispose()
     assert project is not None
     return project
+
+
+async def db_add(database_url: str, *rows: Any) -> list[int]:
+    """Add model instances to the bot's database (paid pledges with their contact and
+    shipping details, rewards, users…); their ids, in order."""
+    engine = create_engine(database_url)
+    try:
+        async with AsyncSession(engine) as session, session.begin():
+            for row in rows:
+                session.add(row)
+                await session.flush()
+            return [getattr(row, "id", 0) for row in rows]
+    finally:
+        await engine.dispose()

@@ -8,8 +8,15 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.domain import Category, Departement, FundingModel, ProjectStatus, utcnow
-from bot.storage.models import Project, RewardTier, User
+from bot.domain import (
+    Category,
+    Departement,
+    FundingModel,
+    PledgeStatus,
+    ProjectStatus,
+    utcnow,
+)
+from bot.storage.models import Pledge, Project, RewardTier, User
 
 _ids = itertools.count(1)
 
@@ -58,3 +65,28 @@ async def add_project(
             project.reward_tiers.append(RewardTier(position=position, **tier))
         session.add(project)
     return project
+
+
+async def add_paid_pledge(
+    sessions: async_sessionmaker[AsyncSession],
+    user: User,
+    project: Project,
+    tier: RewardTier | None = None,
+    **fields: Any,
+) -> Pledge:
+    """A paid pledge with what Stripe Checkout would have filled (contact, shipping address)."""
+    values: dict[str, Any] = {
+        "user_id": user.id,
+        "project_id": project.id,
+        "reward_tier_id": tier.id if tier else None,
+        "amount_cents": tier.min_amount_cents if tier else 1_000,
+        "status": PledgeStatus.PAID,
+        "paid_at": utcnow(),
+        "contact_email": f"{user.first_name.lower()}@example.org",
+        "contact_name": f"{user.first_name} Le Gall",
+    }
+    values.update(fields)
+    async with sessions.begin() as session:
+        pledge = Pledge(**values)
+        session.add(pledge)
+    return pledge

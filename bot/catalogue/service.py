@@ -13,6 +13,7 @@ from bot.domain import (
     PAGE_SIZE,
     PUBLIC_STATUSES,
     CataloguePage,
+    DeliveryMode,
     Departement,
     ListView,
     NewsItem,
@@ -22,6 +23,7 @@ from bot.domain import (
     TierView,
     utcnow,
 )
+from bot.i18n.countries import codes_of
 from bot.i18n.text import without_controls
 from bot.search.nearby import Nearest, nearest_departement
 from bot.search.text import MAX_QUERY_LENGTH, search_terms
@@ -87,6 +89,7 @@ class CatalogueService:
             [tier_view(tier) for tier in found.tiers],
             following=bool(found.project.following),
             news_count=int(found.project.news_count or 0),
+            supporters=found.supporters,
         )
 
     async def inline(self, text: str) -> list[ProjectSummary]:
@@ -143,6 +146,8 @@ def tier_view(tier: RewardTier | TierRow) -> TierView:
         tier.min_amount_cents,
         units_left(tier.quantity_limit, tier.claimed_count, tier.reserved_count),
         tier.estimated_delivery,
+        tier.delivery_mode or DeliveryMode.IN_PERSON,
+        codes_of(tier.shipping_countries) if tier.delivery_mode is DeliveryMode.SHIPPED else (),
     )
 
 
@@ -173,6 +178,7 @@ def card_of(
     *,
     following: bool = False,
     news_count: int = 0,
+    supporters: tuple[str, ...] = (),
 ) -> ProjectCard:
     """A card, from a Project or a row of `CARD_COLUMNS`."""
     return ProjectCard(
@@ -184,6 +190,7 @@ def card_of(
         tiers=tiers,
         following=following,
         news_count=news_count,
+        supporters=supporters,
     )
 
 

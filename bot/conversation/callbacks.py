@@ -20,6 +20,8 @@ not parse is treated as a stale or forged button, never trusted.
 | `sb:<step>:<id>:<value>`    | submission wizard: a step's button, edit, save, send |
 | `md:<action>:<id>`          | moderation: view, approve, changes, refuse, queue   |
 | `nw:<id>`                   | a news post in full ("Lire la suite")               |
+| `bk:<a>:<id>:<tier>:<page>` | owner: backers page, CSV export, write to a reward  |
+| `pd:<action>`               | a contributor's personal data: show, ask, erase     |
 
 Ids are database keys: a part longer or larger than any key (`MAX_ID`) is forged data,
 refused here rather than by the database (PostgreSQL fails on an integer beyond its column).
@@ -55,6 +57,8 @@ class Namespace(enum.StrEnum):
     MODERATE = "md"
     SOLD_OUT = "so"
     NEWS_POST = "nw"
+    BACKERS = "bk"
+    MY_DATA = "pd"
 
 
 class MenuItem(enum.StrEnum):
@@ -289,6 +293,10 @@ class PledgeStep(enum.StrEnum):
     CONFIRM = "ok"  # go to the payment page
     CANCEL = "x"
     CHANGE = "c"  # the amounts again, even with a pledge open for this reward
+    DISPLAY = "d"  # how to appear on the project's card: the choices
+    SHOW_NAME = "dn"  # appear by one's first name
+    SHOW_NICKNAME = "dk"  # appear by a nickname, typed next
+    SHOW_NOTHING = "da"  # appear anonymously
 
 
 @dataclass(frozen=True)
@@ -403,6 +411,8 @@ class ModerationAction(enum.StrEnum):
     CHANGES = "c"
     REFUSE = "r"
     QUEUE = "q"  # 0: the projects waiting for a decision (/moderation)
+    CLAIM = "k"  # "I'll take it": other moderators leave the submission to the claimer
+    TAKE_OVER = "t"  # take over a claim older than a day
 
 
 def moderation(action: ModerationAction, project_id: int) -> str:
@@ -430,3 +440,57 @@ def news_post(post_id: int) -> str:
 def parse_news_post(data: str | None) -> int | None:
     parts = _parts(data, Namespace.NEWS_POST, 1)
     return int(parts[0]) if parts and _is_id(parts[0]) and int(parts[0]) > 0 else None
+
+
+class BackersAction(enum.StrEnum):
+    PAGE = "l"  # a page of the backer list (tier 0: every reward)
+    EXPORT = "c"  # the CSV export of every paid pledge
+    WRITE = "w"  # write to the contributors of one reward
+
+
+MAX_BACKER_PAGE = 9999
+
+
+@dataclass(frozen=True)
+class BackersButton:
+    action: BackersAction
+    project_id: int
+    tier_id: int | None = None  # None: every reward
+    page: int = 0
+
+
+def backers(button: BackersButton) -> str:
+    return build(Namespace.BACKERS, button.action.value, str(button.project_id),
+                 str(button.tier_id or 0), str(button.page))  # fmt: skip
+
+
+def parse_backers(data: str | None) -> BackersButton | None:
+    parts = _parts(data, Namespace.BACKERS, 4)
+    if not parts or parts[0] not in BackersAction.__members__.values():
+        return None
+    action, project_id, tier_id, page = parts
+    if not (_is_id(project_id) and int(project_id) > 0 and _is_id(tier_id)):
+        return None
+    if not page.isdigit() or len(page) > 4 or int(page) > MAX_BACKER_PAGE:
+        return None
+    tier = int(tier_id) or None
+    if BackersAction(action) is BackersAction.WRITE and tier is None:
+        return None  # a message goes to the contributors of one reward
+    return BackersButton(BackersAction(action), int(project_id), tier, int(page))
+
+
+class MyDataAction(enum.StrEnum):
+    SHOW = "s"  # what is stored about the user
+    ASK = "a"  # confirm before erasing
+    ERASE = "e"
+
+
+def my_data(action: MyDataAction) -> str:
+    return build(Namespace.MY_DATA, action.value)
+
+
+def parse_my_data(data: str | None) -> MyDataAction | None:
+    parts = _parts(data, Namespace.MY_DATA, 1)
+    if not parts or parts[0] not in MyDataAction.__members__.values():
+        return None
+    return MyDataAction(parts[0])

@@ -10,8 +10,10 @@ written, so rows saved by earlier versions keep their meaning. Anything that doe
 |                           |                    | list's category, département and sort)     |
 | `wizard:<project>`        | `WizardAnswer`     | the answer a draft waits for (text, photo) |
 | `amount:<project>:<tier>` | `Amount`           | a pledge in euros (tier 0: a free gift)    |
+| `nick:<project>:<tier>`   | `Nickname`         | the nickname to appear by on the card      |
 | `reason:<c/r>:<project>`  | `ModerationReason` | why changes are asked (c), or refused (r)  |
-| `news:<project>`          | `NewsPost`         | a news post (a text, or a photo's caption) |
+| `news:<project>[:<tier>]` | `NewsPost`         | a news post (a text, or a photo's caption); |
+|                           |                    | with a tier: a message to its contributors |
 
 Ids are written in decimal without leading zeros and have at most eight digits, so that the
 longest mode, `amount:` with two ids, fits the column.
@@ -73,6 +75,19 @@ class Amount:
             _check_id(self.tier_id)
 
 
+@dataclass(frozen=True)
+class Nickname:
+    """The nickname a contributor types to appear by on the card (the pledge's recap waits)."""
+
+    project_id: int
+    tier_id: int | None  # None: a free gift
+
+    def __post_init__(self) -> None:
+        _check_id(self.project_id)
+        if self.tier_id is not None:
+            _check_id(self.tier_id)
+
+
 _DECISION_CODES = {Decision.REQUEST_CHANGES: "c", Decision.REJECT: "r"}
 _DECISIONS_BY_CODE = {code: decision for decision, code in _DECISION_CODES.items()}
 
@@ -91,12 +106,15 @@ class ModerationReason:
 @dataclass(frozen=True)
 class NewsPost:
     project_id: int
+    tier_id: int | None = None  # a message to the contributors of this reward only
 
     def __post_init__(self) -> None:
         _check_id(self.project_id)
+        if self.tier_id is not None:
+            _check_id(self.tier_id)
 
 
-InputMode: TypeAlias = Search | WizardAnswer | Amount | ModerationReason | NewsPost
+InputMode: TypeAlias = Search | WizardAnswer | Amount | Nickname | ModerationReason | NewsPost
 
 
 def encode(mode: InputMode) -> str:
@@ -108,10 +126,14 @@ def encode(mode: InputMode) -> str:
             return f"wizard:{project_id}"
         case Amount(project_id, tier_id):
             return f"amount:{project_id}:{tier_id or 0}"
+        case Nickname(project_id, tier_id):
+            return f"nick:{project_id}:{tier_id or 0}"
         case ModerationReason(decision, project_id):
             return f"reason:{_DECISION_CODES[decision]}:{project_id}"
-        case NewsPost(project_id):
+        case NewsPost(project_id, None):
             return f"news:{project_id}"
+        case NewsPost(project_id, tier_id):
+            return f"news:{project_id}:{tier_id}"
         case _:
             assert_never(mode)
 
@@ -156,20 +178,28 @@ def _amount(parts: list[str]) -> Amount:
     return Amount(_id(project), None if tier == "0" else _id(tier))
 
 
+def _nickname(parts: list[str]) -> Nickname:
+    project, tier = parts
+    return Nickname(_id(project), None if tier == "0" else _id(tier))
+
+
 def _reason(parts: list[str]) -> ModerationReason:
     code, project = parts
     return ModerationReason(_DECISIONS_BY_CODE[code], _id(project))
 
 
 def _news(parts: list[str]) -> NewsPost:
-    (project,) = parts
-    return NewsPost(_id(project))
+    project, *tier = parts
+    if len(tier) > 1:
+        raise ValueError(parts)
+    return NewsPost(_id(project), _id(tier[0]) if tier else None)
 
 
 _DECODERS: dict[str, Callable[[list[str]], InputMode]] = {
     "search": _search,
     "wizard": _wizard,
     "amount": _amount,
+    "nick": _nickname,
     "reason": _reason,
     "news": _news,
 }

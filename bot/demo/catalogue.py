@@ -14,7 +14,8 @@ from functools import cache
 from importlib import resources
 
 from bot.demo.fields import CatalogueError, Fields
-from bot.domain import Category, Departement, FundingModel, ProjectStatus
+from bot.domain import Category, DeliveryMode, Departement, FundingModel, ProjectStatus
+from bot.i18n.countries import parse_countries
 
 EUR = 100  # cents
 CATALOGUE_FILE = "projects.toml"
@@ -51,6 +52,8 @@ class DemoTier:
     backers: int  # paid pledges choosing this reward
     quantity_limit: int | None = None
     delivery_days_after_end: int | None = None
+    delivery_mode: DeliveryMode = DeliveryMode.IN_PERSON
+    shipping_countries: str | None = None  # "FR,BE" (or "EU"), shipped rewards only
 
 
 @dataclass(frozen=True)
@@ -201,9 +204,23 @@ def _tier(entry: Fields) -> DemoTier:
         backers=entry.number("backers"),
         quantity_limit=entry.optional_number("quantity_limit", minimum=1),
         delivery_days_after_end=entry.optional_number("delivery_days_after_end"),
+        delivery_mode=_delivery_mode(entry),
+        shipping_countries=entry.optional_text("shipping_countries"),
     )
+    if (tier.shipping_countries is None) != (tier.delivery_mode is not DeliveryMode.SHIPPED):
+        raise CatalogueError(f"{tier.title!r}: shipping_countries is for shipped rewards only")
+    if tier.shipping_countries and parse_countries(tier.shipping_countries) is None:
+        raise CatalogueError(f"{tier.title!r}: unknown shipping_countries")
     entry.done()
     return tier
+
+
+def _delivery_mode(entry: Fields) -> DeliveryMode:
+    value = entry.optional_text("delivery") or DeliveryMode.IN_PERSON.value
+    try:
+        return DeliveryMode(value)
+    except ValueError as error:
+        raise CatalogueError(f"unknown delivery {value!r}") from error
 
 
 DEMO_PROJECTS: tuple[DemoProject, ...] = load_catalogue().projects

@@ -145,6 +145,8 @@ def _new_tier(demo: DemoProject, position: int, tier: DemoTier, now: datetime) -
         quantity_limit=tier.quantity_limit,
         claimed_count=0 if demo.refunded else tier.backers,
         estimated_delivery=delivery,
+        delivery_mode=tier.delivery_mode,
+        shipping_countries=tier.shipping_countries,
     )
 
 

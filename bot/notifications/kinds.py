@@ -20,6 +20,7 @@ class Kind(enum.StrEnum):
     REFUNDED = "refunded"
     REMINDER = "reminder"
     NEWS = "news"
+    TIER_MESSAGE = "tier_message"  # an owner's message to the contributors of one reward
     MODERATION = "moderation"  # to an owner: their project approved, to change, or refused
     PLEDGE_ANOMALY = "pledge_anomaly"  # Stripe charged something else: a moderator checks
     REWARD_SOLD_OUT = "reward_sold_out"  # paid after the reward sold out: gift or refund?

@@ -31,7 +31,7 @@ def render(
     The text always fits its message: a news post under a photo is cut to a caption's length,
     with "Lire la suite"; any other text is at most a message's length (a safety net).
     """
-    if Kind(kind) is Kind.NEWS:
+    if Kind(kind) in (Kind.NEWS, Kind.TIER_MESSAGE):
         return _news_message(t, payload, recipient)
     text, keyboard = _render(t, kind, payload, recipient)
     return fit(text, TEXT_LIMIT).text, keyboard
@@ -100,7 +100,8 @@ def _moderation(
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """The moderators' answer to an owner: live (with their share link), to change, or refused."""
     project_id = recipient.project_id or 0
-    reason = escape_html(str(payload.get("reason") or ""))
+    # Quoted as the moderator typed it, in their own language: the framing is the owner's.
+    reason = f"<blockquote>{escape_html(str(payload.get('reason') or ''))}</blockquote>"
     if payload["decision"] == Decision.APPROVE:
         link = start_url(recipient.bot_username, project_payload(project_id, recipient.user_id))
         ends_at = datetime.fromisoformat(payload["ends_at"])
@@ -116,7 +117,8 @@ def _moderation(
         return text, InlineKeyboardMarkup([[share], [see_project(t, project_id)]])
     if payload["decision"] == Decision.REQUEST_CHANGES:
         text = t.gettext(
-            "✏️ L’équipe de Kengo demande des modifications sur « {title} » :\n\n{reason}\n\n"
+            "✏️ L’équipe de Kengo demande des modifications sur « {title} ».\n\n"
+            "Message de l’équipe de modération :\n{reason}\n\n"
             "Votre brouillon est rouvert : corrigez-le depuis l’aperçu, puis soumettez-le à "
             "nouveau."
         ).format(title=title, reason=reason)
@@ -126,8 +128,9 @@ def _moderation(
         )
         return text, InlineKeyboardMarkup([[resume]])
     text = t.gettext(
-        "L’équipe de Kengo n’a pas retenu « {title} ». Sa raison :\n\n{reason}\n\nLe projet "
-        "reste visible de vous seul, dans /mes_projets."
+        "L’équipe de Kengo n’a pas retenu « {title} ».\n\n"
+        "Message de l’équipe de modération :\n{reason}\n\n"
+        "Le projet reste visible de vous seul, dans /mes_projets."
     ).format(title=title, reason=reason)
     return text, None
 
@@ -179,7 +182,8 @@ def _outcome(t: Translator, title: str, payload: dict[str, Any]) -> str:
 def _news_message(
     t: Translator, payload: dict[str, Any], recipient: Recipient
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    text = news_text(t, str(payload.get("title", "")), str(payload.get("text", "")))
+    reward = str(payload["reward"]) if "reward" in payload else None
+    text = news_text(t, str(payload.get("title", "")), str(payload.get("text", "")), reward=reward)
     fitted = fit(text, CAPTION_LIMIT if payload.get("photo_file_id") else TEXT_LIMIT)
     rows = []
     if fitted.cut and payload.get("post_id"):  # rows queued by earlier versions have none
@@ -189,9 +193,17 @@ def _news_message(
     return fitted.text, InlineKeyboardMarkup(rows) if rows else None
 
 
-def news_text(t: Translator, title: str, text: str, *, title_escaped: bool = False) -> str:
-    """A news post as followers receive it (also the owner's preview)."""
+def news_text(
+    t: Translator, title: str, text: str, *, title_escaped: bool = False, reward: str | None = None
+) -> str:
+    """A news post as followers receive it (also the owner's preview); with `reward`, a message
+    to the contributors of that reward."""
     title = title if title_escaped else escape_html(title)
+    if reward is not None:
+        heading = t.gettext(
+            "✉️ <b>Message de « {title} » aux contributeurs de « {reward} »</b>"
+        ).format(title=title, reward=escape_html(reward))
+        return f"{heading}\n\n{escape_html(text)}"
     heading = t.gettext("📰 <b>Nouvelles de « {title} »</b>").format(title=title)
     return f"{heading}\n\n{escape_html(text)}"
 

@@ -11,7 +11,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import CheckoutLink, PledgeStatus, utcnow
+from bot.domain import CheckoutLink, DeliveryMode, PledgeStatus, utcnow
+from bot.i18n.countries import codes_of, expand
 from bot.payments.gateway import CheckoutRequest
 from bot.storage.models import Pledge, Project, RewardTier
 
@@ -85,4 +86,6 @@ async def checkout_request(
         success_url=return_url.format(outcome="paid", pledge=pledge.id),
         cancel_url=return_url.format(outcome="cancel", pledge=pledge.id),
         expires_at=pledge.checkout_expires_at, idempotency_key=pledge.checkout_key,
+        shipping_countries=tuple(expand(codes_of(tier.shipping_countries)))
+        if tier is not None and tier.delivery_mode is DeliveryMode.SHIPPED else (),
     )  # fmt: skip

@@ -29,6 +29,7 @@ from bot.payments.gateway import PaymentUnavailable, StripeGateway
 from bot.payments.ledger import release, reserve_unit
 from bot.payments.open_pledges import cancelled_last, draft_of
 from bot.payments.pledge_rules import PledgeRefused, validate
+from bot.payments.supporters import apply_choice, latest_choice
 from bot.storage.models import Pledge, ReferralVisit
 
 
@@ -113,6 +114,8 @@ class CheckoutSessions:
                 if await cancelled_last(session, user_id, project_id, tier_id):
                     raise PledgeRefused(Reason.CANCELLED)
                 pledge = Pledge(user_id=user_id, project_id=project_id, reward_tier_id=tier_id)
+                # An old recap: its draft went; the user's latest choice of how to appear holds.
+                apply_choice(pledge, await latest_choice(session, user_id))
                 session.add(pledge)
             pledge.amount_cents, pledge.status = amount_cents, PledgeStatus.PENDING
             pledge.referral_code = await _referral(session, project_id, user_id)

@@ -43,6 +43,17 @@ class SessionFacts:
     refunded_cents: int = 0  # of the session's charge, when it was read
     pledge_ref: int | None = None  # metadata.pledge_id, when it is a plausible row id
     checkout_key: str | None = None  # metadata.checkout_key: set only by the bot
+    contact: Contact | None = None  # what the payer typed on Checkout, once complete
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Who paid, and where a shipped reward goes, as the completed session holds it."""
+
+    email: str | None
+    name: str | None
+    shipping_name: str | None = None
+    shipping_address: dict[str, str | None] | None = None  # line1, line2, postal_code, city…
 
 
 @dataclass(frozen=True)
@@ -87,7 +98,36 @@ def session_facts(data: dict[str, Any], *, failed: bool = False) -> SessionFacts
         refunded_cents=refunded,
         pledge_ref=row_id(metadata.get("pledge_id")),
         checkout_key=_text(metadata, "checkout_key"),
+        contact=_contact(data) if status == "complete" else None,
     )
+
+
+ADDRESS_FIELDS = ("line1", "line2", "postal_code", "city", "state", "country")
+
+
+def _contact(data: dict[str, Any]) -> Contact | None:
+    """The payer's email and name, and the shipping details when the session asked for them.
+
+    The name: `individual_name` is what `name_collection` asks for; `name` (the card holder's)
+    stands in for sessions opened before it. Shipping details are under
+    `collected_information` since API version 2025-03-31, at the top level before."""
+    details = _dict(data, "customer_details")
+    shipping = _dict(_dict(data, "collected_information"), "shipping_details") or _dict(
+        data, "shipping_details"
+    )
+    address = _dict(shipping, "address")
+    contact = Contact(
+        email=_text(details, "email"),
+        name=_text(details, "individual_name") or _text(details, "name"),
+        shipping_name=_text(shipping, "name"),
+        shipping_address={key: _text(address, key) for key in ADDRESS_FIELDS} if address else None,
+    )
+    return contact if contact != Contact(None, None) else None
+
+
+def _dict(data: dict[str, Any], key: str) -> dict[str, Any]:
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
 
 
 def charge_facts(data: dict[str, Any]) -> ChargeFacts:

@@ -55,6 +55,8 @@ class CheckoutRequest:
     cancel_url: str
     expires_at: datetime
     idempotency_key: str  # random, stored with the pledge; also proves the session ours
+    # Where a shipped reward may go (ISO codes as Stripe takes them); empty: no address asked.
+    shipping_countries: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,17 @@ class StripeGateway:
             "success_url": request.success_url,
             "cancel_url": request.cancel_url,
             "expires_at": int(request.expires_at.timestamp()),
+            # The contributor's name, to thank them and hand a reward over. The API version of
+            # the installed library (2026-10-28) has `name_collection`, which asks the name
+            # alone; `billing_address_collection="required"` would also ask a whole billing
+            # address the bot has no use for. Checkout always asks the email
+            # (`customer_details.email`) when no customer is given.
+            "name_collection": {"individual": {"enabled": True, "optional": False}},
         }
+        if request.shipping_countries:
+            params["shipping_address_collection"] = {
+                "allowed_countries": list(request.shipping_countries)
+            }
         try:
             async with asyncio.timeout(self._checkout_budget):
                 session = await self._client.v1.checkout.sessions.create_async(

@@ -11,8 +11,9 @@ from __future__ import annotations
 from sqlalchemy import Select, case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import PledgeStatus
+from bot.domain import PledgeStatus, SupporterChoice
 from bot.payments.checkout import open_checkout, open_slot
+from bot.payments.supporters import apply_choice, choice_of, latest_choice, refreshed
 from bot.storage.models import Pledge
 
 OPEN_STATUSES = (PledgeStatus.DRAFT, PledgeStatus.PENDING)
@@ -32,19 +33,32 @@ async def draft_of(
 
 
 async def remember_summary(
-    session: AsyncSession, user_id: int, project_id: int, tier_id: int | None, amount_cents: int
-) -> None:
+    session: AsyncSession, user_id: int, project_id: int, tier_id: int | None, amount_cents: int,
+    *, name: str | None = None, choice: SupporterChoice | None = None,
+) -> SupporterChoice:  # fmt: skip
     """The summary of this amount is shown: its draft follows it (created the first time).
-    Nothing changes when the open payment page is for this very amount: it answers "Continuer"."""
+    Nothing changes when the open payment page is for this very amount: it answers "Continuer".
+
+    The pledge that "Continuer" opens keeps how its contributor appears on the card: `choice`
+    when they just chose, else what it held (a new draft: their latest choice), with `name`,
+    their first name today, when it is to be shown by name. Returns the choice kept."""
     held = await open_checkout(session, open_slot(user_id, project_id, tier_id))
+    pledge = None
     if held is not None and held.amount_cents == amount_cents:
-        return
-    draft = await draft_of(session, user_id, project_id, tier_id)
-    if draft is None:
-        draft = Pledge(user_id=user_id, project_id=project_id, reward_tier_id=tier_id,
-                       status=PledgeStatus.DRAFT)  # fmt: skip
-        session.add(draft)
-    draft.amount_cents = amount_cents
+        pledge = await session.get(Pledge, held.pledge_id)
+    if pledge is None:
+        pledge = await draft_of(session, user_id, project_id, tier_id)
+    if pledge is None:
+        inherited = await latest_choice(session, user_id)
+        pledge = Pledge(user_id=user_id, project_id=project_id, reward_tier_id=tier_id,
+                        status=PledgeStatus.DRAFT)  # fmt: skip
+        apply_choice(pledge, inherited)
+        session.add(pledge)
+    if pledge.status is PledgeStatus.DRAFT:
+        pledge.amount_cents = amount_cents
+    kept = refreshed(choice if choice is not None else choice_of(pledge), name)
+    apply_choice(pledge, kept)
+    return kept
 
 
 async def open_ids(

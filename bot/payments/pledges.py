@@ -22,9 +22,12 @@ from bot.domain import (
     PledgeOptions,
     PledgeStatus,
     SoldOutChoice,
+    SupporterChoice,
+    SupporterDisplay,
     TierView,
     utcnow,
 )
+from bot.payments import supporters
 from bot.payments.cancelling import PledgeCancelling
 from bot.payments.checkout_sessions import CheckoutSessions
 from bot.payments.gateway import StripeGateway
@@ -80,13 +83,21 @@ class PledgeService:
             await validate(session, project_id, tier_id, amount_cents, max_cents=self.max_cents)
 
     async def draft(
-        self, user_id: int, project_id: int, tier_id: int | None, amount_cents: int
-    ) -> None:
+        self, user_id: int, project_id: int, tier_id: int | None, amount_cents: int,
+        *, first_name: str | None = None, choice: SupporterChoice | None = None,
+    ) -> SupporterChoice:  # fmt: skip
         """Remember the summary shown for this reward (PledgeRefused when it cannot be made):
-        the user's one open pledge for it, whose amount changes as they choose another."""
+        the user's one open pledge for it, whose amount changes as they choose another, and
+        how they appear on the card (`choice` when they just chose one; see `supporters.py`).
+        Returns how they will appear."""
+        name = supporters.first_name(first_name)
+        if choice is not None and choice.display is SupporterDisplay.NAME:
+            choice = SupporterChoice(SupporterDisplay.NAME, name)
         async with self._sessions.begin() as session:
             await validate(session, project_id, tier_id, amount_cents, max_cents=self.max_cents)
-            await remember_summary(session, user_id, project_id, tier_id, amount_cents)
+            return await remember_summary(
+                session, user_id, project_id, tier_id, amount_cents, name=name, choice=choice
+            )
 
     async def open_pledge(
         self, user_id: int, project_id: int, tier_id: int | None

@@ -45,6 +45,7 @@ async def settle(
         raise ValueError("facts of another session")  # callers look pledges up by session
     changes: list[str] = []
     pledge.stripe_payment_intent_id = pledge.stripe_payment_intent_id or facts.payment_intent
+    _keep_contact(pledge, facts)
     if facts.paid and pledge.amount_charged_cents is None:
         pledge.amount_charged_cents = facts.amount_cents
         pledge.currency = facts.currency
@@ -82,6 +83,20 @@ async def record_refunds(
         ])  # fmt: skip
     await recount(session, project)
     return True
+
+
+def _keep_contact(pledge: Pledge, facts: SessionFacts) -> None:
+    """What the payer gave Checkout, to deliver the reward: stored once, from the pledge's own
+    session (looked up by its stored id or checkout key), never again after an erasure."""
+    contact = facts.contact
+    if contact is None or pledge.personal_data_erased_at is not None:
+        return
+    if pledge.contact_email is None and pledge.contact_name is None:
+        pledge.contact_email = contact.email[:320] if contact.email else None
+        pledge.contact_name = contact.name[:256] if contact.name else None
+    if pledge.shipping_address is None and contact.shipping_address is not None:
+        pledge.shipping_name = contact.shipping_name[:256] if contact.shipping_name else None
+        pledge.shipping_address = contact.shipping_address
 
 
 def _mismatch(pledge: Pledge, facts: SessionFacts) -> str | None:

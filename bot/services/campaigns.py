@@ -18,6 +18,7 @@ from bot.payments.gateway import AlreadyRefunded, PaymentUnavailable, StripeGate
 from bot.payments.ledger import outcome
 from bot.payments.reconcile import Reconciler
 from bot.payments.settle import record_refunds
+from bot.services.backers import purge_expired
 from bot.storage.models import Follow, Pledge, Project
 
 log = logging.getLogger(__name__)
@@ -52,11 +53,14 @@ class CampaignService:
 
     async def run_once(self, now: datetime | None = None) -> Sweep:
         """Close what is due, expire checkouts left open on closed projects, refund what is due,
-        and remind followers of campaigns entering their last 48 hours."""
+        remind followers of campaigns entering their last 48 hours, and erase contributors'
+        personal data a year after their campaign ended."""
         if self._gateway is not None:
             await self.reconcile_due(now or utcnow())
         sweep = await self.close_due(now or utcnow())
         await self.remind_due(now or utcnow())
+        # Contributors' addresses and contacts are not kept for ever (README, Personal data).
+        await purge_expired(self._sessions, now or utcnow())
         if self._gateway is not None:
             for session_id in sweep.sessions_to_expire:
                 await self._gateway.expire_checkout(session_id)

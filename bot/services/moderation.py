@@ -4,6 +4,9 @@ A decision locks the project's row (`FOR UPDATE` on PostgreSQL; SQLite's `BEGIN 
 serialises writers), so when two moderators press at once the second one finds the project
 already decided. Every decision is a `moderation_decisions` row (who, when, what, why), and the
 owner's notification is queued in the same transaction.
+
+Each submission is also recorded (bot/services/moderation_submissions.py): its snapshot, the
+moderator who took it in hand, and the panel messages to close once it is decided.
 """
 
 from __future__ import annotations
@@ -15,10 +18,21 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from bot.catalogue.service import launch_preview
-from bot.domain import Anomaly, Decision, PledgeStatus, ProjectStatus, Review, Verdict, utcnow
+from bot.domain import (
+    Anomaly,
+    Claim,
+    Decision,
+    PanelMessage,
+    PledgeStatus,
+    ProjectStatus,
+    Review,
+    Verdict,
+    utcnow,
+)
 from bot.notifications.kinds import Kind, row
 from bot.notifications.queue import OutboxQueue
-from bot.storage.models import ModerationDecision, Pledge, Project, User
+from bot.services import moderation_submissions as submissions
+from bot.storage.models import ModerationDecision, ModerationPanel, Pledge, Project, User
 
 QUEUE_SHOWN = 20
 ANOMALIES_SHOWN = 5
@@ -63,6 +77,53 @@ class ModerationService:
             )  # fmt: skip
             return await _review(session, project) if project else None
 
+    async def submitted(self, project_id: int) -> Review | None:
+        """Record a new submission (its snapshot), and the review to show the moderators."""
+        async with self._sessions.begin() as session:
+            project = await _loaded(session, project_id)
+            if project is None or project.status is not ProjectStatus.IN_REVIEW:
+                return None
+            await submissions.open_submission(session, project)
+            return await _review(session, project)
+
+    async def remember_panel(self, project_id: int, messages: list[PanelMessage]) -> None:
+        """The messages of a panel just sent, to close them once the project is decided."""
+        async with self._sessions.begin() as session:
+            current = await submissions.latest(session, project_id)
+            if current is None:
+                return
+            session.add_all(
+                ModerationPanel(submission_id=current.id, chat_id=m.chat_id,
+                                message_id=m.message_id, has_buttons=m.has_buttons,
+                                is_caption=m.is_caption)
+                for m in messages
+            )  # fmt: skip
+
+    async def claim(
+        self, moderator_id: int, project_id: int, *, take_over: bool = False
+    ) -> tuple[Claim, bool] | None:
+        """Take a waiting submission in hand: the claim that holds now, and whether it is this
+        moderator's (another's claim is only taken over when asked and older than a day)."""
+        async with self._sessions.begin() as session:
+            project = await session.get(Project, project_id, with_for_update=True)
+            if project is None or project.status is not ProjectStatus.IN_REVIEW:
+                return None
+            await session.refresh(project, ["reward_tiers"])
+            current = await submissions.open_submission(session, project)
+            now = utcnow()
+            held = submissions.claim_of(current)
+            free = held is None or held.moderator_id == moderator_id
+            if free or (
+                take_over and held is not None and now - held.since >= submissions.CLAIM_EXPIRY
+            ):
+                moderator = await session.get(User, moderator_id)
+                current.claimed_by, current.claimed_at = moderator_id, now
+                current.claimed_by_name = moderator.first_name if moderator else "?"
+                held = submissions.claim_of(current)
+            if held is None:  # unreachable: the claim was just set when it was free
+                return None
+            return held, held.moderator_id == moderator_id
+
     async def outcome(self, project_id: int) -> Verdict:
         """What became of a project that no longer waits (or None as decision if it never did)."""
         async with self._sessions() as session:
@@ -94,6 +155,11 @@ class ModerationService:
                 reason=reason, created_at=now,
             )  # fmt: skip
             session.add(record)
+            panels: tuple[PanelMessage, ...] = ()
+            current = await submissions.latest(session, project_id)
+            if current is not None and current.decided_at is None:
+                current.decided_at, current.claimed_by, current.claimed_at = now, None, None
+                panels = await submissions.panels_of(session, current.id)
             await session.flush()
             await OutboxQueue(session).enqueue([row(
                 project.owner_id, Kind.MODERATION, f"moderation:{record.id}", project.id,
@@ -102,7 +168,7 @@ class ModerationService:
             )])  # fmt: skip
             moderator = await session.get(User, moderator_id)
             return Verdict(True, decision, moderator.first_name if moderator else None,
-                           project.title, project.ends_at)  # fmt: skip
+                           project.title, project.ends_at, now, panels)  # fmt: skip
 
 
 def _anomaly(pledge: Pledge, title: str) -> Anomaly:
@@ -127,11 +193,20 @@ async def _earlier(session: AsyncSession, project: Project) -> Verdict:
         return Verdict(False, None, None, project.title)
     moderator = await session.get(User, latest.moderator_id)
     name = moderator.first_name if moderator else None
-    return Verdict(False, latest.decision, name, project.title, project.ends_at)
+    return Verdict(False, latest.decision, name, project.title, project.ends_at, latest.created_at)
+
+
+async def _loaded(session: AsyncSession, project_id: int) -> Project | None:
+    return await session.scalar(
+        select(Project).where(Project.id == project_id)
+        .options(selectinload(Project.reward_tiers))
+    )  # fmt: skip
 
 
 async def _review(session: AsyncSession, project: Project) -> Review:
     owner = await session.get(User, project.owner_id)
+    current = await submissions.latest(session, project.id)
+    waiting = current is not None and current.decided_at is None
     return Review(
         project_id=project.id,
         status=project.status,
@@ -141,4 +216,8 @@ async def _review(session: AsyncSession, project: Project) -> Review:
         breton_connection=project.breton_connection,
         duration_days=project.duration_days or 0,
         card=launch_preview(project),
+        owner_locale=owner.locale if owner else "",
+        rewards=submissions.reward_details(project),
+        claim=submissions.claim_of(current) if waiting else None,
+        resubmission=await submissions.resubmission(session, current) if current else None,
     )

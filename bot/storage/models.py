@@ -373,6 +373,10 @@ class NewsPost(Base):
     # None while the owner looks at the preview; set once, when it is sent to followers.
     published_at: Mapped[datetime | None]
     recipients_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Set: a message to the contributors of this reward only, never among the project's news.
+    reward_tier_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reward_tiers.id", ondelete="CASCADE")
+    )
     # The owner's message that shows delivery progress, edited as the outbox drains.
     progress_chat_id: Mapped[int | None] = mapped_column(BigInteger)
     progress_message_id: Mapped[int | None] = mapped_column(BigInteger)
@@ -476,3 +480,36 @@ class ModerationDecision(Base):
     decision: Mapped[Decision] = mapped_column(_enum(Decision))
     reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ModerationSubmission(Base):
+    """One submission of a project to the moderators: what was submitted (to show what a
+    resubmission changed), who took it in hand, and when it was decided."""
+
+    __tablename__ = "moderation_submissions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    snapshot: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    claimed_by: Mapped[int | None] = mapped_column(BigInteger)
+    claimed_by_name: Mapped[str | None] = mapped_column(String(128))
+    claimed_at: Mapped[datetime | None]
+    decided_at: Mapped[datetime | None]
+
+
+class ModerationPanel(Base):
+    """A message of a submission's panel in a moderator's chat or the moderation group."""
+
+    __tablename__ = "moderation_panels"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("moderation_submissions.id", ondelete="CASCADE"), index=True
+    )
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    has_buttons: Mapped[bool] = mapped_column(default=False, server_default=false())
+    is_caption: Mapped[bool] = mapped_column(default=False, server_default=false())

@@ -8,11 +8,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.domain import Category, Departement, FundingModel, utcnow
+from bot.domain import Category, DeliveryMode, Departement, FundingModel, utcnow
+from bot.i18n.countries import stored
 from bot.search.places import COMMUNES
 from bot.storage.models import Project, RewardTier
 from bot.submission.months import parse_month
 from bot.submission.rules import (
+    COUNTRY_CHOICES,
     DURATION_CHOICES,
     GOAL_CENTS,
     KEEP_CURRENT,
@@ -31,6 +33,7 @@ from bot.submission.rules import (
     parse_duration,
     parse_goal,
     parse_quantity,
+    parse_shipping_countries,
     parse_tier_amount,
 )
 
@@ -83,6 +86,9 @@ def store_text(project: Project, position: Position, text: str, max_pledge: int)
         project.wizard_tier = tier | {"min_amount_cents": parse_tier_amount(text, max_pledge)}
     elif step is Step.TIER_DESCRIPTION:
         project.wizard_tier = tier | {"description": check_text(step, text)}
+    elif step is Step.TIER_COUNTRIES:
+        countries = stored(parse_shipping_countries(text))
+        project.wizard_tier = tier | {"shipping_countries": countries}
     elif step is Step.TIER_QUANTITY:
         project.wizard_tier = tier | {"quantity_limit": parse_quantity(text)}
     elif step is Step.TIER_DELIVERY:
@@ -96,6 +102,9 @@ def _add_tier(project: Project, tier: dict[str, Any], delivery: date) -> None:
         position=len(project.reward_tiers), title=tier["title"],
         description=tier.get("description", ""), min_amount_cents=tier["min_amount_cents"],
         quantity_limit=tier.get("quantity_limit"), estimated_delivery=delivery,
+        # A reward begun before the question was asked keeps the column's default.
+        delivery_mode=DeliveryMode(tier.get("delivery_mode", DeliveryMode.IN_PERSON)),
+        shipping_countries=tier.get("shipping_countries"),
     ))  # fmt: skip
     project.wizard_tier = None
 
@@ -122,6 +131,11 @@ def store_choice(project: Project, position: Position, value: str) -> Position:
             return _tiers_menu(project, position, value)
         elif step is Step.COMMUNE:
             return _commune_choice(project, position, value)
+        elif step is Step.TIER_MODE:
+            return _delivery_mode(project, position, DeliveryMode(value))
+        elif step is Step.TIER_COUNTRIES and value in COUNTRY_CHOICES:
+            chosen = {"shipping_countries": stored(COUNTRY_CHOICES[value])}
+            project.wizard_tier = dict(project.wizard_tier or {}) | chosen
         elif step is Step.TIER_QUANTITY and value == "unlimited":
             project.wizard_tier = dict(project.wizard_tier or {}) | {"quantity_limit": None}
         elif step is Step.PHOTO and value in ("skip", "remove"):
@@ -137,6 +151,16 @@ def store_choice(project: Project, position: Position, value: str) -> Position:
     if step is Step.DEPARTEMENT and not commune_fits(project.commune, Departement(value)):
         following = Position(Step.COMMUNE, editing=position.editing)
     return following
+
+
+def _delivery_mode(project: Project, position: Position, mode: DeliveryMode) -> Position:
+    """How the reward is delivered; only a shipped one is asked where it may go."""
+    tier = dict(project.wizard_tier or {}) | {"delivery_mode": mode.value}
+    tier.pop("shipping_countries", None)
+    project.wizard_tier = tier
+    if mode is DeliveryMode.SHIPPED:
+        return position.after_answer()
+    return Position(Step.TIER_QUANTITY, position.editing)
 
 
 def _commune_choice(project: Project, position: Position, value: str) -> Position:

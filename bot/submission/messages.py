@@ -9,7 +9,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.conversation import callbacks
 from bot.conversation.callbacks import MenuItem, OwnerAction, WizardAction
-from bot.domain import ProjectCard
+from bot.domain import DeliveryMode, ProjectCard
+from bot.i18n.countries import codes_of
 from bot.i18n.text import escape_html
 from bot.i18n.translator import Translator
 from bot.submission.chat import Preview
@@ -24,7 +25,7 @@ from bot.submission.views import (
 from bot.submission.wizard import Draft
 from bot.telegram.html_limits import CAPTION_LIMIT, TEXT_LIMIT, fit, visible_length
 from bot.views import labels
-from bot.views.card import render_card
+from bot.views.card import delivery_label, render_card
 from bot.views.menus import way_on
 
 QUOTED = 80  # characters of a long answer repeated under its question
@@ -98,6 +99,9 @@ def _later(
         return _quote(t, str(tier.get("title" if step is Step.TIER_TITLE else "description", "")))
     if step is Step.TIER_AMOUNT:
         return t.money(int(str(tier.get("min_amount_cents", 0))))
+    if step is Step.TIER_MODE or step is Step.TIER_COUNTRIES:
+        mode = DeliveryMode(str(tier.get("delivery_mode", DeliveryMode.IN_PERSON)))
+        return delivery_label(t, mode, codes_of(str(tier.get("shipping_countries") or "")))
     if step is Step.TIER_QUANTITY:
         quantity = tier.get("quantity_limit")
         if quantity is None:

@@ -74,6 +74,11 @@ def refusal_text(t: Translator, refusal: Refusal) -> str:
         return t.gettext("La livraison doit être prévue entre {first} et {last}.").format(
             first=t.month(value("first")), last=t.month(value("last"))
         )
+    if problem is Problem.NOT_COUNTRIES:
+        return t.gettext(
+            "Je n’ai pas reconnu ces pays. Tapez leurs noms ou leurs codes séparés par des "
+            "virgules (par exemple\u00a0: FR, BE), {maximum} au plus, ou choisissez un bouton."
+        ).format(maximum=t.number(int(value("maximum"))))
     return t.gettext("Dix contreparties au plus : c’est déjà beaucoup de choix !")
 
 

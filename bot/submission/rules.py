@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.domain import Departement
 from bot.i18n.amounts import parse_euros
+from bot.i18n.countries import EU, FRANCE, MAX_COUNTRIES, NEIGHBOURS, parse_countries
 from bot.i18n.text import without_controls
 from bot.search.places import commune_number, find_commune, suggest_communes
 
@@ -33,6 +34,8 @@ class Step(enum.StrEnum):
     TIER_TITLE = "tier_title"
     TIER_AMOUNT = "tier_amount"
     TIER_DESCRIPTION = "tier_description"
+    TIER_MODE = "tier_mode"  # how it reaches the contributor: shipped, in person, nothing
+    TIER_COUNTRIES = "tier_countries"  # where a shipped one may be sent
     TIER_QUANTITY = "tier_quantity"
     TIER_DELIVERY = "tier_delivery"
     PHOTO = "photo"
@@ -45,11 +48,13 @@ NUMBERED = (
     Step.DESCRIPTION, Step.GOAL, Step.DURATION, Step.MODEL, Step.TIERS, Step.PHOTO, Step.PREVIEW,
 )  # fmt: skip
 TIER_STEPS = (
-    Step.TIER_TITLE, Step.TIER_AMOUNT, Step.TIER_DESCRIPTION, Step.TIER_QUANTITY,
-    Step.TIER_DELIVERY,
+    Step.TIER_TITLE, Step.TIER_AMOUNT, Step.TIER_DESCRIPTION, Step.TIER_MODE,
+    Step.TIER_COUNTRIES, Step.TIER_QUANTITY, Step.TIER_DELIVERY,
 )  # fmt: skip
 # Steps answered with a button (a typed text there gets the buttons again).
-BUTTON_STEPS = frozenset({Step.CATEGORY, Step.DEPARTEMENT, Step.MODEL, Step.TIERS, Step.PREVIEW})
+BUTTON_STEPS = frozenset(
+    {Step.CATEGORY, Step.DEPARTEMENT, Step.MODEL, Step.TIERS, Step.TIER_MODE, Step.PREVIEW}
+)
 # Steps the preview's "Modifier" buttons lead to.
 EDITABLE = NUMBERED[:-1]
 # Those whose question, asked from the preview, offers to keep the current answer ("Terminé"
@@ -73,6 +78,8 @@ TIER_QUANTITY = (1, 10_000)
 MAX_TIERS = 10
 DELIVERY_YEARS_AHEAD = 5
 COMMUNE_MAX = 80
+# The shipping countries' buttons: France (the default), its French-speaking neighbours, the EU.
+COUNTRY_CHOICES = {"fr": FRANCE, "near": NEIGHBOURS, "eu": (EU,)}
 
 
 def number_of(step: Step) -> int:
@@ -137,6 +144,7 @@ class Problem(enum.StrEnum):
     MONTH_RANGE = "month_range"
     MONTH_PAST = "month_past"
     TOO_MANY_TIERS = "too_many_tiers"
+    NOT_COUNTRIES = "not_countries"
 
 
 @dataclass(frozen=True)
@@ -266,3 +274,12 @@ def parse_quantity(text: str) -> int:
     if len(numbers) != 1 or not low <= int(numbers[0]) <= high:
         raise _refuse(Problem.NOT_A_QUANTITY, minimum=low, maximum=high)
     return int(numbers[0])
+
+
+def parse_shipping_countries(text: str) -> tuple[str, ...]:
+    """The countries a shipped reward may go to, typed as ISO codes or names in French or
+    Breton ("FR, BE", "France et Belgique", "Frañs ha Belgia"); as many as the column holds."""
+    codes = parse_countries(text)
+    if codes is None or len(codes) > MAX_COUNTRIES:
+        raise _refuse(Problem.NOT_COUNTRIES, maximum=MAX_COUNTRIES)
+    return codes

@@ -10,7 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.conversation import callbacks
 from bot.conversation.callbacks import WizardAction
-from bot.domain import Category, Departement, FundingModel, ProjectStatus
+from bot.domain import Category, DeliveryMode, Departement, FundingModel, ProjectStatus
 from bot.i18n.text import escape_html
 from bot.i18n.translator import N_, Translator
 from bot.search.text import fold
@@ -49,6 +49,18 @@ MODEL_NAMES: dict[FundingModel, str] = {
     FundingModel.ALL_OR_NOTHING: N_("Tout ou rien"),
     FundingModel.KEEP_IT_ALL: N_("Garder tout"),
 }
+# How a reward is delivered, the default first and starred: handing over promises the least
+# (and is the column's default for rewards written before the question).
+MODE_CHOICES = (
+    (DeliveryMode.IN_PERSON, N_("🤝 Remise en main propre ⭐")),
+    (DeliveryMode.SHIPPED, N_("📦 Envoyée par la poste")),
+    (DeliveryMode.NOTHING, N_("✨ Rien à livrer")),
+)
+COUNTRY_LABELS = (
+    ("fr", N_("🇫🇷 France seulement ⭐")),
+    ("near", N_("France, Belgique, Suisse, Luxembourg")),
+    ("eu", N_("🇪🇺 Union européenne")),
+)
 # What each step asks, with an example; the limits are added from bot.submission.
 QUESTIONS: dict[Step, str] = {
     Step.BRETON: N_(
@@ -95,6 +107,15 @@ QUESTIONS: dict[Step, str] = {
     Step.TIER_DESCRIPTION: N_(
         "Contrepartie n° {number} : ce que reçoit le contributeur.\n<i>Exemple : « Un bol en "
         "grès tourné à Quimper, avec votre prénom. »</i>"
+    ),
+    Step.TIER_MODE: N_(
+        "Contrepartie n°\u00a0{number}\u00a0: comment cette contrepartie sera-t-elle "
+        "remise\u202f?\n⭐\u00a0: le choix le plus courant."
+    ),
+    Step.TIER_COUNTRIES: N_(
+        "Contrepartie n°\u00a0{number}\u00a0: vers quels pays peut-elle être envoyée\u202f? "
+        "Choisissez, ou tapez des pays séparés par des virgules.\n"
+        "<i>Exemple\u00a0: France, Belgique, Allemagne</i>"
     ),
     Step.TIER_QUANTITY: N_(
         "Contrepartie n°\u00a0{number}\u00a0: combien d’exemplaires\u202f? Tapez un nombre, ou "
@@ -212,6 +233,10 @@ def _choices(t: Translator, draft: Draft, *, deletions: bool) -> list[list[tuple
         rows = [[(t.gettext(MODEL_NAMES[model]), model.value)] for model in FundingModel]
     elif step is Step.TIERS:
         rows = _tiers_choices(t, draft, deletions=deletions)
+    elif step is Step.TIER_MODE:
+        rows = [[(t.gettext(label), mode.value)] for mode, label in MODE_CHOICES]
+    elif step is Step.TIER_COUNTRIES:
+        rows = [[(t.gettext(label), value)] for value, label in COUNTRY_LABELS]
     elif step is Step.TIER_QUANTITY:
         rows = [[(t.gettext("♾ Illimité"), "unlimited")]]
     elif step is Step.PHOTO:

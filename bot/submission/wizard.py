@@ -268,7 +268,8 @@ def _ready(project: Project, position: Position) -> bool:
 def _shown(project: Project) -> str:
     """What a preview of the draft shows: a photo or a text, and a digest of every answer."""
     tiers = [(tier.title, tier.description, tier.min_amount_cents, tier.quantity_limit,
-              tier.estimated_delivery) for tier in project.reward_tiers]  # fmt: skip
+              tier.estimated_delivery, tier.delivery_mode, tier.shipping_countries)
+             for tier in project.reward_tiers]  # fmt: skip
     answers = (
         project.photo_file_id, project.breton_connection, project.title, project.category,
         project.departement, project.commune, project.summary, project.description,

@@ -25,6 +25,7 @@ PUBLIC_COMMANDS: tuple[tuple[str, str], ...] = (
     ("proposer", N_("Proposer un projet")),
     ("mes_projets", N_("Mes projets")),
     ("mes_soutiens", N_("Mes soutiens")),
+    ("mes_donnees", N_("Mes données personnelles")),
     ("suivis", N_("Projets suivis")),
     ("settings", N_("Réglages : langue, nouvelles, rappels")),
     ("langue", N_("Changer de langue")),

@@ -8,7 +8,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.conversation import callbacks
 from bot.conversation.callbacks import CardAction
-from bot.domain import FundingModel, ListView, ProjectCard, ProjectStatus, TierView
+from bot.domain import DeliveryMode, FundingModel, ListView, ProjectCard, ProjectStatus, TierView
+from bot.i18n.countries import FRANCE
+from bot.i18n.countries import names as country_names
 from bot.i18n.text import escape_html
 from bot.i18n.translator import Translator
 from bot.telegram.html_limits import CAPTION_LIMIT, TEXT_LIMIT, fit, visible_length
@@ -59,7 +61,7 @@ def _head(t: Translator, card: ProjectCard) -> list[str]:
     lines += ["", escape_html(card.summary_text), ""]
     lines.append(progress_bar(t, project.raised_cents, project.goal_cents))
     lines.append(raised_of_goal(t, project.raised_cents, project.goal_cents))
-    people = f"👥 {contributors(t, project.contributors_count)}"
+    people = f"👥 {supporters_line(t, card.supporters, project.contributors_count)}"
     if project.status is ProjectStatus.LIVE:
         lines.append(f"{people} · ⏳ {time_left(t, project.ends_at)}")
         lines.append(_funding_model(t, card.funding_model))
@@ -69,6 +71,23 @@ def _head(t: Translator, card: ProjectCard) -> list[str]:
         lines += ["", t.gettext("🎁 <b>Contreparties</b>")]
         lines += [tier_line(t, tier) for tier in card.tiers]
     return lines
+
+
+def supporters_line(t: Translator, names: tuple[str, ...], count: int) -> str:
+    """The contributors: the latest who chose to be shown by name, then how many others
+    ("Mona, Youenn et 38 autres contributeurs"); only the count when nobody is named."""
+    if not names:
+        return contributors(t, count)
+    shown = [escape_html(name) for name in names]
+    others = count - len(names)
+    if others <= 0:
+        return t.ngettext("Contributeur : {names}", "Contributeurs : {names}", len(names)).format(
+            names=t.join(shown)
+        )
+    rest = t.ngettext("{count} autre contributeur", "{count} autres contributeurs", others).format(
+        count=t.number(others)
+    )
+    return t.join([*shown, rest])
 
 
 def _funding_model(t: Translator, model: FundingModel) -> str:
@@ -102,7 +121,18 @@ def tier_line(t: Translator, tier: TierView) -> str:
         line += " · " + t.ngettext("{count} restant", "{count} restants", tier.remaining).format(
             count=t.number(tier.remaining)
         )
-    return line
+    return f"{line} · {delivery_label(t, tier.delivery_mode, tier.shipping_countries)}"
+
+
+def delivery_label(t: Translator, mode: DeliveryMode, countries: tuple[str, ...]) -> str:
+    """How a reward reaches its contributor: "📦 envoi postal (France)", "🤝 en main propre"."""
+    if mode is DeliveryMode.SHIPPED:
+        return t.gettext("📦 envoi postal ({countries})").format(
+            countries=escape_html(country_names(countries or FRANCE, t.locale))
+        )
+    if mode is DeliveryMode.NOTHING:
+        return t.gettext("✨ rien à livrer")
+    return t.gettext("🤝 en main propre")
 
 
 def card_keyboard(

@@ -3,35 +3,18 @@ and the pledges Stripe charged differently (anomalies)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.conversation import callbacks
 from bot.conversation.callbacks import ModerationAction
-from bot.domain import Anomaly, Decision, Review, Verdict
+from bot.domain import Anomaly, Claim, Decision, Review, Verdict, utcnow
 from bot.i18n.text import escape_html
 from bot.i18n.translator import Translator
 from bot.views import labels
 from bot.views.menus import way_on
-
-
-def review_text(t: Translator, review: Review) -> str:
-    """The panel under a submitted card: who proposes it, for how long, and its Breton link."""
-    owner = escape_html(review.owner_name)
-    if review.owner_username:
-        owner += f" (@{escape_html(review.owner_username)})"
-    lines = [
-        t.gettext("🆕 <b>Projet à examiner</b> : « {title} »").format(
-            title=escape_html(review.card.summary.title)
-        ),
-        t.gettext("Proposé par {owner}").format(owner=owner),
-        t.ngettext(
-            "Campagne de {count} jour", "Campagne de {count} jours", review.duration_days
-        ).format(count=t.number(review.duration_days)),
-        "",
-        t.gettext("<b>Lien avec la Bretagne</b>"),
-        escape_html(review.breton_connection),
-    ]
-    return "\n".join(lines)
+from bot.views.moderation_panel import claimed_text, waiting_text
 
 
 def decision_keyboard(t: Translator, project_id: int) -> InlineKeyboardMarkup:
@@ -42,7 +25,41 @@ def decision_keyboard(t: Translator, project_id: int) -> InlineKeyboardMarkup:
         [button(t.gettext("✅ Approuver"), ModerationAction.APPROVE)],
         [button(t.gettext("✏️ Demander des modifications"), ModerationAction.CHANGES)],
         [button(t.gettext("⛔ Refuser"), ModerationAction.REFUSE)],
+        [button(t.gettext("🙋 Je m’en occupe"), ModerationAction.CLAIM)],
     ])  # fmt: skip
+
+
+def claim_taken_text(t: Translator, title: str) -> str:
+    """To the moderator who took a submission in hand (an alert: no HTML)."""
+    return t.gettext(
+        "🙋 C’est noté : vous vous occupez de « {title} ». Les autres modérateurs le verront."
+    ).format(title=title)
+
+
+def held_text(t: Translator, claim: Claim) -> str:
+    """To another moderator pressing a submission someone took in hand (an alert: no HTML)."""
+    return t.gettext("👤 {name} s’en occupe depuis le {date} à {time} (UTC).").format(
+        name=claim.name, date=t.date(claim.since), time=f"{claim.since:%H:%M}"
+    )
+
+
+def take_over_text(t: Translator, claim: Claim, title: str) -> str:
+    return t.gettext(
+        "👤 {name} a pris « {title} » il y a plus d’un jour, sans décider. Vous pouvez "
+        "prendre la main."
+    ).format(name=escape_html(claim.name), title=escape_html(title))
+
+
+def take_over_keyboard(t: Translator, project_id: int, *, private: bool) -> InlineKeyboardMarkup:
+    take = InlineKeyboardButton(
+        t.gettext("🙋 Prendre la main"),
+        callback_data=callbacks.moderation(ModerationAction.TAKE_OVER, project_id),
+    )
+    queue = InlineKeyboardButton(
+        t.gettext("🗂 Projets à examiner"),
+        callback_data=callbacks.moderation(ModerationAction.QUEUE, 0),
+    )
+    return way_on(t, [take], [queue]) if private else InlineKeyboardMarkup([[take], [queue]])
 
 
 def queue_text(
@@ -51,9 +68,11 @@ def queue_text(
     total: int,
     anomalies: list[Anomaly] | None = None,
     anomaly_total: int = 0,
+    now: datetime | None = None,
 ) -> str:
-    """The projects waiting for a decision, then the pledges in anomaly (most recent first)."""
-    text = _projects_text(t, reviews, total)
+    """The projects waiting for a decision (how long each has waited, whether it comes back
+    after changes, who took it in hand), then the pledges in anomaly (most recent first)."""
+    text = _projects_text(t, reviews, total, now)
     if not anomaly_total or not anomalies:
         return text
     lines = [
@@ -75,7 +94,9 @@ def queue_text(
     return "\n".join(lines)
 
 
-def _projects_text(t: Translator, reviews: list[Review], total: int) -> str:
+def _projects_text(
+    t: Translator, reviews: list[Review], total: int, now: datetime | None = None
+) -> str:
     if not total:
         return t.gettext("🗂 Aucun projet n’attend de décision pour le moment.")
     lines = [
@@ -85,10 +106,18 @@ def _projects_text(t: Translator, reviews: list[Review], total: int) -> str:
             total,
         ).format(count=t.number(total))
     ]
+    now = now or utcnow()
     for number, review in enumerate(reviews, start=1):
-        when = t.date(review.submitted_at) if review.submitted_at else ""
-        title = escape_html(review.card.summary.title)
-        lines.append(f"{number}. {title} — {escape_html(review.owner_name)} — {when}")
+        parts = [f"{number}. {escape_html(review.card.summary.title)}",
+                 escape_html(review.owner_name)]  # fmt: skip
+        if review.submitted_at:
+            parts.append(waiting_text(t, review.submitted_at, now))
+        line = " — ".join(parts)
+        if review.resubmission is not None:
+            line += " · " + t.gettext("🔁 resoumis")
+        if review.claim is not None:
+            line += " · " + claimed_text(t, review.claim.name)
+        lines.append(line)
     return "\n".join(lines)
 
 

@@ -13,6 +13,7 @@ from bot.i18n.translator import N_, Translator
 from bot.telegram.html_limits import TEXT_LIMIT, fit
 from bot.views import labels
 from bot.views.menus import menu_button, project_way_on
+from bot.views.my_data import my_data_button
 
 STATUS_NAMES = {
     PledgeStatus.DRAFT: N_("non finalisé"),
@@ -73,6 +74,7 @@ def my_pledges_keyboard(t: Translator, lines: list[PledgeLine]) -> InlineKeyboar
             data = callbacks.project(line.project_id, None)
             label = labels.button_label(line.title, before="🔎 ", limit=50)
             rows.append([InlineKeyboardButton(label, callback_data=data)])
+    rows.append([my_data_button(t)])  # what the payments left stored, and its erasure
     return InlineKeyboardMarkup(rows)
 
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.conversation import callbacks
-from bot.conversation.callbacks import MenuItem, OwnerAction, WizardAction
+from bot.conversation.callbacks import (
+    BackersAction,
+    BackersButton,
+    MenuItem,
+    OwnerAction,
+    WizardAction,
+)
 from bot.domain import PUBLIC_STATUSES, Dashboard, ProjectStatus, ProjectSummary
 from bot.i18n.text import escape_html
 from bot.i18n.translator import N_, Translator
@@ -112,6 +118,10 @@ def dashboard_keyboard(t: Translator, board: Dashboard) -> InlineKeyboardMarkup:
         rows.append(
             [_button(t.gettext("📰 Publier une actualité"), OwnerAction.WRITE_NEWS, project.id)]
         )
+    if project.status in PUBLIC_STATUSES:  # a campaign began: there may be rewards to deliver
+        backers = callbacks.backers(BackersButton(BackersAction.PAGE, project.id))
+        label = t.gettext("👥 Contributeurs")
+        rows.append([InlineKeyboardButton(label, callback_data=backers)])
     if project.status in (ProjectStatus.DRAFT, ProjectStatus.CHANGES_REQUESTED):
         resume = callbacks.wizard(WizardAction.OPEN, project.id)
         label = t.gettext("✏️ Reprendre ce projet")
@@ -124,10 +134,16 @@ def dashboard_keyboard(t: Translator, board: Dashboard) -> InlineKeyboardMarkup:
 
 
 def news_preview_keyboard(
-    t: Translator, post_id: int, recipients: int, *, cut: bool = False
+    t: Translator, post_id: int, recipients: int, *, cut: bool = False, to_reward: bool = False
 ) -> InlineKeyboardMarkup:
-    """Send or drop the post; "Lire la suite" when its caption could not hold all of it."""
-    send = t.ngettext("✅ Envoyer à {count} abonné", "✅ Envoyer à {count} abonnés", recipients)
+    """Send or drop the post; "Lire la suite" when its caption could not hold all of it.
+    `to_reward`: a message to the contributors of one reward."""
+    if to_reward:
+        send = t.ngettext(
+            "✅ Envoyer à {count} contributeur", "✅ Envoyer à {count} contributeurs", recipients
+        )
+    else:
+        send = t.ngettext("✅ Envoyer à {count} abonné", "✅ Envoyer à {count} abonnés", recipients)
     rows = [
         [_button(send.format(count=t.number(recipients)), OwnerAction.SEND_NEWS, post_id)],
         [_button(t.gettext("✖ Annuler"), OwnerAction.DROP_NEWS, post_id)],

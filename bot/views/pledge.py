@@ -10,14 +10,23 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.conversation import callbacks
 from bot.conversation.callbacks import CardAction, PledgeChoice, PledgeStep
-from bot.domain import FundingModel, PledgeLine, PledgeOptions, PledgeStatus, TierView
+from bot.domain import (
+    DeliveryMode,
+    FundingModel,
+    PledgeLine,
+    PledgeOptions,
+    PledgeStatus,
+    SupporterChoice,
+    TierView,
+)
 from bot.i18n.text import escape_html
 from bot.i18n.translator import Translator
 from bot.telegram.html_limits import TEXT_LIMIT, fit, visible_length
-from bot.views import labels
-from bot.views.card import tier_line
+from bot.views import labels, supporters
+from bot.views.card import delivery_label, tier_line
 from bot.views.my_pledges import pay_label, sold_out_answer_text
 
+ANONYMOUS = SupporterChoice()
 GIFT_PRESETS_CENTS = (500, 1000, 2000, 5000)
 EXTRA_PRESETS_CENTS = (0, 500, 1000, 2000)
 
@@ -169,14 +178,18 @@ def ambiguous_keyboard(
 
 
 def confirmation_text(
-    t: Translator, title: str, tier: TierView | None, amount_cents: int, model: FundingModel
-) -> str:
+    t: Translator, title: str, tier: TierView | None, amount_cents: int, model: FundingModel,
+    shown: SupporterChoice = ANONYMOUS,
+) -> str:  # fmt: skip
     reward = escape_html(tier.title) if tier else t.gettext("don libre, sans contrepartie")
+    if tier is not None:
+        reward += " · " + delivery_label(t, tier.delivery_mode, tier.shipping_countries)
     lines = [
         t.gettext("<b>Récapitulatif</b>"),
         t.gettext("Projet : {title}").format(title=escape_html(title)),
         t.gettext("Contrepartie : {reward}").format(reward=reward),
         t.gettext("Montant : <b>{amount}</b>").format(amount=t.money(amount_cents)),
+        supporters.recap_line(t, shown),
         "",
     ]
     if model is FundingModel.ALL_OR_NOTHING:
@@ -187,6 +200,9 @@ def confirmation_text(
     else:
         lines.append(t.gettext("Le projet reçoit votre don même s’il n’atteint pas son objectif."))
     lines.append(t.gettext("Le paiement se fait sur la page sécurisée de Stripe."))
+    if tier is not None and tier.delivery_mode is DeliveryMode.SHIPPED:
+        # Said before paying: the address is asked by Stripe, not by the bot.
+        lines.append(t.gettext("Stripe vous demandera l’adresse où envoyer la contrepartie."))
     return "\n".join(lines)
 
 
@@ -196,6 +212,7 @@ def confirmation_keyboard(
     confirm = PledgeChoice(PledgeStep.CONFIRM, project_id, tier_id, amount_cents)
     return InlineKeyboardMarkup([
         [choice_button(t.gettext("✅ Continuer vers le paiement"), confirm)],
+        [supporters.change_button(t, confirm)],
         [_change(t, project_id, tier_id)],
         [cancel_button(t, project_id, tier_id)],
     ])  # fmt: skip

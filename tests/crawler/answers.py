@@ -44,6 +44,7 @@ _WIZARD: dict[str, str] = {
     "tier_title": "Carte postale",
     "tier_amount": "15",
     "tier_description": "Une carte postale dessinée par les enfants de la chorale.",
+    "tier_countries": "France, Belgique",
     "tier_quantity": "50",
 }
 

@@ -117,7 +117,8 @@ async def _complete_draft(
         (Step.DESCRIPTION, None), (Step.DESCRIPTION, "done"), (Step.GOAL, None),
         (Step.DURATION, "30"), (Step.MODEL, "all_or_nothing"), (Step.TIERS, "add"),
         (Step.TIER_TITLE, None), (Step.TIER_AMOUNT, None), (Step.TIER_DESCRIPTION, None),
-        (Step.TIER_QUANTITY, None), (Step.TIER_DELIVERY, None), (Step.TIERS, "done"),
+        (Step.TIER_MODE, "shipped"), (Step.TIER_COUNTRIES, None), (Step.TIER_QUANTITY, None),
+        (Step.TIER_DELIVERY, None), (Step.TIERS, "done"),
         (Step.PHOTO, "skip"),
     ]  # fmt: skip
     for step, choice in answers:
@@ -134,5 +135,5 @@ async def _complete_draft(
     columns = {k: v for k, v in row._mapping.items() if k not in _NOT_COPIED}
     assert columns["wizard_step"] == Step.PREVIEW.value, columns["wizard_step"]
     kept = ("position", "title", "description", "min_amount_cents", "quantity_limit",
-            "estimated_delivery")  # fmt: skip
+            "estimated_delivery", "delivery_mode", "shipping_countries")  # fmt: skip
     return columns, [{key: tier._mapping[key] for key in kept} for tier in tiers]

@@ -104,6 +104,7 @@ class BotApiMethods:
             "close": lambda p: True,
             "sendMessage": self._send_message,
             "sendPhoto": self._send_photo,
+            "sendDocument": self._send_document,
             "editMessageText": self._edit_text,
             "editMessageCaption": self._edit_caption,
             "editMessageReplyMarkup": self._edit_reply_markup,
@@ -283,6 +284,48 @@ class BotApiMethods:
             photo=photo,
             reply_to_message_id=reply_to,
         )
+
+    def _send_document(self, p: dict[str, Any]) -> dict[str, Any]:
+        """A file (an upload, or the file_id of one sent before); the test reads an upload's
+        bytes back from the call's ``document`` parameter (an ``UploadedFile``)."""
+        state = self._chat(p)
+        caption = check_caption(p, self.strict_ampersand)
+        markup = check_reply_markup(p.get("reply_markup"))
+        document = self._resolve_document(p.get("document"), p)
+        reply_to = self._reply_target(state, p)
+        self._check_rate(state)
+        return self._store_bot_message(
+            state,
+            text=caption.text if caption else None,
+            raw_text=p.get("caption"),
+            parse_mode=p.get("parse_mode"),
+            entities=caption.entities if caption else list(p.get("caption_entities") or []),
+            reply_markup=markup,
+            document=document,
+            reply_to_message_id=reply_to,
+        )
+
+    def _resolve_document(self, value: Any, params: dict[str, Any]) -> dict[str, Any]:
+        if isinstance(value, str) and value.startswith("attach://"):
+            value = params.get(value.removeprefix("attach://"))
+        if isinstance(value, UploadedFile):
+            if not value.content:
+                raise bad_request("file must be non-empty")
+            file_id, unique_id = self._new_file_id()
+            name = value.filename or "document"
+            self._files[file_id] = StoredFile(
+                file_id, unique_id, len(value.content), f"documents/{name}", value.content, []
+            )
+            document = {"file_id": file_id, "file_unique_id": unique_id, "file_name": name,
+                        "file_size": len(value.content)}  # fmt: skip
+            if value.content_type:
+                document["mime_type"] = value.content_type
+            return document
+        if isinstance(value, str) and value in self._files:
+            known = self._files[value]
+            return {"file_id": known.file_id, "file_unique_id": known.file_unique_id,
+                    "file_size": known.file_size}  # fmt: skip
+        raise bad_request("wrong file identifier/HTTP URL specified")
 
     def _send_chat_action(self, p: dict[str, Any]) -> bool:
         self._chat(p)

@@ -37,12 +37,14 @@ class FakeMessage:
     entities: list[dict[str, Any]] = field(default_factory=list)
     reply_markup: dict[str, Any] | None = None
     photo: list[dict[str, Any]] | None = None
+    document: dict[str, Any] | None = None
     edit_date: int | None = None
     reply_to_message_id: int | None = None
 
     @property
     def has_photo(self) -> bool:
-        return self.photo is not None
+        """A photo or a document: its text is a caption, which editMessageText cannot edit."""
+        return self.photo is not None or self.document is not None
 
     @property
     def buttons(self) -> list[dict[str, Any]]:
@@ -94,8 +96,11 @@ def message_json(
         # Telegram embeds the replied-to message one level deep only.
         shallow = replace(replied, reply_to_message_id=None)
         data["reply_to_message"] = message_json(shallow, state, bot_user)
-    if message.photo is not None:
-        data["photo"] = message.photo
+    if message.photo is not None or message.document is not None:
+        if message.photo is not None:
+            data["photo"] = message.photo
+        else:
+            data["document"] = message.document
         if message.text:
             data["caption"] = message.text
             if message.entities:

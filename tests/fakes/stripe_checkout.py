@@ -11,6 +11,7 @@ from typing import Any
 
 from aiohttp import web
 
+from . import stripe_collection as collection
 from . import stripe_objects as objects
 from .stripe_endpoints import StripeEndpoints
 
@@ -58,11 +59,21 @@ class StripeCheckout(StripeEndpoints):
 
     # --- test-only steps: the customer's and Stripe's side ----------------------------
 
-    async def pay(self, session_id: str, *, async_payment: bool = False) -> dict[str, Any]:
+    async def pay(
+        self,
+        session_id: str,
+        *,
+        async_payment: bool = False,
+        email: str | None = None,
+        name: str | None = None,
+        address: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
         """Complete an open session as a paying customer; returns checkout.session.completed.
 
         With `async_payment` (e.g. SEPA debit) the session completes unpaid and the outcome
-        comes later through `settle_async`.
+        comes later through `settle_async`. `email`, `name` and the shipping `address` (keys of
+        Stripe's address; a default one in the first allowed country) are what the customer
+        types on the page; an address the session does not allow raises ValueError.
         """
         session = self.sessions.get(session_id)
         if session is None:
@@ -70,6 +81,9 @@ class StripeCheckout(StripeEndpoints):
         self._lapse_if_due(session)
         if session["status"] != "open":
             raise ValueError(f"Checkout Session {session_id} is {session['status']}, not open")
+        details, collected = collection.customer_answers(
+            session, email=email, name=name, address=address
+        )
         extras = self._session_extras[session_id]
         intent, charge = objects.payment(
             session,
@@ -86,7 +100,8 @@ class StripeCheckout(StripeEndpoints):
             payment_intent=intent["id"],
             payment_method_types=list(intent["payment_method_types"]),
             url=None,
-            customer_details={**objects.payer(session), "tax_exempt": "none", "tax_ids": []},
+            customer_details=details,
+            collected_information=collected,
         )
         return await self._emit_now("checkout.session.completed", session)
 

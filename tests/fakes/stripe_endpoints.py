@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from . import stripe_collection as collection
 from . import stripe_objects as objects
 from . import stripe_validation as check
 from .stripe_objects import ApiCall, Store
@@ -183,6 +184,8 @@ class StripeEndpoints(StripeWebhooks):
             intent_data.get("metadata"), "payment_intent_data[metadata]"
         )
         metadata = check.metadata(p.get("metadata"), "metadata")
+        shipping = collection.shipping_collection(p.get("shipping_address_collection"))
+        names = collection.name_collection(p.get("name_collection"))
         expand = check.expand_paths(p)
 
         session = objects.checkout_session(
@@ -199,6 +202,7 @@ class StripeEndpoints(StripeWebhooks):
             locale=locale,
             metadata=metadata,
         )
+        session.update(shipping_address_collection=shipping, name_collection=names)
         self.sessions[session["id"]] = session
         self._session_extras[session["id"]] = {
             "line_items": line_items,

@@ -81,3 +81,42 @@ async def test_a_change_request_reopens_the_draft_on_its_preview(sessions: Sessi
     assert (stored.status, stored.wizard_step) == (ProjectStatus.CHANGES_REQUESTED, "preview")
     assert told is not None
     assert told.payload["reason"] == "Le budget ?"
+
+
+async def test_a_resubmission_shows_the_request_and_what_changed_and_a_claim_holds(
+    sessions: Sessions,
+) -> None:
+    moderation = ModerationService(sessions)
+    project = await _submitted(sessions)
+    soazig, erwan = await add_user(sessions, first_name="Soazig"), await add_user(sessions)
+    first = await moderation.submitted(project.id)
+    assert first is not None
+    assert first.resubmission is None
+    held = await moderation.claim(soazig.id, project.id)
+    assert held is not None
+    assert held[1]
+    assert held[0].name == "Soazig"
+    other = await moderation.claim(erwan.id, project.id, take_over=True)  # too recent to take
+    assert other is not None
+    assert not other[1]
+    assert other[0].moderator_id == soazig.id
+    verdict = await moderation.decide(
+        soazig.id, project.id, Decision.REQUEST_CHANGES, "Le budget ?"
+    )
+    assert verdict.decided
+    assert verdict.decided_at is not None
+    async with sessions.begin() as session:
+        stored = await session.get(Project, project.id)
+        assert stored is not None
+        stored.title, stored.goal_cents = "Un autre titre", 200_000
+        stored.status, stored.submitted_at = ProjectStatus.IN_REVIEW, utcnow()
+    again = await moderation.submitted(project.id)
+    assert again is not None
+    assert again.claim is None  # the decision released the claim
+    assert again.resubmission is not None
+    assert again.resubmission.reason == "Le budget ?"
+    changed = {c.field: (c.old, c.new) for c in again.resubmission.changes}
+    assert changed == {"title": ("Un projet breton", "Un autre titre"),
+                       "goal_cents": (500_000, 200_000)}  # fmt: skip
+    queue, _ = await moderation.queue()
+    assert queue[0].resubmission is not None

@@ -9,7 +9,7 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from bot.domain import Departement
+from bot.domain import DeliveryMode, Departement
 from bot.storage.models import RewardTier
 from tests.bot_database import db_scalar, latest_project
 from tests.dialogue import WAIT, buttons, expect, press, shown, text_of
@@ -254,20 +254,24 @@ async def test_the_same_answer_leaves_the_preview_a_removed_photo_replaces_it_th
 
 
 @pytest.mark.parametrize(
-    ("language", "month", "unlimited", "past", "menu"),
-    [("fr", "juin 27", "♾ Illimité", "déjà passé", "Étape 11/13"),
-     ("br", "Mezheven 2027", "♾ Hep bevenn", "Tremenet eo ar miz-se", "Pazenn 11/13")],
+    ("language", "month", "asked", "handed", "unlimited", "past", "menu"),
+    [("fr", "juin 27", "comment cette contrepartie sera-t-elle remise ?",
+      "🤝 Remise en main propre ⭐", "♾ Illimité", "déjà passé", "Étape 11/13"),
+     ("br", "Mezheven 2027", "penaos e vo roet d'ar roer ?", "🤝 Roet a zorn da zorn ⭐",
+      "♾ Hep bevenn", "Tremenet eo ar miz-se", "Pazenn 11/13")],
 )  # fmt: skip
 async def test_delivery_months_are_read_as_written_and_past_ones_explained(
     running: KengoInProcess, emulator: BotApiEmulator, database_url: str,
-    language: str, month: str, unlimited: str, past: str, menu: str,
+    language: str, month: str, asked: str, handed: str, unlimited: str, past: str, menu: str,
 ) -> None:  # fmt: skip
     owner = emulator.user(746, "Anna", language_code=language)
     step = await to_tiers(emulator, owner)
     await expect(emulator, owner, by_value(step, "add"), "1")
     await expect(emulator, owner, "Un bol à votre prénom", "25")
     await expect(emulator, owner, "25", "1")
-    quantity = await expect(emulator, owner, "Un bol en grès, tourné à Quimper.", unlimited[2:])
+    mode = await expect(emulator, owner, "Un bol en grès, tourné à Quimper.", asked)
+    assert handed in labels_of(mode)
+    quantity = await expect(emulator, owner, by_value(mode, "in_person"), unlimited[2:])
     assert unlimited in labels_of(quantity)
     await expect(emulator, owner, by_value(quantity, "unlimited"), "2027")
     refused = await expect(emulator, owner, "06/2020", past)
@@ -322,16 +326,18 @@ async def test_the_preview_is_still_edited_after_a_restart_and_replaced_when_too
 
 @pytest.mark.parametrize(
     ("language", "typed", "nothing"),
-    [("fr", ("Culture !", "Penn-ar-Bed", "echu", "TOUT OU RIEN", "ajouter", "hep bevenn",
-             "Terminé.", "passer"), "Choisissez avec les boutons"),
+    [("fr", ("Culture !", "Penn-ar-Bed", "echu", "TOUT OU RIEN", "ajouter", "kaset dre ar post",
+             "France et Belgique", "hep bevenn", "Terminé.", "passer"),
+      "Choisissez avec les boutons"),
      ("br", ("sevenadur", "Finistere", "terminé", "pep tra pe netra", "Garedon nevez",
-             "illimité", "✅ Echu", "Tremen"), "Dibabit gant an afelloù")],
+             "Envoyée par la poste", "Frañs ha Belgia", "illimité", "✅ Echu", "Tremen"),
+      "Dibabit gant an afelloù")],
 )  # fmt: skip
 async def test_typing_what_a_button_says_in_either_language_acts_as_the_button(
     running: KengoInProcess, emulator: BotApiEmulator, database_url: str,
     language: str, typed: tuple[str, ...], nothing: str,
 ) -> None:  # fmt: skip
-    category, departement, done, model, add, unlimited, no_more, skip = typed
+    category, departement, done, model, add, shipped, countries, unlimited, no_more, skip = typed
     owner = emulator.user(751, "Riwal", language_code=language)
     await expect(emulator, owner, "/proposer", "1/13")
     await expect(emulator, owner, BRETON, "2/13")
@@ -350,7 +356,12 @@ async def test_typing_what_a_button_says_in_either_language_acts_as_the_button(
     await expect(emulator, owner, add, "1")
     await expect(emulator, owner, "Un bol à votre prénom", "25")
     await expect(emulator, owner, "25", "1")
-    await expect(emulator, owner, "Un bol en grès, tourné à Quimper.", "1")
+    mode = await expect(emulator, owner, "Un bol en grès, tourné à Quimper.", "1")
+    assert len(buttons(mode)) == 3
+    await expect(emulator, owner, "par pigeon", nothing)  # no button says that
+    await expect(emulator, owner, shipped, "1")
+    await expect(emulator, owner, "Bretagne", "FR, BE")  # not a country: what would be
+    await expect(emulator, owner, countries, "1")
     await expect(emulator, owner, unlimited, "2027")
     await expect(emulator, owner, "06/2027", "11/13")
     await expect(emulator, owner, no_more, "12/13")
@@ -363,6 +374,10 @@ async def test_typing_what_a_button_says_in_either_language_acts_as_the_button(
         RewardTier.project_id == project.id, RewardTier.quantity_limit.is_(None)
     )
     assert await db_scalar(database_url, unlimited_tiers) == 1
+    shipped_to = select(RewardTier.shipping_countries).where(
+        RewardTier.project_id == project.id, RewardTier.delivery_mode == DeliveryMode.SHIPPED
+    )
+    assert await db_scalar(database_url, shipped_to) == "FR,BE"
     assert (project.wizard_step, project.photo_file_id) == ("preview", None)
 
 

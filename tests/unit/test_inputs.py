@@ -13,6 +13,7 @@ from bot.conversation.inputs import (
     InputMode,
     ModerationReason,
     NewsPost,
+    Nickname,
     Search,
     WizardAnswer,
 )
@@ -28,18 +29,23 @@ STORED = [
     (WizardAnswer(7), "wizard:7"),
     (Amount(12, 3), "amount:12:3"),
     (Amount(12, None), "amount:12:0"),
+    (Nickname(12, 3), "nick:12:3"),
+    (Nickname(12, None), "nick:12:0"),
     (ModerationReason(Decision.REQUEST_CHANGES, 5), "reason:c:5"),
     (ModerationReason(Decision.REJECT, 5), "reason:r:5"),
     (NewsPost(42), "news:42"),
+    (NewsPost(42, 7), "news:42:7"),  # a message to the contributors of reward 7
 ]
 
 LARGEST: list[InputMode] = [
     Search(ListView(Category.BRETON_LANGUAGE, Departement.LOIRE_ATLANTIQUE, Order.ALMOST_FUNDED)),
     WizardAnswer(MAX_ID),
     Amount(MAX_ID, MAX_ID),
+    Nickname(MAX_ID, MAX_ID),
     ModerationReason(Decision.REQUEST_CHANGES, MAX_ID),
     ModerationReason(Decision.REJECT, MAX_ID),
     NewsPost(MAX_ID),
+    NewsPost(MAX_ID, MAX_ID),
 ]
 
 
@@ -109,7 +115,8 @@ def test_a_mode_that_could_not_be_stored_cannot_be_made(build: Callable[[], obje
         "reason:c",
         "reason:C:1",
         "reason:c:1:2",
-        "news:1:2",
+        "news:1:2:3",
+        "news:1:0",
         "news:",
         "pledge:1",
         "amount:99999999:99999999x",

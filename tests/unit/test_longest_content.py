@@ -39,7 +39,7 @@ from bot.services.news import MAX_NEWS_LENGTH
 from bot.services.owner import LATEST_PLEDGES, TOP_LINKS
 from bot.submission.rules import COMMUNE_MAX, MAX_TIERS, TEXT_LIMITS, Step
 from bot.telegram.html_limits import CAPTION_LIMIT, TEXT_LIMIT
-from bot.views import moderation, my_pledges, owner, pledge
+from bot.views import moderation, moderation_panel, my_pledges, owner, pledge
 from bot.views.card import full_description, render_card
 from bot.views.news import news_list
 from tests.fakes.bot_api_html import parse_html, utf16_len
@@ -118,7 +118,9 @@ def test_moderation_panel_fits(t: Translator) -> None:
         1, ProjectStatus.IN_REVIEW, "N" * 64 + " " + "M" * 64, "u" * 32, utcnow(),
         longest(Step.BRETON), 90, _card(),
     )  # fmt: skip
-    assert_sendable(moderation.review_text(t, review), TEXT_LIMIT)
+    for text in moderation_panel.panel_texts(t, review):
+        assert_sendable(text, TEXT_LIMIT)
+    assert_sendable(moderation_panel.panel_caption(t, review), CAPTION_LIMIT)
     assert_sendable(moderation.queue_text(t, [review] * 10, 10_000), TEXT_LIMIT)
 
 

@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 
-from bot.domain import Category, Departement, FundingModel
+from bot.domain import Category, DeliveryMode, Departement, FundingModel
 from bot.i18n.translator import SUPPORTED_LOCALES, Catalogs
 from bot.search.places import COMMUNES
 from bot.storage.models import Project, RewardTier
-from bot.submission.answers import NotEditable, store_choice
+from bot.submission.answers import NotEditable, store_choice, store_text
 from bot.submission.months import parse_month
 from bot.submission.rules import (
     KEEP_CURRENT,
@@ -25,6 +25,7 @@ from bot.submission.rules import (
     parse_duration,
     parse_goal,
     parse_quantity,
+    parse_shipping_countries,
 )
 from bot.submission.views import typed_choice
 from bot.submission.wizard import Draft, _draft
@@ -190,6 +191,13 @@ def typed_as(draft: Draft, text: str) -> str | None:
      (Position(Step.TIERS), "terminé", None),  # no reward yet: "Terminé" is not offered
      (Position(Step.DESCRIPTION, appending=True), "ECHU", "done"),
      (Position(Step.DESCRIPTION), "terminé", None),  # the first part of a description
+     (Position(Step.TIER_MODE), "Envoyée par la poste", "shipped"),
+     (Position(Step.TIER_MODE), "kaset dre ar post", "shipped"),
+     (Position(Step.TIER_MODE), "remise", "in_person"),  # the first words of one label
+     (Position(Step.TIER_MODE), "netra da gas", "none"),
+     (Position(Step.TIER_COUNTRIES), "Union européenne", "eu"),
+     (Position(Step.TIER_COUNTRIES), "Frañs hepken", "fr"),
+     (Position(Step.TIER_COUNTRIES), "France", None),  # a country typed: read as a list
      (Position(Step.TIER_QUANTITY), "hep bevenn", "unlimited"),
      (Position(Step.TIER_QUANTITY), "hep", None),  # a quantity is typed: whole labels only
      (Position(Step.PHOTO), "tremen", "skip"),
@@ -225,3 +233,53 @@ def test_the_current_answer_is_kept_only_while_it_still_holds() -> None:
         assert not draft_at(position).keeps_current
         with pytest.raises(NotEditable):
             store_choice(complete_draft(position), position, KEEP_CURRENT)
+
+
+@pytest.mark.parametrize(
+    ("typed", "codes"),
+    [("FR", ("FR",)), ("fr, be ; ch", ("FR", "BE", "CH")),
+     ("France et Belgique", ("FR", "BE")), ("Frañs ha Suis", ("FR", "CH")),
+     ("Allemagne / Espagne", ("DE", "ES")), ("UE", ("EU",)), ("Unaniezh Europa", ("EU",)),
+     ("France, France", ("FR",))],
+)  # fmt: skip
+def test_shipping_countries_are_read_as_codes_or_names_in_either_language(
+    typed: str, codes: tuple[str, ...]
+) -> None:
+    assert parse_shipping_countries(typed) == codes
+
+
+@pytest.mark.parametrize("typed", ["", "Bretagne", "FR, Atlantide", "XX"])
+def test_what_is_not_a_list_of_countries_is_refused(typed: str) -> None:
+    with pytest.raises(Refusal) as refused:
+        parse_shipping_countries(typed)
+    assert refused.value.problem is Problem.NOT_COUNTRIES
+
+
+BOWL = {"title": "Un bol", "min_amount_cents": 2_500, "description": "Un bol en grès."}
+
+
+def test_only_a_shipped_reward_is_asked_its_countries_and_keeps_them() -> None:
+    project = complete_draft(Position(Step.TIER_MODE), wizard_tier=BOWL)
+    shipped = store_choice(project, Position(Step.TIER_MODE), "shipped")
+    assert shipped == Position(Step.TIER_COUNTRIES)
+    store_text(project, shipped, "France, Belgique", 1_000_000)
+    assert project.wizard_tier["shipping_countries"] == "FR,BE"
+    # Changing one's mind at the same question drops the countries.
+    handed = store_choice(project, Position(Step.TIER_MODE), "in_person")
+    assert handed == Position(Step.TIER_QUANTITY)
+    assert "shipping_countries" not in project.wizard_tier
+    assert store_choice(project, Position(Step.TIER_MODE), "shipped") == shipped
+    assert store_choice(project, shipped, "eu") == Position(Step.TIER_QUANTITY)
+    store_choice(project, Position(Step.TIER_QUANTITY), "unlimited")
+    store_text(project, Position(Step.TIER_DELIVERY), "06/2031", 1_000_000)
+    tier = project.reward_tiers[-1]
+    assert (tier.delivery_mode, tier.shipping_countries) == (DeliveryMode.SHIPPED, "EU")
+    with pytest.raises(NotEditable):
+        store_choice(project, Position(Step.TIER_MODE), "by_pigeon")
+
+
+def test_a_reward_begun_before_the_question_is_handed_over() -> None:
+    project = complete_draft(Position(Step.TIER_DELIVERY), wizard_tier=BOWL)
+    store_text(project, Position(Step.TIER_DELIVERY), "06/2031", 1_000_000)
+    tier = project.reward_tiers[-1]
+    assert (tier.delivery_mode, tier.shipping_countries) == (DeliveryMode.IN_PERSON, None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
@@ -9,18 +10,28 @@ import pytest
 from bot.domain import (
     Anomaly,
     Category,
+    Claim,
     Departement,
     FundingModel,
     ProjectCard,
     ProjectStatus,
     ProjectSummary,
+    Resubmission,
+    Review,
     TierView,
     utcnow,
 )
 from bot.i18n.translator import Catalogs, Translator
 from bot.notifications.messages import Recipient, render
 from bot.views import moderation
-from bot.views.card import CAPTION_LIMIT, TEXT_LIMIT, card_keyboard, render_card
+from bot.views.card import (
+    CAPTION_LIMIT,
+    TEXT_LIMIT,
+    card_keyboard,
+    render_card,
+    supporters_line,
+)
+from bot.views.moderation_panel import split_paragraphs
 from bot.views.progress import contributors, progress_bar, time_left
 from tests.fakes.bot_api_html import parse_html, utf16_len
 
@@ -192,3 +203,59 @@ def test_each_moderator_is_told_of_an_anomaly_in_their_language(
     for word in words:
         assert word in shown
     assert keyboard is not None  # the project's card, one tap away
+
+
+@pytest.mark.parametrize(
+    ("names", "count", "french", "breton"),
+    [
+        ((), 0, "Aucun contributeur pour l’instant", "Roer ebet c'hoazh"),
+        ((), 40, "40 contributeurs", "40 roer"),  # all anonymous: the count alone
+        (("Mona",), 1, "Contributeur\u00a0: Mona", "Roer\u00a0: Mona"),
+        (("Mona",), 2, "Mona et 1 autre contributeur", "Mona ha 1 roer all"),
+        (("Mona", "Youenn"), 2, "Contributeurs\u00a0: Mona et Youenn",
+         "Roerien\u00a0: Mona ha Youenn"),
+        (("Mona", "Youenn"), 40, "Mona, Youenn et 38 autres contributeurs",
+         "Mona, Youenn ha 38 roer all"),
+        (("Mona", "Youenn", "Gwen"), 3, "Contributeurs\u00a0: Mona, Youenn et Gwen",
+         "Roerien\u00a0: Mona, Youenn ha Gwen"),
+        (("Mona", "Youenn", "Gwen"), 5, "Mona, Youenn, Gwen et 2 autres contributeurs",
+         "Mona, Youenn, Gwen ha 2 roer all"),
+        (("A&B", "<i>"), 1_000_002,
+         "A&amp;B, &lt;i&gt; et 1\u202f000\u202f000 autres contributeurs",
+         "A&amp;B, &lt;i&gt; ha 1\u00a0000\u00a0000 a roerien all"),
+    ],
+)  # fmt: skip
+def test_supporters_line_in_both_languages(
+    catalogs: Catalogs, names: tuple[str, ...], count: int, french: str, breton: str
+) -> None:
+    assert supporters_line(tr(catalogs, "fr"), names, count) == french
+    assert supporters_line(tr(catalogs, "br"), names, count) == breton
+
+
+def test_card_names_its_latest_supporters(catalogs: Catalogs) -> None:
+    card = dataclasses.replace(_card("Tout."), supporters=("Mona <3", "Youenn"))
+    french = render_card(tr(catalogs, "fr"), card, as_caption=False).text
+    assert "👥 Mona &lt;3 et Youenn · ⏳" not in french  # three contributors: one more
+    assert "👥 Mona &lt;3, Youenn et 1 autre contributeur · ⏳ 12 jours restants" in french
+    breton = render_card(tr(catalogs, "br"), card, as_caption=False).text
+    assert "👥 Mona &lt;3, Youenn ha 1 roer all · ⏳" in breton
+
+
+def test_the_moderation_queue_tells_waiting_time_resubmission_and_claim(
+    catalogs: Catalogs,
+) -> None:
+    t = tr(catalogs, "fr")
+    now = utcnow()
+    card = _card("")
+    review = Review(1, ProjectStatus.IN_REVIEW, "Maïwenn", None, now - timedelta(days=3, hours=2),
+                    "", 30, card, claim=Claim(9, "Soazig", now),
+                    resubmission=Resubmission("Le budget ?", ()))  # fmt: skip
+    line = moderation.queue_text(t, [review], 1, now=now).splitlines()[1]
+    assert "depuis\u00a03\u00a0jours" in line.replace(" ", "\u00a0")
+    assert "🔁 resoumis" in line
+    assert "👤 pris par Soazig" in line
+    # A long text is cut between paragraphs, each message within the limit.
+    chunks = split_paragraphs("\n\n".join(["<b>a</b> " + "mot " * 30] * 10), 400)
+    assert len(chunks) > 1
+    assert all(c.count("<b>") == c.count("</b>") for c in chunks)
+    assert all(len(c) <= 400 for c in chunks)
