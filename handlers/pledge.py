@@ -57,13 +57,14 @@ async def pledge_button(update: Update, context: KengoContext) -> None:
     if choice.step is PledgeStep.OTHER:
         await _ask_amount(update, context, t, query, choice)
         return
+    if choice.step is PledgeStep.SHOW_NICKNAME:
+        await _ask_nickname(update, context, t, query, choice)
+        return
     await query.answer()
     if choice.step in _SHOWN:
         await _confirm(update, context, t, choice, new=False, shown=_SHOWN[choice.step])
     elif choice.step is PledgeStep.DISPLAY:
         await _display_choices(update, context, t, choice)
-    elif choice.step is PledgeStep.SHOW_NICKNAME:
-        await _ask_nickname(update, context, t, choice)
     elif choice.step is PledgeStep.CANCEL:
         await cancel_in_progress(update, context, choice.project_id, choice.tier_id)
     elif choice.step is PledgeStep.AMOUNT:
@@ -213,14 +214,15 @@ async def _display_choices(
 
 
 async def _ask_nickname(
-    update: Update, context: KengoContext, t: Translator, choice: PledgeChoice
-) -> None:
+    update: Update, context: KengoContext, t: Translator, query: CallbackQuery,
+    choice: PledgeChoice,
+) -> None:  # fmt: skip
     mode = _nickname_mode(choice.project_id, choice.tier_id)
     if mode is None:
         await answer_stale_button(update, t)
         return
-    profile = await context.profile(update)
-    await context.services.users.set_input_mode(profile.id, mode)
+    await query.answer()
+    await context.services.users.set_input_mode(query.from_user.id, mode)
     keyboard = supporter_views.nickname_keyboard(t, choice)
     await show(update, supporter_views.nickname_prompt_text(t), keyboard)
 

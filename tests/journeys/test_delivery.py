@@ -78,10 +78,10 @@ async def test_a_reward_handed_over_asks_no_address_but_the_name_and_email_in_br
     card = await open_card(emulator, klervi, fest_noz)
     assert "📦 kaset dre ar post (Frañs)" in text_of(card)
     options = await press_label(emulator, klervi, card, "Skoazellañ", method="sendMessage")
-    assert "🤝 roet a zorn da zorn" in text_of(options)
+    assert "🤝 roet dorn ouzh dorn" in text_of(options)
     amounts = await press_label(emulator, klervi, options, "Tee-shirt")
     confirmation = await press_label(emulator, klervi, amounts, "40 €")
-    assert "🤝 roet a zorn da zorn" in text_of(confirmation)
+    assert "🤝 roet dorn ouzh dorn" in text_of(confirmation)
     assert "pelec'h kas" not in text_of(confirmation)  # no address will be asked
     payment = await press_label(emulator, klervi, confirmation, "Kenderc'hel")
     pay_url = next(url for label, url in buttons(payment).items() if label.startswith("💳"))

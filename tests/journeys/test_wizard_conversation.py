@@ -257,7 +257,7 @@ async def test_the_same_answer_leaves_the_preview_a_removed_photo_replaces_it_th
     ("language", "month", "asked", "handed", "unlimited", "past", "menu"),
     [("fr", "juin 27", "comment cette contrepartie sera-t-elle remise ?",
       "🤝 Remise en main propre ⭐", "♾ Illimité", "déjà passé", "Étape 11/13"),
-     ("br", "Mezheven 2027", "penaos e vo roet d'ar roer ?", "🤝 Roet a zorn da zorn ⭐",
+     ("br", "Mezheven 2027", "penaos e vo roet d'ar roer ?", "🤝 Roet dorn ouzh dorn ⭐",
       "♾ Hep bevenn", "Tremenet eo ar miz-se", "Pazenn 11/13")],
 )  # fmt: skip
 async def test_delivery_months_are_read_as_written_and_past_ones_explained(
