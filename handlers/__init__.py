@@ -15,7 +15,7 @@ from telegram.ext import (
 )
 
 from bot.context import RUNTIME_KEY
-from bot.conversation.callbacks import Namespace, pattern
+from bot.conversation.callbacks import Namespace, display_pattern, pattern
 from handlers import (
     backers,
     browse,
@@ -32,6 +32,7 @@ from handlers import (
     propose,
     settings,
     start,
+    supporters,
     typed,
 )
 
@@ -61,6 +62,8 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CallbackQueryHandler(project.open_card, pattern=pattern(Namespace.PROJECT)),
         CallbackQueryHandler(project.card_button, pattern=pattern(Namespace.PROJECT_ACTION)),
         CallbackQueryHandler(project.read_news_post, pattern=pattern(Namespace.NEWS_POST)),
+        # How a contributor appears: steps of the pledge namespace, so before its handler.
+        CallbackQueryHandler(supporters.display_button, pattern=display_pattern()),
         CallbackQueryHandler(pledge.pledge_button, pattern=pattern(Namespace.PLEDGE)),
         CallbackQueryHandler(my_pledges.sold_out_button, pattern=pattern(Namespace.SOLD_OUT)),
         CallbackQueryHandler(follow.unfollow_button, pattern=pattern(Namespace.UNFOLLOW)),

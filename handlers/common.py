@@ -1,4 +1,5 @@
-"""Small helpers shared by the handlers: replies, the typed text, pressed buttons."""
+"""Small helpers shared by the handlers: replies, the typed text, the user's first name,
+pressed buttons."""
 
 from __future__ import annotations
 
@@ -44,6 +45,11 @@ def typed_text(update: Update) -> str:
     """The text of the message the user sent ("" for a photo, a sticker…)."""
     message = update.effective_message
     return (message.text or "") if message is not None else ""
+
+
+def user_first_name(update: Update) -> str | None:
+    """The first name of the user who sent the update, as Telegram gives it (None if absent)."""
+    return update.effective_user.first_name if update.effective_user else None
 
 
 async def answer_stale_button(update: Update, t: Translator) -> None:

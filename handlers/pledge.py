@@ -5,8 +5,8 @@ The choices travel in the buttons' callback data. The summary shown is remembere
 open pledge for that reward (a draft, then the pledge whose payment page is open), found again
 when they come back. While any of these screens is shown, a typed amount is read (input mode
 `Amount`, stored as `amount:<project>:<tier>`), and `/annuler` cancels what is in progress.
-The recap also says how the contributor will appear on the card; a nickname is typed (input
-mode `Nickname`), and `/annuler` then only goes back to the recap.
+The recap also says how the contributor will appear on the card; changing it is the journey of
+`supporters.py`, which comes back to the recap through `confirm`.
 """
 
 from __future__ import annotations
@@ -16,20 +16,17 @@ from telegram import CallbackQuery, Update
 from bot.context import KengoContext
 from bot.conversation import callbacks
 from bot.conversation.callbacks import PledgeChoice, PledgeStep
-from bot.conversation.inputs import Amount, Nickname
-from bot.domain import PledgeLine, Reason, SupporterChoice, SupporterDisplay, TierView
+from bot.conversation.inputs import Amount
+from bot.domain import PledgeLine, Reason, SupporterChoice, TierView
 from bot.i18n.amounts import read_euros
 from bot.i18n.translator import Translator
 from bot.payments.gateway import PaymentUnavailable
 from bot.payments.pledges import PledgeRefused
-from bot.payments.supporters import first_name as first_name_shown
-from bot.payments.supporters import read_nickname
 from bot.telegram.deeplinks import payment_return_url
 from bot.views import pledge as views
-from bot.views import supporters as supporter_views
 from bot.views.menus import project_way_on
 from bot.views.pledge_refusals import refusal_keyboard, refusal_text, unavailable_text
-from handlers.common import answer_stale_button, pressed, reply, show, typed_text
+from handlers.common import answer_stale_button, pressed, reply, show, typed_text, user_first_name
 
 
 async def offer(update: Update, context: KengoContext, project_id: int) -> None:
@@ -44,7 +41,8 @@ async def offer(update: Update, context: KengoContext, project_id: int) -> None:
 
 
 async def pledge_button(update: Update, context: KengoContext) -> None:
-    """Every button of the pledging screens."""
+    """Every button of the pledging screens but those of how the contributor appears, which
+    `supporters.display_button` gets first (`callbacks.display_pattern`)."""
     t = await context.translator(update)
     button = await pressed(update, t, callbacks.parse_pledge)
     if button is None:
@@ -57,18 +55,11 @@ async def pledge_button(update: Update, context: KengoContext) -> None:
     if choice.step is PledgeStep.OTHER:
         await _ask_amount(update, context, t, query, choice)
         return
-    if choice.step is PledgeStep.SHOW_NICKNAME:
-        await _ask_nickname(update, context, t, query, choice)
-        return
     await query.answer()
-    if choice.step in _SHOWN:
-        await _confirm(update, context, t, choice, new=False, shown=_SHOWN[choice.step])
-    elif choice.step is PledgeStep.DISPLAY:
-        await _display_choices(update, context, t, choice)
-    elif choice.step is PledgeStep.CANCEL:
+    if choice.step is PledgeStep.CANCEL:
         await cancel_in_progress(update, context, choice.project_id, choice.tier_id)
     elif choice.step is PledgeStep.AMOUNT:
-        await _confirm(update, context, t, choice, new=False)
+        await confirm(update, context, t, choice, new=False)
     else:
         await _checkout(update, context, t, choice)
 
@@ -104,7 +95,7 @@ async def _resume(
         await _show_payment(update, context, t, choice, line.checkout_url, line.amount_cents)
         return
     resumed = PledgeChoice(PledgeStep.AMOUNT, choice.project_id, choice.tier_id, line.amount_cents)
-    await _confirm(update, context, t, resumed, new=False)
+    await confirm(update, context, t, resumed, new=False)
 
 
 def _mode(choice: PledgeChoice) -> Amount | None:
@@ -143,7 +134,7 @@ async def typed_amount(update: Update, context: KengoContext, mode: Amount) -> N
         await reply(update, text, keyboard)
         return
     choice = PledgeChoice(PledgeStep.AMOUNT, mode.project_id, mode.tier_id, euros.cents)
-    await _confirm(update, context, t, choice, new=True)
+    await confirm(update, context, t, choice, new=True)
 
 
 async def _tier(context: KengoContext, choice: PledgeChoice) -> TierView | None:
@@ -152,7 +143,7 @@ async def _tier(context: KengoContext, choice: PledgeChoice) -> TierView | None:
     return await context.services.pledges.tier(choice.project_id, choice.tier_id)
 
 
-async def _confirm(
+async def confirm(
     update: Update, context: KengoContext, t: Translator, choice: PledgeChoice, *, new: bool,
     shown: SupporterChoice | None = None,
 ) -> None:  # fmt: skip
@@ -169,10 +160,10 @@ async def _confirm(
             raise PledgeRefused(Reason.NOT_LIVE)
         shown = await pledges.draft(
             profile.id, choice.project_id, choice.tier_id, choice.amount_cents,
-            first_name=_first_name(update), choice=shown,
+            first_name=user_first_name(update), choice=shown,
         )  # fmt: skip
     except PledgeRefused as refusal:
-        await _refuse(update, t, choice, refusal, new=new)
+        await refuse(update, t, choice, refusal, new=new)
         return
     tier = await _tier(context, choice)
     text = views.confirmation_text(
@@ -184,89 +175,7 @@ async def _confirm(
     await (reply if new else show)(update, text, keyboard)
 
 
-def _first_name(update: Update) -> str | None:
-    return update.effective_user.first_name if update.effective_user else None
-
-
-# The choices of how to appear on the card that need no typing.
-_SHOWN = {
-    PledgeStep.SHOW_NAME: SupporterChoice(SupporterDisplay.NAME),  # the name is the user's own
-    PledgeStep.SHOW_NOTHING: SupporterChoice(SupporterDisplay.ANONYMOUS),
-}
-
-
-async def _display_choices(
-    update: Update, context: KengoContext, t: Translator, choice: PledgeChoice
-) -> None:
-    """How to appear on the card: the user's first name, a nickname, or anonymously."""
-    profile = await context.profile(update)
-    first_name = _first_name(update)
-    try:
-        current = await context.services.pledges.draft(
-            profile.id, choice.project_id, choice.tier_id, choice.amount_cents,
-            first_name=first_name,
-        )  # fmt: skip
-    except PledgeRefused as refusal:
-        await _refuse(update, t, choice, refusal, new=False)
-        return
-    keyboard = supporter_views.choices_keyboard(t, choice, first_name_shown(first_name))
-    await show(update, supporter_views.choices_text(t, current), keyboard)
-
-
-async def _ask_nickname(
-    update: Update, context: KengoContext, t: Translator, query: CallbackQuery,
-    choice: PledgeChoice,
-) -> None:  # fmt: skip
-    mode = _nickname_mode(choice.project_id, choice.tier_id)
-    if mode is None:
-        await answer_stale_button(update, t)
-        return
-    await query.answer()
-    await context.services.users.set_input_mode(query.from_user.id, mode)
-    keyboard = supporter_views.nickname_keyboard(t, choice)
-    await show(update, supporter_views.nickname_prompt_text(t), keyboard)
-
-
-def _nickname_mode(project_id: int, tier_id: int | None) -> Nickname | None:
-    try:
-        return Nickname(project_id, tier_id)
-    except ValueError:  # ids larger than any project or reward of ours: forged data
-        return None
-
-
-async def typed_nickname(update: Update, context: KengoContext, mode: Nickname) -> None:
-    """The nickname typed to appear by on the card: back to the recap, or why it will not do."""
-    t = await context.translator(update)
-    choice = await _recap_of(update, context, mode)
-    nickname = read_nickname(typed_text(update))
-    if choice is not None and nickname is None:
-        keyboard = supporter_views.nickname_keyboard(t, choice)
-        await reply(update, supporter_views.nickname_refused_text(t), keyboard)
-    elif choice is not None and nickname is not None:
-        shown = SupporterChoice(SupporterDisplay.NICKNAME, nickname)
-        await _confirm(update, context, t, choice, new=True, shown=shown)
-
-
-async def back_to_summary(update: Update, context: KengoContext, mode: Nickname) -> None:
-    """/annuler while typing a nickname: the recap again, as it was."""
-    choice = await _recap_of(update, context, mode)
-    if choice is not None:
-        await _confirm(update, context, await context.translator(update), choice, new=True)
-
-
-async def _recap_of(update: Update, context: KengoContext, mode: Nickname) -> PledgeChoice | None:
-    """The recap a nickname is typed for; None, the project's rewards shown, when its pledge
-    was paid or cancelled meanwhile."""
-    profile = await context.profile(update)
-    line = await context.services.pledges.open_pledge(profile.id, mode.project_id, mode.tier_id)
-    if line is None:
-        await context.services.users.set_input_mode(profile.id, None)
-        await offer(update, context, mode.project_id)
-        return None
-    return PledgeChoice(PledgeStep.AMOUNT, mode.project_id, mode.tier_id, line.amount_cents)
-
-
-async def _refuse(
+async def refuse(
     update: Update, t: Translator, choice: PledgeChoice, refusal: PledgeRefused, *, new: bool
 ) -> None:
     """Why, in one sentence, with the ways on (the amount that would do, back, cancel)."""
@@ -285,7 +194,7 @@ async def _checkout(
             profile.id, choice.project_id, choice.tier_id, choice.amount_cents, return_url
         )
     except PledgeRefused as refusal:
-        await _refuse(update, t, choice, refusal, new=False)
+        await refuse(update, t, choice, refusal, new=False)
         return
     except PaymentUnavailable:
         keyboard = refusal_keyboard(t, choice, Reason.CHECKOUT_OPEN, None)

@@ -12,7 +12,7 @@ from bot.context import KengoContext
 from bot.conversation import inputs
 from bot.submission.replies import paused_text
 from bot.views.menus import main_menu
-from handlers import browse, fallback, moderate, owner, pledge, propose
+from handlers import browse, fallback, moderate, owner, pledge, propose, supporters
 from handlers.common import reply
 
 
@@ -37,7 +37,7 @@ ROUTES: dict[type[inputs.InputMode], dict[Kind, Reaction]] = {
     inputs.ModerationReason: {Kind.TEXT: moderate.typed_reason},
     inputs.NewsPost: {Kind.TEXT: owner.typed_news, Kind.PHOTO: owner.typed_news},
     inputs.Amount: {Kind.TEXT: pledge.typed_amount},
-    inputs.Nickname: {Kind.TEXT: pledge.typed_nickname},
+    inputs.Nickname: {Kind.TEXT: supporters.typed_nickname},
     inputs.Search: {Kind.TEXT: fallback.typed_words, Kind.LOCATION: browse.shared_location},
 }
 # Outside any flow: words are small talk or a search, a location sets "près de chez moi".
@@ -94,7 +94,7 @@ async def cancel_command(update: Update, context: KengoContext) -> None:
         await pledge.cancel_in_progress(update, context, mode.project_id, mode.tier_id)
         return
     if isinstance(mode, inputs.Nickname):  # the pledge goes on: back to its recap
-        await pledge.back_to_summary(update, context, mode)
+        await supporters.back_to_summary(update, context, mode)
         return
     if profile.input_mode is None:
         await reply(update, t.gettext("Il n’y a rien à annuler pour le moment."), main_menu(t))

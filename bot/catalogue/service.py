@@ -7,7 +7,8 @@ import hashlib
 import math
 from datetime import timedelta
 
-from bot.catalogue.queries import LiveFilter, ProjectQueries, TierRow
+from bot.catalogue.card import TierRow
+from bot.catalogue.queries import LiveFilter, ProjectQueries
 from bot.conversation.inputs import InputMode, Search, encode
 from bot.domain import (
     PAGE_SIZE,

@@ -129,7 +129,7 @@ class Project(Timestamped, Base):
         CheckConstraint("raised_cents >= 0", name="raised_not_negative"),
         # The catalogue's orders. "Ending soon" walks (status, ends_at), ties in id order. The
         # newest and most backed walk their sort index and check ends_at from the entry itself
-        # (see bot/catalogue/queries.py). "Almost funded" sorts the entries of a covering
+        # (see bot/catalogue/shapes.py). "Almost funded" sorts the entries of a covering
         # index, never whole projects. Two end with the id: SQLite's indexes hold it anyway,
         # PostgreSQL's need it to count, skip a deep page's rows or sort from the index alone.
         # Search indexes are made by raw SQL, not here (bot/search/indexes.py).
