@@ -96,7 +96,7 @@ async def starts(engine: AsyncEngine, database_url: str, locale: str, users: int
               first_name="Mona", reset=back_in_review, budget=35),
         *(Start(text, Action("send", text), budget=budget) for text, budget in (
             ("/start", 20), ("/reglages", 15), ("/projets", 15), ("/aide", 5), ("/suivis", 5),
-            ("/mes_soutiens", 5), ("/langue", 5), ("/annuler", 5))),
+            ("/mes_soutiens", 5), ("/mes_donnees", 5), ("/langue", 5), ("/annuler", 5))),
     ]  # fmt: skip
 
 
