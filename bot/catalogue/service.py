@@ -24,8 +24,8 @@ from bot.domain import (
     TierView,
     utcnow,
 )
-from bot.i18n.countries import codes_of
 from bot.i18n.text import without_controls
+from bot.search.countries import codes_of
 from bot.search.nearby import Nearest, nearest_departement
 from bot.search.text import MAX_QUERY_LENGTH, search_terms
 from bot.storage.engine import Sessions

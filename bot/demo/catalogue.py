@@ -15,7 +15,7 @@ from importlib import resources
 
 from bot.demo.fields import CatalogueError, Fields
 from bot.domain import Category, DeliveryMode, Departement, FundingModel, ProjectStatus
-from bot.i18n.countries import parse_countries
+from bot.search.countries import parse_countries
 
 EUR = 100  # cents
 CATALOGUE_FILE = "projects.toml"

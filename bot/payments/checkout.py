@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import CheckoutLink, DeliveryMode, PledgeStatus, utcnow
-from bot.i18n.countries import codes_of, expand
 from bot.payments.gateway import CheckoutRequest
+from bot.search.countries import codes_of, expand
 from bot.storage.models import Pledge, Project, RewardTier
 
 # Stripe refuses an `expires_at` under 30 minutes ahead, checked when the request arrives:

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from bot.domain import Category, DeliveryMode, Departement, FundingModel, utcnow
-from bot.i18n.countries import stored
+from bot.search.countries import stored
 from bot.search.places import COMMUNES
 from bot.storage.models import Project, RewardTier
 from bot.submission.months import parse_month

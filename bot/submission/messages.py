@@ -10,9 +10,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.conversation import callbacks
 from bot.conversation.callbacks import MenuItem, OwnerAction, WizardAction
 from bot.domain import DeliveryMode, ProjectCard
-from bot.i18n.countries import codes_of
 from bot.i18n.text import escape_html
 from bot.i18n.translator import Translator
+from bot.search.countries import codes_of
 from bot.submission.chat import Preview
 from bot.submission.rules import NUMBERED, Problem, Refusal, Step, number_of
 from bot.submission.views import (

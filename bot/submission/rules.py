@@ -14,8 +14,8 @@ from typing import Any
 
 from bot.domain import Departement
 from bot.i18n.amounts import parse_euros
-from bot.i18n.countries import EU, FRANCE, MAX_COUNTRIES, NEIGHBOURS, parse_countries
 from bot.i18n.text import without_controls
+from bot.search.countries import EU, FRANCE, MAX_COUNTRIES, NEIGHBOURS, parse_countries
 from bot.search.places import commune_number, find_commune, suggest_communes
 
 

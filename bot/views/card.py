@@ -9,10 +9,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.conversation import callbacks
 from bot.conversation.callbacks import CardAction
 from bot.domain import DeliveryMode, FundingModel, ListView, ProjectCard, ProjectStatus, TierView
-from bot.i18n.countries import FRANCE
-from bot.i18n.countries import names as country_names
 from bot.i18n.text import escape_html
 from bot.i18n.translator import Translator
+from bot.search.countries import FRANCE
+from bot.search.countries import names as country_names
 from bot.telegram.html_limits import CAPTION_LIMIT, TEXT_LIMIT, fit, visible_length
 from bot.views import labels
 from bot.views.progress import contributors, progress_bar, raised_of_goal, time_left

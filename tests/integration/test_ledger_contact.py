@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import update
 
 from bot.domain import DeliveryMode, utcnow
-from bot.i18n.countries import EU_MEMBERS
 from bot.payments.events import PaymentEventService
 from bot.payments.facts import session_facts
 from bot.payments.gateway import CheckoutRequest, PaymentUnavailable, StripeGateway
 from bot.payments.pledges import PledgeService
 from bot.payments.reconcile import Reconciler
+from bot.search.countries import EU_MEMBERS
 from bot.storage.models import Pledge
 from tests.factories import add_project, add_user
 from tests.fakes.stripe_api import StripeStandIn
