@@ -37,8 +37,8 @@ async def answer_to_press(
 
 
 async def menus_published(emulator: BotApiEmulator) -> None:
-    """Wait for the command menus, which the bot publishes in the background once it is up:
-    the Breton one comes last."""
+    """Wait for the bot's profile and command menus, which the bot publishes in the background
+    once it is up: the Breton menu comes last."""
     await emulator.wait_for(
         "setMyCommands", lambda c: c.params.get("language_code") == "br", timeout=WAIT
     )

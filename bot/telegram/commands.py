@@ -1,4 +1,5 @@
-"""The chat commands shown in Telegram's menu, per language and for moderators."""
+"""The chat commands shown in Telegram's menu, per language and for moderators, and the bot's
+profile (the description shown before the first message and the one-line short description)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,21 @@ PUBLIC_COMMANDS: tuple[tuple[str, str], ...] = (
 )
 MODERATOR_COMMANDS: tuple[tuple[str, str], ...] = (("moderation", N_("Projets à examiner")),)
 
+# The bot's profile: Telegram shows the description in an empty chat, before /start, and the
+# short description on the bot's profile page and in shared links. Limits: 512 and 120 characters.
+MAX_DESCRIPTION = 512
+MAX_SHORT_DESCRIPTION = 120
+PROFILE_LOCALES = ("fr", "br")
+BOT_DESCRIPTION = N_(
+    "Kengo, c’est le financement participatif de la Bretagne, en français et en breton. Avec ce "
+    "bot, découvrez les projets bretons en campagne, soutenez-les par un paiement sécurisé sur "
+    "Stripe, suivez leurs nouvelles et proposez votre propre projet."
+)
+BOT_SHORT_DESCRIPTION = N_(
+    "Financement participatif de la Bretagne : découvrez, soutenez et suivez ses projets, "
+    "en français et en breton."
+)
+
 
 def language_command(locale: str) -> str:
     """The name under which a language's menu and help offer the choice of language."""
@@ -51,8 +67,28 @@ def commands_for(catalogs: Catalogs, locale: str, *, moderator: bool = False) ->
     ]
 
 
+def profile_for(catalogs: Catalogs, locale: str) -> tuple[str, str]:
+    """The bot's description and short description in one language."""
+    translator = catalogs.translator(locale)
+    return translator.gettext(BOT_DESCRIPTION), translator.gettext(BOT_SHORT_DESCRIPTION)
+
+
+async def publish_profile(bot: Bot, catalogs: Catalogs) -> None:
+    """Set the bot's description and short description: French by default, then per language."""
+    targets: list[tuple[str, str | None]] = [(catalogs.default_locale, None)]
+    targets += [(locale, locale) for locale in PROFILE_LOCALES]
+    for locale, language_code in targets:
+        description, short_description = profile_for(catalogs, locale)
+        await bot.set_my_description(description=description, language_code=language_code)
+        await bot.set_my_short_description(
+            short_description=short_description, language_code=language_code
+        )
+
+
 async def publish_default_commands(bot: Bot, catalogs: Catalogs) -> None:
-    """Set the menus every user sees: French by default, Breton for clients that send `br`."""
+    """Set the bot's profile and the menus every user sees: French by default, Breton for
+    clients that send `br` (the Breton menu comes last)."""
+    await publish_profile(bot, catalogs)
     await bot.set_my_commands(commands_for(catalogs, catalogs.default_locale))
     for locale in ("fr", "br"):
         await bot.set_my_commands(
@@ -63,9 +99,9 @@ async def publish_default_commands(bot: Bot, catalogs: Catalogs) -> None:
 async def keep_publishing_default_commands(
     bot: Bot, catalogs: Catalogs, stop: asyncio.Event, retry_every: float = MENU_RETRY_SECONDS
 ) -> None:
-    """Publish the menus, trying again until Telegram takes them or the bot stops.
+    """Publish the profile and the menus, trying again until Telegram takes them or the bot stops.
 
-    Menus are a convenience: a server error on them must neither stop the bot from starting
+    Both are a convenience: a server error on them must neither stop the bot from starting
     nor leave it without them (only `getMe`, and `setWebhook` in webhook mode, decide start-up).
     """
     while not stop.is_set():

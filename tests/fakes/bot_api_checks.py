@@ -21,6 +21,8 @@ MAX_BUTTONS = 100
 MAX_CALLBACK_ANSWER = 200
 MAX_INLINE_RESULTS = 50
 MAX_COMMANDS = 100
+# setMyName, setMyDescription, setMyShortDescription: 0-64, 0-512 and 0-120 characters.
+MAX_BOT_TEXTS = {"name": 64, "description": 512, "short_description": 120}
 
 QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is invalid"
 NOT_MODIFIED = (

@@ -16,6 +16,7 @@ from typing import Any
 
 from .bot_api_checks import (
     BLOCKED,
+    MAX_BOT_TEXTS,
     MAX_CALLBACK_ANSWER,
     NOT_MODIFIED,
     QUERY_TOO_OLD,
@@ -147,6 +148,11 @@ class BotApiMethods:
     ) -> list[dict[str, str]]:
         """Commands stored by setMyCommands for exactly this scope and language."""
         return [dict(c) for c in self._commands.get((scope_key(scope), language_code), [])]
+
+    def bot_text(self, field: str, language_code: str = "") -> str | None:
+        """The bot's name, description or short_description as set for exactly this language
+        (``""``: the default), or None when it was never set."""
+        return self._bot_texts.get((field, language_code))
 
     def rate_limit_per_chat(self, enabled: bool) -> None:
         """Answer 429 to a second message within one second to the same chat, as Telegram may."""
@@ -523,6 +529,11 @@ class BotApiMethods:
     def _set_bot_text(self, field: str, p: dict[str, Any]) -> bool:
         language = check_language_code(p.get("language_code"))
         value = p.get(field)
+        if value is not None and not isinstance(value, str):
+            raise bad_request(f"{field} must be a string")
+        if value and len(value) > MAX_BOT_TEXTS[field]:
+            # Telegram counts characters; the wording of the refusal is the emulator's own.
+            raise bad_request(f"{field.replace('_', ' ')} is too long")
         if value:
             self._bot_texts[(field, language)] = str(value)
         else:

@@ -130,7 +130,7 @@ async def test_card_follow_share_news_and_back(
 @pytest.mark.parametrize(
     ("language", "welcome", "days"),
     [("fr", "Voici le projet que l'on vous a partagé", "jours restants"),
-     ("br", "Setu ar raktres a zo bet rannet ganeoc'h", "a chom")],
+     ("br", "Setu ar raktres a zo bet kaset deoc'h", "a chom")],
 )  # fmt: skip
 async def test_share_link_opens_the_card_for_a_new_user(
     demo_bot: KengoInProcess, emulator: BotApiEmulator, database_url: str,

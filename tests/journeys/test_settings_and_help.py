@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 
 from tests.bot_database import project_id
-from tests.dialogue import MODERATOR_ID, WAIT, answer_to, buttons, menus_published, press, shown
+from tests.dialogue import (
+    MODERATOR_ID,
+    WAIT,
+    answer_to,
+    buttons,
+    menus_published,
+    plain,
+    press,
+    shown,
+)
 from tests.fakes.bot_api import BotApiEmulator
 from tests.journeys.harness import KengoInProcess
 from tests.journeys.test_ways_on import labels, see, user_in
@@ -140,6 +149,25 @@ async def test_command_menus_list_settings_and_each_languages_own_language_comma
     names = [c["command"] for c in scoped.params["commands"]]
     assert {"settings", "yezh"} <= set(names)
     assert "langue" not in names
+
+
+async def test_the_bot_profile_is_published_in_french_by_default_and_in_breton(
+    running: KengoInProcess, emulator: BotApiEmulator
+) -> None:
+    await menus_published(emulator)  # the profile is set before the menus, the Breton one last
+    for language in ("", "fr"):
+        description = plain(emulator.bot_text("description", language) or "")
+        assert description.startswith("Kengo, c'est le financement participatif de la Bretagne")
+        assert "proposez votre propre projet" in description
+        assert plain(emulator.bot_text("short_description", language) or "").startswith(
+            "Financement participatif de la Bretagne : "
+        )
+    breton = plain(emulator.bot_text("description", "br") or "")
+    assert breton.startswith("Gant Kengo e c'hall an holl arc'hantaouiñ raktresoù Breizh")
+    assert "kinnig ho raktres" in breton
+    assert plain(emulator.bot_text("short_description", "br") or "").startswith(
+        "Arc'hantaouiñ raktresoù Breizh gant an holl : "
+    )
 
 
 @pytest.mark.parametrize(("language", "support"), [("fr", "💶 Soutenir"), ("br", "💶")])

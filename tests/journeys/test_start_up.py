@@ -42,3 +42,16 @@ async def test_menus_are_published_once_telegram_takes_them(emulator: BotApiEmul
             keep_publishing_default_commands(bot, Catalogs.load(), stop, retry_every=0.01), 5
         )
     assert any(c["command"] == "projets" for c in emulator.commands_for(None, "br"))
+
+
+async def test_the_profile_is_published_once_telegram_takes_it(emulator: BotApiEmulator) -> None:
+    emulator.fail_next("setMyShortDescription", error_code=500, count=2)
+    stop = asyncio.Event()
+    async with Bot(TEST_TOKEN, base_url=emulator.base_url) as bot:
+        await asyncio.wait_for(
+            keep_publishing_default_commands(bot, Catalogs.load(), stop, retry_every=0.01), 5
+        )
+    for language in ("", "fr", "br"):
+        assert emulator.bot_text("description", language)
+        assert emulator.bot_text("short_description", language)
+    assert emulator.bot_text("description", "br") != emulator.bot_text("description", "fr")

@@ -615,6 +615,30 @@ async def test_commands_are_stored_per_scope_and_language(emu: BotApiEmulator, b
     assert emu.commands_for(None, "br") == []
 
 
+async def test_the_profile_is_stored_per_language_within_telegrams_limits(
+    emu: BotApiEmulator, bot: PtbBot
+) -> None:
+    await bot.set_my_description(description="Kengo", language_code="br")
+    await bot.set_my_short_description(short_description="x" * 120)
+    assert emu.bot_text("description", "br") == "Kengo"
+    assert emu.bot_text("short_description") == "x" * 120
+    assert emu.bot_text("description") is None
+    assert (await bot.get_my_description(language_code="fr")).description == ""
+    assert (await bot.get_my_short_description(language_code="br")).short_description == "x" * 120
+
+    with pytest.raises(BadRequest, match=r"^Description is too long$"):
+        await bot.set_my_description(description="x" * 513, language_code="fr")
+    with pytest.raises(BadRequest, match=r"^Short description is too long$"):
+        await bot.set_my_short_description(short_description="x" * 121, language_code="br")
+    with pytest.raises(BadRequest, match=r"^Lang_code_invalid$"):
+        await bot.set_my_description(description="Kengo", language_code="bre")
+    assert emu.bot_text("description", "fr") is None
+    assert emu.bot_text("short_description", "br") is None
+
+    await bot.set_my_description(description="", language_code="br")
+    assert emu.bot_text("description", "br") is None
+
+
 @pytest.mark.parametrize(
     ("commands", "kwargs", "description"),
     [
