@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.engine import create_engine
+from bot.storage.engine import WRITES, create_engine
 from bot.storage.models import Project
 
 
@@ -56,7 +56,10 @@ async def db_add(database_url: str, *rows: Any) -> list[int]:
     shipping details, rewards, users…); their ids, in order."""
     engine = create_engine(database_url)
     try:
-        async with AsyncSession(engine) as session, session.begin():
+        # As the bot's writing transactions do: on SQLite, take the write lock up front, or a
+        # flush that reads before it writes fails at once when the running bot wrote meanwhile.
+        writer = engine.execution_options(**{WRITES: True})
+        async with AsyncSession(writer) as session, session.begin():
             for row in rows:
                 session.add(row)
                 await session.flush()
