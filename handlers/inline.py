@@ -15,6 +15,7 @@ from bot.context import KengoContext
 from bot.domain import ProjectSummary
 from bot.i18n.text import escape_html
 from bot.i18n.translator import Translator
+from bot.search.places import commune_name
 from bot.telegram.deeplinks import project_payload, start_url
 from bot.views import labels
 from bot.views.progress import funded, progress_bar, raised_of_goal, time_left
@@ -38,8 +39,9 @@ async def inline_query(update: Update, context: KengoContext) -> None:
 
 
 def compact_card(t: Translator, project: ProjectSummary) -> str:
+    commune = commune_name(project.commune, t.locale)
     place = ", ".join(
-        part for part in (project.commune or "", labels.departement(t, project.departement)) if part
+        part for part in (commune, labels.departement(t, project.departement)) if part
     )
     lines = [f"<b>{escape_html(project.title)}</b>", f"📍 {escape_html(place)}"]
     lines.append(progress_bar(t, project.raised_cents, project.goal_cents))
@@ -66,7 +68,8 @@ def _result(
         )
     # A line of a list: the percentage, no bar (read aloud as ten symbols).
     progress = funded(t, project.raised_cents, project.goal_cents)
-    description = f"{progress} · {project.commune}" if project.commune else progress
+    commune = commune_name(project.commune, t.locale)
+    description = f"{progress} · {commune}" if commune else progress
     return InlineQueryResultArticle(
         id=str(project.id),
         title=project.title,

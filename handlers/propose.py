@@ -71,18 +71,25 @@ async def _start(update: Update, context: KengoContext, t: Translator) -> None:
 
 
 async def _show(
-    update: Update, context: KengoContext, t: Translator, draft: Draft, *, fresh: bool = False
+    update: Update,
+    context: KengoContext,
+    t: Translator,
+    draft: Draft,
+    *,
+    fresh: bool = False,
+    typed: str | None = None,
 ) -> None:
     """Ask the step the draft is at (a new message), or bring the preview up to date.
 
-    The question answered just before, if any, is marked with the answer recorded. `fresh`:
-    the preview is sent anew at the bottom of the chat (the owner comes back to the draft).
+    The question answered just before, if any, is marked with the answer recorded (`typed`:
+    the text that answered it). `fresh`: the preview is sent anew at the bottom of the chat
+    (the owner comes back to the draft).
     """
     owner, wizard = draft_owner(update), context.services.wizard
     if draft.position.step is Step.PREVIEW:
         rendered = preview(t, draft)
         edited = not fresh and await chat.edit_preview(update, draft, rendered)
-        await _mark_answered(update, t, draft, refreshed=edited)
+        await _mark_answered(update, t, draft, refreshed=edited, typed=typed)
         sent = None if edited else await chat.send_preview(update, rendered)
         await wizard.remember(owner, draft.project_id, preview=sent, answered=True,
                               preview_shown=edited or sent is not None)  # fmt: skip
@@ -92,16 +99,21 @@ async def _show(
         await chat.edit(update, draft.prompt_message_id, *prompt(t, draft))
         return
     if not again:
-        await _mark_answered(update, t, draft)
+        await _mark_answered(update, t, draft, typed=typed)
     sent = await chat.send(update, *prompt(t, draft))
     await wizard.remember(owner, draft.project_id, prompt=sent)
 
 
 async def _mark_answered(
-    update: Update, t: Translator, draft: Draft, *, refreshed: bool = False
+    update: Update,
+    t: Translator,
+    draft: Draft,
+    *,
+    refreshed: bool = False,
+    typed: str | None = None,
 ) -> None:
     if draft.answered is not None and draft.prompt_message_id is not None:
-        text = answered_text(t, draft.answered, draft, refreshed=refreshed)
+        text = answered_text(t, draft.answered, draft, refreshed=refreshed, typed=typed)
         await chat.edit(update, draft.prompt_message_id, text, None)
 
 
@@ -207,7 +219,7 @@ async def typed(update: Update, context: KengoContext, mode: WizardAnswer) -> No
     if draft.position.step is Step.DESCRIPTION and draft.position.appending:
         await _description_received(update, context, t, draft)
         return
-    await _show(update, context, t, draft)
+    await _show(update, context, t, draft, typed=None if message.photo else message.text)
 
 
 async def _description_received(

@@ -102,6 +102,15 @@ def find_commune(typed: str) -> Commune | None:
     return _BY_KEY.get(normalise(typed.replace("’", "'")))
 
 
+def commune_name(commune: str | None, locale: str) -> str:
+    """A stored commune as a reader of `locale` sees it: its Breton name in Breton when the list
+    knows the commune, otherwise the name as stored (a Breton name is never guessed)."""
+    if not commune:
+        return ""
+    known = find_commune(commune) if locale == "br" else None
+    return known.breton if known else commune
+
+
 def place_names(commune: str | None) -> tuple[str, ...]:
     """Every name a commune goes by (French, and Breton when known), for searching."""
     if not commune:

@@ -10,9 +10,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.conversation import callbacks
 from bot.conversation.callbacks import MenuItem, OwnerAction, WizardAction
 from bot.domain import DeliveryMode, ProjectCard
-from bot.i18n.text import escape_html
+from bot.i18n.text import escape_html, normalise
 from bot.i18n.translator import Translator
 from bot.search.countries import codes_of
+from bot.search.places import commune_name, find_commune
 from bot.submission.chat import Preview
 from bot.submission.rules import NUMBERED, Problem, Refusal, Step, number_of
 from bot.submission.views import (
@@ -42,22 +43,25 @@ def _quote(t: Translator, text: str) -> str:
     return t.gettext("«\u202f{text}\u202f»").format(text=escape_html(short))
 
 
-def answered_text(t: Translator, step: Step, draft: Draft, *, refreshed: bool = False) -> str:
+def answered_text(
+    t: Translator, step: Step, draft: Draft, *, refreshed: bool = False, typed: str | None = None
+) -> str:
     """A question once answered: its step, and the answer recorded (`draft` holds it).
 
-    `refreshed`: the answer changed the preview above, edited in place.
+    `refreshed`: the answer changed the preview above, edited in place. `typed`: the text the
+    owner typed, so that a commune is echoed as typed ("Kemper") though Quimper is stored.
     """
     number = number_of(step)
     text = t.gettext("Étape {number}/13\u00a0: {step} — ✅ {answer}").format(
         number=number, step=t.gettext(STEP_NAMES[NUMBERED[number - 1]]),
-        answer=_recorded(t, step, draft),
+        answer=_recorded(t, step, draft, typed),
     )  # fmt: skip
     if refreshed:
         text += "\n" + t.gettext("👁 L’aperçu ci-dessus est à jour.")
     return text
 
 
-def _recorded(t: Translator, step: Step, draft: Draft) -> str:
+def _recorded(t: Translator, step: Step, draft: Draft, typed: str | None = None) -> str:
     card, tier = draft.card, draft.pending_tier
     if step is Step.BRETON:
         return _quote(t, draft.breton_connection)
@@ -68,7 +72,7 @@ def _recorded(t: Translator, step: Step, draft: Draft) -> str:
     if step is Step.DEPARTEMENT:
         return labels.departement(t, card.summary.departement)
     if step is Step.COMMUNE:
-        return escape_html(card.summary.commune or "")
+        return escape_html(_commune_answer(t, card.summary.commune, typed))
     if step is Step.SUMMARY:
         return _quote(t, card.summary_text)
     if step is Step.DESCRIPTION:
@@ -79,6 +83,16 @@ def _recorded(t: Translator, step: Step, draft: Draft) -> str:
     if step is Step.GOAL:
         return t.money(card.summary.goal_cents)
     return _later(t, step, draft, card, tier)
+
+
+def _commune_answer(t: Translator, stored: str | None, typed: str | None) -> str:
+    """The commune by the name the owner typed (spelt as the list spells it: "kemper" is
+    echoed "Kemper" though Quimper is stored), else by its name in the owner's language."""
+    known = find_commune(typed or "")
+    if known is None or known.name != stored:
+        return commune_name(stored, t.locale)
+    in_breton = normalise((typed or "").replace("’", "'")) == normalise(known.breton)
+    return known.breton if in_breton else known.name
 
 
 def _later(
@@ -150,7 +164,7 @@ def refusal_keyboard(t: Translator, refusal: Refusal, draft: Draft) -> InlineKey
     step = Step.COMMUNE
     if refusal.problem is Problem.UNKNOWN_COMMUNE:
         rows = [
-            [_button(f"📍 {name}", step, draft, f"c{number}")]
+            [_button(f"📍 {commune_name(name, t.locale)}", step, draft, f"c{number}")]
             for number, name in refusal.value("suggestions")
         ]
         keep = t.gettext("Garder «\u202f{commune}\u202f»").format(commune=refusal.value("typed"))
@@ -158,7 +172,7 @@ def refusal_keyboard(t: Translator, refusal: Refusal, draft: Draft) -> InlineKey
         return InlineKeyboardMarkup(rows)
     if refusal.problem is Problem.COMMUNE_ELSEWHERE:
         switch = t.gettext("📍 {commune}, {departement}").format(
-            commune=refusal.value("commune"),
+            commune=commune_name(refusal.value("commune"), t.locale),
             departement=labels.departement(t, refusal.value("departement")),
         )
         return InlineKeyboardMarkup([

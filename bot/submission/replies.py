@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.i18n.text import escape_html
 from bot.i18n.translator import Translator
+from bot.search.places import commune_name
 from bot.submission.rules import BUTTON_STEPS, Problem, Refusal, Step
 from bot.views import labels
 
@@ -41,7 +42,7 @@ def refusal_text(t: Translator, refusal: Refusal) -> str:
             "{commune} se trouve dans un autre département ({departement}). Passez le projet "
             "dans ce département, ou tapez une autre commune."
         ).format(
-            commune=escape_html(value("commune")),
+            commune=escape_html(commune_name(value("commune"), t.locale)),
             departement=labels.departement(t, value("departement")),
         )
     if problem is Problem.UNKNOWN_COMMUNE:

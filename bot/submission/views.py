@@ -13,6 +13,7 @@ from bot.conversation.callbacks import WizardAction
 from bot.domain import Category, DeliveryMode, Departement, FundingModel, ProjectStatus
 from bot.i18n.text import escape_html
 from bot.i18n.translator import N_, Translator
+from bot.search.places import commune_name
 from bot.search.text import fold
 from bot.submission.rules import (
     BUTTON_STEPS,
@@ -195,7 +196,7 @@ def _current_answer(t: Translator, draft: Draft) -> str:
     answers = {
         Step.BRETON: escape_html(draft.breton_connection[:200]),
         Step.TITLE: escape_html(card.summary.title),
-        Step.COMMUNE: escape_html(card.summary.commune or ""),
+        Step.COMMUNE: escape_html(commune_name(card.summary.commune, t.locale)),
         Step.SUMMARY: escape_html(card.summary_text),
         Step.GOAL: t.money(card.summary.goal_cents),
         Step.CATEGORY: labels.category(t, card.summary.category),

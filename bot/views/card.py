@@ -13,6 +13,7 @@ from bot.i18n.text import escape_html
 from bot.i18n.translator import Translator
 from bot.search.countries import FRANCE
 from bot.search.countries import names as country_names
+from bot.search.places import commune_name
 from bot.telegram.html_limits import CAPTION_LIMIT, TEXT_LIMIT, fit, visible_length
 from bot.views import labels
 from bot.views.progress import contributors, progress_bar, raised_of_goal, time_left
@@ -53,7 +54,10 @@ def full_description(t: Translator, card: ProjectCard) -> str:
 def _head(t: Translator, card: ProjectCard) -> list[str]:
     project = card.summary
     lines = [f"<b>{escape_html(project.title)}</b>"]
-    where = [escape_html(project.commune or ""), labels.departement(t, project.departement)]
+    where = [
+        escape_html(commune_name(project.commune, t.locale)),
+        labels.departement(t, project.departement),
+    ]
     place = " · ".join(part for part in where if part)
     category = labels.category(t, project.category)
     tags = [f"📍 {place}" if place else "", f"🏷 {category}" if category else ""]

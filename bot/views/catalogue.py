@@ -19,6 +19,7 @@ from bot.domain import (
 )
 from bot.i18n.text import escape_html
 from bot.i18n.translator import Translator
+from bot.search.places import commune_name
 from bot.views import labels
 from bot.views.menus import menu_button, way_on
 from bot.views.progress import funded, time_left
@@ -57,7 +58,7 @@ def item_lines(t: Translator, number: int, item: ProjectSummary) -> list[str]:
 
 
 def _place(t: Translator, item: ProjectSummary) -> str:
-    place = escape_html(item.commune or "")
+    place = escape_html(commune_name(item.commune, t.locale))
     departement = labels.departement(t, item.departement)
     return f"{place} ({departement})" if place and departement else place or departement
 

@@ -23,6 +23,7 @@ from bot.domain import (
 )
 from bot.i18n.text import escape_html
 from bot.i18n.translator import Translator
+from bot.search.places import commune_name
 from bot.telegram.html_limits import CAPTION_LIMIT, TEXT_LIMIT, fit, visible_length
 from bot.views import labels
 
@@ -63,7 +64,10 @@ def _sections(t: Translator, review: Review, now: datetime) -> list[str]:
         head.append(t.gettext("🔁 Resoumis après une demande de modifications"))
     if review.claim is not None:
         head.append(claimed_text(t, review.claim.name))
-    where = [escape_html(project.commune or ""), labels.departement(t, project.departement)]
+    where = [
+        escape_html(commune_name(project.commune, t.locale)),
+        labels.departement(t, project.departement),
+    ]
     facts = [
         "📍 " + " · ".join(part for part in where if part),
         "🏷 " + labels.category(t, project.category),
@@ -170,6 +174,8 @@ def change_value(t: Translator, name: str, value: object) -> str:
         return funding_label(t, str(value))
     if name == "departement":
         return labels.departement(t, Departement(str(value)))
+    if name == "commune":
+        value = commune_name(str(value), t.locale)
     if name == "photo":
         return t.gettext("une photo")
     if name == "rewards" and isinstance(value, list):

@@ -67,7 +67,7 @@ async def test_a_breton_owner_resumes_after_a_crash_then_moderators_ask_for_chan
     step = await expect(emulator, owner, press(step, "Mirout pep tra"), "Pazenn 11/13")
     step = await expect(emulator, owner, press(step, "Garedon ebet"), "Pazenn 12/13")
     card = await expect(emulator, owner, press(step, "Tremen"), "<b>C'hoarigan Naoned")
-    assert "📍 Nantes · Liger-Atlantel · 🏷 Brezhoneg" in text_of(card)
+    assert "📍 Naoned · Liger-Atlantel · 🏷 Brezhoneg" in text_of(card)  # Nantes stored
     project = await latest_project(database_url, 711)
     assert (project.summary, project.breton_connection) == (summary, breton)
 

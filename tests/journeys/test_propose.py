@@ -40,7 +40,7 @@ async def test_a_full_submission_in_french_checks_every_answer_and_goes_live_onc
     await expect(emulator, owner, "kemper", "Étape 6/13")
     answered = emulator.calls("editMessageText", chat_id=701)[-1]
     assert answered.params["message_id"] == commune.result["message_id"]
-    assert shown(answered) == "Étape 5/13 : Commune — ✅ Quimper"
+    assert shown(answered) == "Étape 5/13 : Commune — ✅ Kemper"  # echoed as typed
     assert not buttons(answered)
     summary = "Un plancher de danse démontable pour les festoù-noz de Cornouaille."
     await expect(emulator, owner, summary, "Étape 7/13")

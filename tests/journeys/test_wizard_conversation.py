@@ -143,9 +143,10 @@ async def test_in_breton_a_misspelt_commune_is_suggested_and_an_unknown_one_can_
     offer = await expect(emulator, owner, "Quimpr", "N'anavezan ket")
     assert "« Quimpr »" in shown(offer)
     assert "Mirout « Quimpr »" in labels_of(offer)
-    await expect(emulator, owner, press(offer, "Quimper"), "Pazenn 6/13")
+    assert "📍 Kemper" in labels_of(offer)  # the suggestion in the owner's language
+    await expect(emulator, owner, press(offer, "Kemper"), "Pazenn 6/13")
     marked = emulator.calls("editMessageText", chat_id=742)
-    assert any(shown(c) == "Pazenn 5/13 : Kumun — ✅ Quimper" for c in marked), marked[-3:]
+    assert any(shown(c) == "Pazenn 5/13 : Kumun — ✅ Kemper" for c in marked), marked[-3:]
     assert (await latest_project(database_url, 742)).commune == "Quimper"
 
     other = emulator.user(743, "Enora", language_code="br")
@@ -174,8 +175,9 @@ async def test_a_commune_of_another_departement_offers_to_switch_to_it(
     breton = emulator.user(745, "Tugdual", language_code="br")
     await to_commune(emulator, breton)
     refused = await expect(emulator, breton, "Naoned", "departamant all")
-    assert "Nantes, Liger-Atlantel" in " ".join(buttons(refused))
-    await expect(emulator, breton, press(refused, "Nantes"), "Pazenn 6/13")
+    assert "Naoned a zo en un departamant all (Liger-Atlantel)" in shown(refused)
+    assert "Naoned, Liger-Atlantel" in " ".join(buttons(refused))
+    await expect(emulator, breton, press(refused, "Naoned"), "Pazenn 6/13")
     assert (await latest_project(database_url, 745)).departement == Departement.LOIRE_ATLANTIQUE
 
 
@@ -296,6 +298,34 @@ async def test_a_complete_draft_resumes_at_its_preview(
     labels = " ".join(buttons(preview))
     assert "📨" in labels
     assert "✏️" in labels
+
+
+@pytest.mark.parametrize(
+    ("language", "current", "place", "answered"),
+    [("fr", "Réponse actuelle : Quimper", "📍 Quimper · Finistère", "Étape 5/13 : Commune"),
+     ("br", "Respont a-vremañ : Kemper", "📍 Kemper · Penn-ar-Bed", "Pazenn 5/13 : Kumun")],
+)  # fmt: skip
+async def test_a_commune_typed_in_breton_is_echoed_as_typed_and_shown_in_the_owners_language(
+    running: KengoInProcess,
+    emulator: BotApiEmulator,
+    database_url: str,
+    language: str,
+    current: str,
+    place: str,
+    answered: str,
+) -> None:
+    owner = emulator.user(749, "Katell", language_code=language)
+    photo = await to_photo(emulator, owner)  # the commune typed "Quimper"
+    preview = await expect(emulator, owner, by_value(photo, "skip"), "13/13")
+    assert place in shown(preview)
+    question = await expect(emulator, owner, by_value(preview, "commune"), "5/13")
+    assert current in shown(question)  # Quimper is stored: a Breton owner reads Kemper
+    mark = emulator.mark()
+    await owner.send("Kemper")
+    echoed = await emulator.wait_for("editMessageText", lambda c: "✅" in shown(c), chat_id=749,
+                                     since=mark, timeout=WAIT)  # fmt: skip
+    assert shown(echoed).startswith(f"{answered} — ✅ Kemper")
+    assert (await latest_project(database_url, 749)).commune == "Quimper"
 
 
 async def test_the_preview_is_still_edited_after_a_restart_and_replaced_when_too_old(

@@ -7,7 +7,7 @@ import pytest
 
 from bot.i18n.text import normalise
 from bot.search.nearby import COORDINATES, distance_km, nearest_departement
-from bot.search.places import COMMUNES, find_commune, place_names
+from bot.search.places import COMMUNES, commune_name, find_commune, place_names
 from bot.search.small_talk import SmallTalk, small_talk
 from bot.search.text import fold, project_search_fields, search_terms
 
@@ -147,3 +147,13 @@ def test_a_point_far_from_brittany_gets_the_nearest_departement_and_says_so() ->
 def test_every_commune_has_coordinates() -> None:
     assert {commune.name for commune in COMMUNES} == set(COORDINATES)
     assert distance_km(COORDINATES["Brest"], COORDINATES["Quimper"]) == pytest.approx(57, abs=5)
+
+
+def test_a_stored_commune_is_named_in_the_readers_language() -> None:
+    assert commune_name("Nantes", "br") == "Naoned"
+    assert commune_name("Nantes", "fr") == "Nantes"
+    assert commune_name("Pont-l'Abbé", "br") == "Pont-'n-Abad"
+    # Unknown to the list: as stored in both languages, never a guessed Breton name.
+    assert commune_name("Trégastel-Bourg", "br") == "Trégastel-Bourg"
+    assert commune_name("Trégastel-Bourg", "fr") == "Trégastel-Bourg"
+    assert commune_name(None, "br") == ""
