@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 
 from sqlalchemy import make_url, text
 from sqlalchemy.exc import DBAPIError
@@ -37,6 +38,9 @@ async def wait_for_database(url: str, wait_seconds: float) -> None:
     """Return once the database answers; raise `DatabaseUnavailable` when it does not within
     `wait_seconds` (or at once when trying again cannot help)."""
     where = _where(url)
+    if make_url(url).get_backend_name() == "sqlite":
+        _open_sqlite(url, where)
+        return
     engine = create_engine(url, poolclass=NullPool)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + wait_seconds
@@ -67,6 +71,21 @@ async def wait_for_database(url: str, wait_seconds: float) -> None:
                 delay = min(delay * 2, MAX_DELAY_S)
     finally:
         await engine.dispose()
+
+
+def _open_sqlite(url: str, where: str) -> None:
+    """SQLite has nothing to wait for: the file opens now or never. The standard library's
+    driver answers at once and leaves no worker thread behind: aiosqlite's, after a failed
+    connect, could still report to the event loop after the command had closed it and exited,
+    printing a traceback under the one line."""
+    database = make_url(url).database
+    if not database or database == ":memory:":
+        return
+    try:
+        sqlite3.connect(database).close()
+    except sqlite3.Error as error:
+        reason = _first_line(error) or type(error).__name__
+        raise DatabaseUnavailable(f"cannot use the database at {where}: {reason}") from None
 
 
 def _where(url: str) -> str:
