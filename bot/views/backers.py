@@ -138,6 +138,12 @@ def _cell(value: str) -> str:
     return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
 
 
+def _spreadsheet_euros(cents: int) -> str:
+    """"15,00": a decimal comma, which French spreadsheets (the ones that split on ";") read as
+    a number where "15.00" would stay text; integer arithmetic, never a float."""
+    return f"{cents // 100},{cents % 100:02d}"
+
+
 def backers_csv(t: Translator, backers: list[Backer]) -> bytes:
     """One row per paid pledge, headed in the owner's language; UTF-8 with a BOM, which tells
     spreadsheets the encoding (without it, accents come out garbled in Excel)."""
@@ -155,7 +161,7 @@ def backers_csv(t: Translator, backers: list[Backer]) -> bytes:
         name = t.gettext("données effacées") if b.erased else (b.name or "")
         mode = t.gettext(DELIVERY_NAMES[b.delivery_mode]) if b.delivery_mode else ""
         writer.writerow([_cell(str(v)) for v in (
-            when, name, b.email or "", f"{b.amount_cents / 100:.2f}",
+            when, name, b.email or "", _spreadsheet_euros(b.amount_cents),
             b.reward or t.gettext("don libre"), mode, address.get("line1") or "",
             address.get("line2") or "", address.get("postal_code") or "",
             address.get("city") or "", address.get("state") or "",

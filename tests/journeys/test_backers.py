@@ -125,10 +125,10 @@ async def test_owner_lists_exports_and_writes_to_one_rewards_contributors(
     assert rows[0][:5] == ["Date", "Nom", "E-mail", "Montant (€)", "Contrepartie"]
     assert len(rows) == 1 + 12
     anna_row = next(r for r in rows if r[1] == "Anna Kerleau")
-    assert anna_row[2:6] == ["anna@example.org", "15.00", "Pins", "envoi postal"]
+    assert anna_row[2:6] == ["anna@example.org", "15,00", "Pins", "envoi postal"]
     assert anna_row[6:12] == ["3 straed an Iliz", "", "29200", "Brest", "", "FR"]
     assert anna_row[12] == "anonyme sur la fiche"
-    assert any(r[1] == "données effacées" and r[3] == "5.00" for r in rows)
+    assert any(r[1] == "données effacées" and r[3] == "5,00" for r in rows)
 
     prompt = await press_label(emulator, owner, only_pins, "Écrire aux contributeurs",
                                method="sendMessage")  # fmt: skip
