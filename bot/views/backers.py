@@ -139,7 +139,7 @@ def _cell(value: str) -> str:
 
 
 def _spreadsheet_euros(cents: int) -> str:
-    """"15,00": a decimal comma, which French spreadsheets (the ones that split on ";") read as
+    """ "15,00": a decimal comma, which French spreadsheets (the ones that split on ";") read as
     a number where "15.00" would stay text; integer arithmetic, never a float."""
     return f"{cents // 100},{cents % 100:02d}"
 
