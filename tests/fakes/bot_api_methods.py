@@ -274,30 +274,24 @@ class BotApiMethods:
         )
 
     def _send_photo(self, p: dict[str, Any]) -> dict[str, Any]:
-        state = self._chat(p)
-        caption = check_caption(p, self.strict_ampersand)
-        markup = check_reply_markup(p.get("reply_markup"))
-        photo = self._resolve_photo(p.get("photo"), p)
-        reply_to = self._reply_target(state, p)
-        self._check_rate(state)
-        return self._store_bot_message(
-            state,
-            text=caption.text if caption else None,
-            raw_text=p.get("caption"),
-            parse_mode=p.get("parse_mode"),
-            entities=caption.entities if caption else list(p.get("caption_entities") or []),
-            reply_markup=markup,
-            photo=photo,
-            reply_to_message_id=reply_to,
-        )
+        return self._send_captioned(p, photo=lambda: self._resolve_photo(p.get("photo"), p))
 
     def _send_document(self, p: dict[str, Any]) -> dict[str, Any]:
         """A file (an upload, or the file_id of one sent before); the test reads an upload's
         bytes back from the call's ``document`` parameter (an ``UploadedFile``)."""
+        return self._send_captioned(
+            p, document=lambda: self._resolve_document(p.get("document"), p)
+        )
+
+    def _send_captioned(
+        self, p: dict[str, Any], **attachment: Callable[[], dict[str, Any]]
+    ) -> dict[str, Any]:
+        """A photo or a file with an optional caption: checked in Telegram's order (the chat,
+        the caption, the keyboard, the attachment, the reply target, the rate), then stored."""
         state = self._chat(p)
         caption = check_caption(p, self.strict_ampersand)
         markup = check_reply_markup(p.get("reply_markup"))
-        document = self._resolve_document(p.get("document"), p)
+        attached = {kind: resolve() for kind, resolve in attachment.items()}
         reply_to = self._reply_target(state, p)
         self._check_rate(state)
         return self._store_bot_message(
@@ -307,8 +301,8 @@ class BotApiMethods:
             parse_mode=p.get("parse_mode"),
             entities=caption.entities if caption else list(p.get("caption_entities") or []),
             reply_markup=markup,
-            document=document,
             reply_to_message_id=reply_to,
+            **attached,
         )
 
     def _resolve_document(self, value: Any, params: dict[str, Any]) -> dict[str, Any]:
