@@ -23,6 +23,7 @@ COPY locales ./locales
 RUN /opt/kengo/bin/pybabel compile -d locales -D messages --statistics \
     && /opt/kengo/bin/pip install --quiet --no-deps --no-build-isolation . \
     && /opt/kengo/bin/python -c "import bot.i18n.translator as i; assert (i.default_locales_dir() / 'br/LC_MESSAGES/messages.mo').exists()" \
+    && /opt/kengo/bin/python -I -c "from bot.search.places import communes; assert len(communes()) == 1409" \
     && /opt/kengo/bin/pip uninstall --quiet --yes \
         hatchling editables packaging pathspec pluggy tomlkit trove-classifiers \
     && /opt/kengo/bin/pip check \

@@ -22,7 +22,7 @@ from sqlalchemy import make_url
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 
 from bot.domain import Category, Departement
-from bot.search.places import COMMUNES, Commune
+from bot.search.places import Commune, communes
 from bot.search.text import project_search_fields
 from bot.storage.models import Base
 
@@ -163,7 +163,7 @@ def plan_projects(rng: Random, live: int, users: list[int], now: float) -> list[
 
 
 def _plan(rng: Random, stage: str, now: float) -> Plan:
-    commune = rng.choice(COMMUNES) if rng.random() < 0.95 else None
+    commune = rng.choice(communes()) if rng.random() < 0.95 else None
     departement = commune.departement if commune else rng.choice(list(Departement)).value
     starts = ends = None
     if stage == "live":

@@ -110,6 +110,9 @@ class Settings(DatabaseSettings):
     outbox_poll_seconds: float = Field(default=1.0, ge=0.01, le=60)
     # Edits of an owner's "1 234 / 5 000 abonnés" message, at most one per this many seconds.
     news_progress_seconds: float = Field(default=3.0, ge=0, le=600)
+    # Edits of the live progress message in a connected group or channel: at most one per
+    # this many seconds per chat (pledges in between are shown together).
+    chat_progress_seconds: float = Field(default=60.0, ge=0.1, le=3600)
     # Replies to users per second, over all chats, in each worker (python-telegram-bot's
     # limiter; 0 turns it off, e.g. to measure the bot itself).
     reply_rate: float = Field(default=30.0, ge=0, le=1000)

@@ -23,9 +23,12 @@ from bot.monitoring.metrics import Metrics
 from bot.payments.events import PaymentEventService
 from bot.payments.gateway import StripeGateway
 from bot.payments.pledges import PledgeService
+from bot.services.alerts import LaunchAlertService
 from bot.services.backers import BackersService
 from bot.services.campaigns import CampaignService
+from bot.services.community import CommunityService
 from bot.services.follows import FollowService
+from bot.services.matching import MatchService
 from bot.services.moderation import ModerationService
 from bot.services.news import NewsService
 from bot.services.owner import OwnerService
@@ -55,7 +58,10 @@ class Services:
     backers: BackersService
     wizard: WizardService
     moderation: ModerationService
+    matches: MatchService
     webhook_updates: WebhookUpdates
+    alerts: LaunchAlertService
+    community: CommunityService
 
     @classmethod
     def create(
@@ -91,9 +97,12 @@ class Services:
             backers=BackersService(sessions),
             wizard=WizardService(sessions, settings.pledge_max_eur * 100),
             moderation=ModerationService(sessions),
+            matches=MatchService(sessions),
             webhook_updates=WebhookUpdates(
                 sessions, lease=timedelta(seconds=settings.inbox_lease_seconds)
             ),
+            alerts=LaunchAlertService(sessions),
+            community=CommunityService(sessions),
         )
 
 

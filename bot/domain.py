@@ -148,6 +148,16 @@ class ProjectSummary:
     contributors_count: int
     ends_at: datetime | None
     photo_file_id: str | None
+    # Of `raised_cents`, what a partner adds by the rule of its match (`PartnerMatch`), paid
+    # outside Stripe; 0 when none. `raised_cents` is how far the project is, the match
+    # included (`summary_of` adds it), so that every progress line counts it.
+    matched_cents: int = 0
+    in_breton: bool = False  # it can be read in Breton (bot/catalogue/texts.py)
+
+    @property
+    def contributed_cents(self) -> int:
+        """The contributors' own money (the partner's share apart)."""
+        return self.raised_cents - self.matched_cents
 
     @property
     def ratio(self) -> float:
@@ -189,6 +199,7 @@ class ProjectCard:
     news_count: int = 0
     # The latest contributors who chose to be shown, most recent first (names, at most three).
     supporters: tuple[str, ...] = ()
+    match: PartnerMatch | None = None  # a partner's match in force (or ended, still counted)
 
 
 @dataclass(frozen=True)
@@ -277,6 +288,15 @@ class PledgeLine:
 
 
 @dataclass(frozen=True)
+class ProjectText:
+    """A project's title and summary in one language (its translation, bot/catalogue/texts.py)."""
+
+    locale: str
+    title: str
+    summary: str
+
+
+@dataclass(frozen=True)
 class Review:
     """A project as moderators review it."""
 
@@ -294,6 +314,7 @@ class Review:
     rewards: tuple[RewardDetail, ...] = ()
     claim: Claim | None = None
     resubmission: Resubmission | None = None
+    translation: ProjectText | None = None  # the title and summary in the other language
 
 
 @dataclass(frozen=True)
@@ -391,6 +412,9 @@ class Dashboard:
     followers: int
     latest: list[RecentPledge]
     links: list[LinkStats]
+    match: PartnerMatch | None = None
+    # Visits and pledges through each connected group or channel (`sharer`: its title).
+    chats: list[LinkStats] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -477,3 +501,175 @@ class MyData:
     first_name: str
     locale: str
     pledges: list[StoredPledgeData]
+
+
+@dataclass(frozen=True)
+class AlertTarget:
+    """What a launch alert watches: catalogue filters (a new project must match every one set:
+    "Culture in Finistère" is culture projects of Finistère), or the next project of an owner."""
+
+    category: Category | None = None
+    departement: Departement | None = None
+    commune: str | None = None  # the official French name, as projects store it
+    owner_id: int | None = None
+    owner_name: str = ""  # how the bot names the owner (their first name), for the owner kind
+
+    @property
+    def key(self) -> str:
+        """One alert per user and key: the same target asked twice is one alert."""
+        if self.owner_id is not None:
+            return f"owner:{self.owner_id}"
+        parts = (self.category or "-", self.departement or "-", self.commune or "-")
+        return "place:" + "|".join(parts)
+
+    @property
+    def empty(self) -> bool:
+        return self.owner_id is None and not (self.category or self.departement or self.commune)
+
+
+@dataclass(frozen=True)
+class LaunchAlert:
+    id: int
+    target: AlertTarget
+
+
+@dataclass(frozen=True)
+class AlertPage:
+    """A page of a user's launch alerts in /settings."""
+
+    alerts: list[LaunchAlert]
+    page: int
+    pages: int
+    total: int
+    first: int = 1  # the number of the page's first alert in the whole list
+
+
+class ChatType(enum.StrEnum):
+    """The kinds of Telegram chat a project can be connected to."""
+
+    GROUP = "group"
+    SUPERGROUP = "supergroup"
+    CHANNEL = "channel"
+
+
+@dataclass(frozen=True)
+class CommunityChat:
+    """A group or channel connected to a project, with its settings."""
+
+    id: int
+    project_id: int
+    chat_id: int
+    chat_type: ChatType
+    title: str
+    language: str  # of everything the bot posts there
+    cross_post_news: bool
+    pin_progress: bool
+    connected_by: int
+
+
+@dataclass(frozen=True)
+class CommunityChats:
+    """The owner's "Groupes et canaux" screen of one project."""
+
+    project: ProjectSummary
+    chats: list[CommunityChat]
+    invite_token: str  # carried by the "connect" links to the chat
+
+
+class ConnectRefusal(enum.StrEnum):
+    NOT_ADMIN = "not_admin"  # who added the bot is not an administrator of the chat
+    NOT_OWNER = "not_owner"  # nor the project's owner (a link passed on)
+    NO_INVITE = "no_invite"  # unknown, used or expired link
+    TAKEN = "taken"  # the chat already shows another project
+
+
+@dataclass(frozen=True)
+class ChatConnection:
+    """What connecting a chat did: the chat and its project, or why it was refused."""
+
+    chat: CommunityChat | None
+    refusal: ConnectRefusal | None = None
+    project_title: str = ""
+    owner_locale: str = "fr"
+
+
+@dataclass(frozen=True)
+class ChatDisconnection:
+    """A chat the bot can no longer post in, to tell its owner about."""
+
+    chat: CommunityChat
+    project_title: str
+    owner_locale: str
+
+
+class MatchRule(enum.StrEnum):
+    """How a partner matches a project (`bot/payments/matching.py` has the arithmetic)."""
+
+    THRESHOLD = "threshold"  # completes the goal once contributors reach a share of it
+    EURO_FOR_EURO = "euro_for_euro"  # adds a euro for each euro given, up to a cap
+
+
+@dataclass(frozen=True)
+class PartnerMatch:
+    """A partner's match on a project: recorded and reported to the partner, never paid
+    through Stripe. `matched_cents` is what its rule gives as of the latest contribution."""
+
+    match_id: int
+    project_id: int
+    partner: str
+    rule: MatchRule
+    threshold_percent: int | None  # THRESHOLD: 1 to 99
+    cap_cents: int | None  # EURO_FOR_EURO: the most the partner adds
+    starts_at: datetime
+    ends_at: datetime
+    matched_cents: int = 0
+    # While it is in force (`bot/payments/matching.py`): what contributors must still give for
+    # a threshold match to complete the rest, and what a euro-for-euro match may still add.
+    to_trigger_cents: int = 0
+    cap_left_cents: int = 0
+
+
+@dataclass(frozen=True)
+class MatchReport:
+    """One line of the partners' CSV: a match and what it came to."""
+
+    match: PartnerMatch
+    title: str
+    goal_cents: int
+    contributors_cents: int  # the contributors' money counted for the project
+    threshold_cents: int | None  # THRESHOLD: the contributors' money that triggers it
+    status: ProjectStatus
+    withdrawn_at: datetime | None
+    computed_at: datetime | None
+
+
+class MatchProblem(enum.StrEnum):
+    """Why a step of attaching a partner match was refused."""
+
+    GONE = "gone"  # the draft or the match is no more (confirmed, dropped, withdrawn)
+    NOT_LIVE = "not_live"  # the project is not in campaign (any more)
+    ALREADY_MATCHED = "already_matched"  # one match per project
+    NAME_LENGTH = "name_length"
+    NOT_A_PERCENT = "not_a_percent"
+    PERCENT_RANGE = "percent_range"
+    NOT_AN_AMOUNT = "not_an_amount"
+    AMBIGUOUS_AMOUNT = "ambiguous_amount"
+    CAP_RANGE = "cap_range"
+    NOT_A_DATE = "not_a_date"
+    DATE_RANGE = "date_range"
+
+
+@dataclass(frozen=True)
+class MatchDraft:
+    """A partner match a moderator is filling in, step by step, on a live project."""
+
+    draft_id: int
+    project_id: int
+    title: str
+    goal_cents: int
+    campaign_ends_at: datetime
+    partner: str | None = None
+    rule: MatchRule | None = None
+    threshold_percent: int | None = None
+    cap_cents: int | None = None
+    ends_at: datetime | None = None

@@ -17,12 +17,15 @@ from telegram.ext import (
 from bot.context import RUNTIME_KEY
 from bot.conversation.callbacks import Namespace, display_pattern, pattern
 from handlers import (
+    alerts,
     backers,
     browse,
+    community,
     errors,
     fallback,
     follow,
     inline,
+    matching,
     membership,
     moderate,
     my_pledges,
@@ -53,6 +56,10 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CommandHandler("proposer", propose.propose, filters=private),
         CommandHandler("moderation", moderate.moderation_command),
         CommandHandler("annuler", typed.cancel_command, filters=private),
+        # Groups: only /start (a connection's token) and /help addressed to the bot.
+        CommandHandler("start", community.group_start, filters=filters.ChatType.GROUPS),
+        CommandHandler(["aide", "help"], community.group_help, filters=filters.ChatType.GROUPS),
+        MessageHandler(filters.StatusUpdate.MIGRATE, community.migrated),
         CallbackQueryHandler(start.menu_button, pattern=pattern(Namespace.MENU)),
         CallbackQueryHandler(settings.language_button, pattern=pattern(Namespace.LANGUAGE)),
         CallbackQueryHandler(browse.list_page, pattern=pattern(Namespace.LIST)),
@@ -71,8 +78,10 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CallbackQueryHandler(owner.owner_button, pattern=pattern(Namespace.OWNER)),
         CallbackQueryHandler(backers.backers_button, pattern=pattern(Namespace.BACKERS)),
         CallbackQueryHandler(my_pledges.my_data_button, pattern=pattern(Namespace.MY_DATA)),
+        CallbackQueryHandler(alerts.alert_button, pattern=pattern(Namespace.ALERT)),
         CallbackQueryHandler(propose.wizard_button, pattern=pattern(Namespace.SUBMIT)),
         CallbackQueryHandler(moderate.moderation_button, pattern=pattern(Namespace.MODERATE)),
+        CallbackQueryHandler(matching.matches_button, pattern=pattern(Namespace.MATCH)),
         InlineQueryHandler(inline.inline_query),
         ChatMemberHandler(membership.private_membership_changed, ChatMemberHandler.MY_CHAT_MEMBER),
         # Last: whatever nothing above claimed.

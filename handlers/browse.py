@@ -10,7 +10,6 @@ from bot.catalogue.service import StaleList
 from bot.context import KengoContext
 from bot.conversation import callbacks, inputs
 from bot.domain import CataloguePage, Departement, ListView
-from bot.i18n.translator import Translator
 from bot.views.catalogue import (
     catalogue_keyboard,
     catalogue_text,
@@ -27,15 +26,18 @@ from handlers.common import pressed, reply, show
 
 async def show_page(
     update: Update,
-    t: Translator,
+    context: KengoContext,
     page: CataloguePage,
     *,
     new: bool,
     note: str = "",
     near_me: bool = False,
 ) -> None:
+    t = await context.translator(update)
+    user_id = update.effective_user.id if update.effective_user else 0
+    alert = await context.services.alerts.offered(user_id, page.view, page.query)
     text = catalogue_text(t, page, note=note)
-    keyboard = catalogue_keyboard(t, page, near_me=near_me)
+    keyboard = catalogue_keyboard(t, page, near_me=near_me, alert=alert)
     if new:
         await reply(update, text, keyboard)
     else:
@@ -60,14 +62,16 @@ async def open_catalogue(
     catalogue = context.services.catalogue
     mode = inputs.decode(profile.input_mode)
     try:
-        page = await catalogue.browse(profile.id, view, input_mode=mode)
+        page = await catalogue.browse(profile.id, view, input_mode=mode, locale=t.locale)
     except StaleList:
         if update.callback_query is not None:
             await update.callback_query.answer(
                 t.gettext("Cette liste a changé depuis : voici la liste à jour.")
             )
-        page = await catalogue.browse(profile.id, ListView(sort=view.sort), input_mode=mode)
-    await show_page(update, t, page, new=new, note=note, near_me=near_me)
+        page = await catalogue.browse(
+            profile.id, ListView(sort=view.sort), input_mode=mode, locale=t.locale
+        )
+    await show_page(update, context, page, new=new, note=note, near_me=near_me)
 
 
 async def catalogue_command(update: Update, context: KengoContext) -> None:
@@ -168,5 +172,6 @@ async def search(update: Update, context: KengoContext, text: str, view: ListVie
     """Search the catalogue for a typed text, within the filters and sort of `view`, and show
     the results as a new list."""
     profile = await context.profile(update)
-    page = await context.services.catalogue.search(profile.id, text, view)
-    await show_page(update, await context.translator(update), page, new=True)
+    t = await context.translator(update)
+    page = await context.services.catalogue.search(profile.id, text, view, t.locale)
+    await show_page(update, context, page, new=True)

@@ -33,13 +33,13 @@ async def inline_query(update: Update, context: KengoContext) -> None:
         query.from_user.id, query.from_user.language_code
     )
     t = context.runtime.catalogs.translator(locale)
-    projects = await context.services.catalogue.inline(query.query)
+    projects = await context.services.catalogue.inline(query.query, locale)
     results = [_result(t, context.bot.username, p, query.from_user.id) for p in projects]
     await query.answer(results, cache_time=CACHE_SECONDS, is_personal=True)
 
 
 def compact_card(t: Translator, project: ProjectSummary) -> str:
-    commune = commune_name(project.commune, t.locale)
+    commune = commune_name(project.commune, t.locale, project.departement)
     place = ", ".join(
         part for part in (commune, labels.departement(t, project.departement)) if part
     )
@@ -68,7 +68,7 @@ def _result(
         )
     # A line of a list: the percentage, no bar (read aloud as ten symbols).
     progress = funded(t, project.raised_cents, project.goal_cents)
-    commune = commune_name(project.commune, t.locale)
+    commune = commune_name(project.commune, t.locale, project.departement)
     description = f"{progress} · {commune}" if commune else progress
     return InlineQueryResultArticle(
         id=str(project.id),

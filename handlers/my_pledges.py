@@ -18,11 +18,14 @@ from handlers.common import answer_stale_button, pressed, reply, show
 
 
 async def my_pledges(update: Update, context: KengoContext) -> None:
-    """/mes_soutiens: the user's pledges with their status and a link to each project."""
+    """/mes_soutiens: the user's pledges with their status and a link to each project, and an
+    alert on the next project of each owner they paid (the latest few)."""
     t = await context.translator(update)
     profile = await context.profile(update)
     lines = await context.services.pledges.my_pledges(profile.id)
-    await show(update, views.my_pledges_text(t, lines), views.my_pledges_keyboard(t, lines))
+    owners = await context.services.alerts.owners_backed(profile.id)
+    keyboard = views.my_pledges_keyboard(t, lines, owners)
+    await show(update, views.my_pledges_text(t, lines), keyboard)
 
 
 async def returned_from_payment(update: Update, context: KengoContext, payload: str) -> bool:

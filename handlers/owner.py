@@ -23,6 +23,7 @@ from bot.views.owner import (
     projects_keyboard,
     projects_text,
 )
+from handlers import community
 from handlers.common import answer_stale_button, pressed, reply, show
 
 
@@ -41,7 +42,7 @@ async def owner_button(update: Update, context: KengoContext) -> None:
     if button is None:
         return
     query, (action, target) = button
-    # These three may find the button stale, and a query is answered only once.
+    # These may find the button stale, and a query is answered only once.
     if action is OwnerAction.PROJECT:
         await _dashboard(update, context, t, query, target)
         return
@@ -50,6 +51,17 @@ async def owner_button(update: Update, context: KengoContext) -> None:
         return
     if action is OwnerAction.SEND_NEWS:
         await _send_news(update, context, t, query, target)
+        return
+    if action is OwnerAction.CHATS or action in community.CHAT_ACTIONS:
+        shown = (
+            await community.show_chats(update, context, target)
+            if action is OwnerAction.CHATS
+            else await community.change_chat(update, context, action, target)
+        )
+        if shown:
+            await query.answer()
+        else:
+            await answer_stale_button(update, t)
         return
     await query.answer()
     if action is OwnerAction.LIST:

@@ -32,7 +32,7 @@ from handlers.common import answer_stale_button, pressed, reply, show, typed_tex
 async def offer(update: Update, context: KengoContext, project_id: int) -> None:
     """The first screen, from a card's "Soutenir": rewards still available and a free gift."""
     t = await context.translator(update)
-    options = await context.services.pledges.options(project_id)
+    options = await context.services.pledges.options(project_id, t.locale)
     if options is None:
         text = refusal_text(t, Reason.NOT_LIVE)  # the same as when a summary finds it closed
         await reply(update, text, project_way_on(t, project_id))
@@ -154,7 +154,7 @@ async def confirm(
     mode = _mode(choice)
     if mode is not None:  # a typed amount changes it, from the summary as from the refusal
         await context.services.users.set_input_mode(profile.id, mode)
-    options = await pledges.options(choice.project_id)
+    options = await pledges.options(choice.project_id, profile.locale)
     try:
         if options is None:
             raise PledgeRefused(Reason.NOT_LIVE)

@@ -42,7 +42,7 @@ async def open_card(update: Update, context: KengoContext) -> None:
     if button is None:
         return
     query, (project_id, view) = button
-    card = await context.services.catalogue.card(project_id, query.from_user.id)
+    card = await context.services.catalogue.card(project_id, query.from_user.id, t.locale)
     if card is None:
         await query.answer(t.gettext("Ce projet n’est plus disponible."), show_alert=True)
         return
@@ -61,7 +61,7 @@ async def card_button(update: Update, context: KengoContext) -> None:
         await _back_to_list(update, context, view)
         await query.answer()
         return
-    card = await context.services.catalogue.card(project_id, query.from_user.id)
+    card = await context.services.catalogue.card(project_id, query.from_user.id, t.locale)
     if card is None:
         await query.answer(t.gettext("Ce projet n’est plus disponible."), show_alert=True)
         return
@@ -103,7 +103,7 @@ async def _toggle_follow(
         if following
         else t.gettext("Vous ne suivez plus ce projet.")
     )
-    updated = await context.services.catalogue.card(card.summary.id, query.from_user.id)
+    updated = await context.services.catalogue.card(card.summary.id, query.from_user.id, t.locale)
     if updated is not None:
         rendered = render_card(t, updated, as_caption=updated.summary.photo_file_id is not None)
         await query.edit_message_reply_markup(

@@ -63,10 +63,12 @@ async def language_button(update: Update, context: KengoContext) -> None:
 
 
 async def settings_command(update: Update, context: KengoContext) -> None:
-    """Show the settings: language, project news, reminders."""
+    """Show the settings: language, project news, reminders, launch alerts."""
     t = await context.translator(update)
-    preferences = await context.services.users.preferences((await context.profile(update)).id)
-    await show(update, settings_text(t, preferences), settings_keyboard(t, preferences))
+    user_id = (await context.profile(update)).id
+    preferences = await context.services.users.preferences(user_id)
+    alerts = await context.services.alerts.count(user_id)
+    await show(update, settings_text(t, preferences), settings_keyboard(t, preferences, alerts))
 
 
 async def setting_button(update: Update, context: KengoContext) -> None:
@@ -86,4 +88,5 @@ async def setting_button(update: Update, context: KengoContext) -> None:
         preferences = await users.toggle_notifications(query.from_user.id)
     else:
         preferences = await users.toggle_reminders(query.from_user.id)
-    await show(update, settings_text(t, preferences), settings_keyboard(t, preferences))
+    alerts = await context.services.alerts.count(query.from_user.id)
+    await show(update, settings_text(t, preferences), settings_keyboard(t, preferences, alerts))

@@ -83,11 +83,13 @@ async def _open_shared_project(
     if link is None:
         return False
     profile = await context.profile(update)
-    card = await context.services.catalogue.card(link.project_id, profile.id)
+    card = await context.services.catalogue.card(link.project_id, profile.id, t.locale)
     if card is None:
         return False
     if link.referrer_id is not None:
         await context.services.sharing.record_visit(link.project_id, link.referrer_id, profile.id)
+    if link.chat_id is not None:  # a connected group's or channel's "Soutenir" button
+        await context.services.community.record_visit(link.chat_id, profile.id)
     if profile.is_new:
         greeting = t.gettext(
             "<b>Bienvenue sur Kengo, {name} !</b> Voici le projet que l’on vous a partagé :"

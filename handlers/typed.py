@@ -12,7 +12,7 @@ from bot.context import KengoContext
 from bot.conversation import inputs
 from bot.submission.replies import paused_text
 from bot.views.menus import main_menu
-from handlers import browse, fallback, moderate, owner, pledge, propose, supporters
+from handlers import browse, fallback, matching, moderate, owner, pledge, propose, supporters
 from handlers.common import reply
 
 
@@ -35,6 +35,7 @@ ROUTES: dict[type[inputs.InputMode], dict[Kind, Reaction]] = {
         Kind.OTHER: propose.unexpected,
     },
     inputs.ModerationReason: {Kind.TEXT: moderate.typed_reason},
+    inputs.MatchAnswer: {Kind.TEXT: matching.typed_answer},
     inputs.NewsPost: {Kind.TEXT: owner.typed_news, Kind.PHOTO: owner.typed_news},
     inputs.Amount: {Kind.TEXT: pledge.typed_amount},
     inputs.Nickname: {Kind.TEXT: supporters.typed_nickname},

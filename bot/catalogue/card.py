@@ -12,6 +12,7 @@ from typing import NamedTuple
 from sqlalchemy import bindparam, func, select
 
 from bot.catalogue.pages import SUMMARY_COLUMNS
+from bot.catalogue.texts import summary_for_reader
 from bot.domain import DeliveryMode, PledgeStatus
 from bot.storage.models import Follow, NewsPost, Pledge, Project, RewardTier
 from bot.storage.sql import AnyRow, table_of
@@ -23,7 +24,7 @@ _follows = table_of(Follow).c
 _pledges = table_of(Pledge).c
 # What a card shows beyond a list's line.
 CARD_COLUMNS = (
-    *SUMMARY_COLUMNS, _projects.owner_id, _projects.summary, _projects.description,
+    *SUMMARY_COLUMNS, _projects.owner_id, summary_for_reader(), _projects.description,
     _projects.funding_model,
 )  # fmt: skip
 TIER_COLUMNS = (

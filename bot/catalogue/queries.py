@@ -44,6 +44,7 @@ class LiveFilter:
     departement: Departement | None = None
     terms: Sequence[str] = ()
     order: Order = Order.ENDING_SOON
+    locale: str | None = None  # the reader's, for the titles (`bot.catalogue.texts`)
 
 
 class ProjectQueries:
@@ -83,7 +84,7 @@ class ProjectQueries:
             return rows, total
         # The page's ids came first (see `Shape.ids_first`): now load those projects.
         ids = [row.id for row in rows]
-        loaded = await self.session.execute(SUMMARIES, {"ids": ids})
+        loaded = await self.session.execute(SUMMARIES, {"ids": ids, "locale": live.locale})
         by_id = {row.id: row for row in loaded}
         return [by_id[project_id] for project_id in ids], total
 
@@ -100,10 +101,12 @@ class ProjectQueries:
             window_total=not sqlite,
         )
 
-    async def for_card(self, project_id: int, viewer_id: int) -> ProjectForCard | None:
+    async def for_card(
+        self, project_id: int, viewer_id: int, locale: str | None = None
+    ) -> ProjectForCard | None:
         """A project with whether `viewer_id` follows it, its published news count and its
-        tiers: one statement."""
-        values = {"project_id": project_id, "viewer_id": viewer_id}
+        tiers: one statement. Its title and summary are those a reader of `locale` reads."""
+        values = {"project_id": project_id, "viewer_id": viewer_id, "locale": locale}
         rows = (await self.session.execute(CARD, values)).all()
         if not rows:
             return None
@@ -148,4 +151,9 @@ class ProjectQueries:
 
 
 def _values(live: LiveFilter) -> dict[str, Any]:
-    return {"now": live.now, "category": live.category, "departement": live.departement}
+    return {
+        "now": live.now,
+        "category": live.category,
+        "departement": live.departement,
+        "locale": live.locale,
+    }

@@ -25,6 +25,8 @@ from bot.domain import (
     utcnow,
 )
 from bot.i18n.text import without_controls
+from bot.payments.matching import as_shown
+from bot.payments.partner_matches import shown_match
 from bot.search.countries import codes_of
 from bot.search.nearby import Nearest, nearest_departement
 from bot.search.text import MAX_QUERY_LENGTH, search_terms
@@ -50,9 +52,15 @@ class CatalogueService:
         self._sessions = sessions
 
     async def browse(
-        self, user_id: int, view: ListView, *, input_mode: InputMode | None = None
+        self,
+        user_id: int,
+        view: ListView,
+        *,
+        input_mode: InputMode | None = None,
+        locale: str | None = None,
     ) -> CataloguePage:
-        """A page of live projects; the user's free text becomes a search from now on.
+        """A page of live projects, titled in the reader's `locale`; the user's free text
+        becomes a search from now on.
 
         `input_mode` is the user's as read at the start of the update (`Profile.input_mode`,
         decoded): the mode is written only when it changes (the first page of a browse), so that
@@ -63,13 +71,15 @@ class CatalogueService:
             query = await users.catalogue_query(user_id) if view.query_hash else None
             if view.query_hash and (query is None or query_hash(query) != view.query_hash):
                 raise StaleList
-            page = await _page(ProjectQueries(connection), view, query)
+            page = await _page(ProjectQueries(connection), view, query, locale)
             if input_mode != Search.within(view):
                 # Typed words will search within this list's filters and sort.
                 await users.change(user_id, input_mode=encode(Search.within(view)))
         return page
 
-    async def search(self, user_id: int, text: str, view: ListView) -> CataloguePage:
+    async def search(
+        self, user_id: int, text: str, view: ListView, locale: str | None = None
+    ) -> CataloguePage:
         """Search the live projects for `text`, keeping the filters and order of `view`."""
         query = " ".join(without_controls(text).split())[:MAX_QUERY_LENGTH]
         async with self._sessions.autocommit() as connection:
@@ -77,25 +87,34 @@ class CatalogueService:
                 user_id, catalogue_query=query, input_mode=encode(Search.within(view))
             )
             view = ListView(view.category, view.departement, view.sort, 0, query_hash(query))
-            return await _page(ProjectQueries(connection), view, query)
+            return await _page(ProjectQueries(connection), view, query, locale)
 
-    async def card(self, project_id: int, viewer_id: int) -> ProjectCard | None:
-        """A project's card, or None when it does not exist or is not public (owners see theirs)."""
+    async def card(
+        self, project_id: int, viewer_id: int, locale: str | None = None
+    ) -> ProjectCard | None:
+        """A project's card in the reader's `locale`, or None when it does not exist or is not
+        public (owners see theirs)."""
         async with self._sessions.autocommit() as connection:
-            found = await ProjectQueries(connection).for_card(project_id, viewer_id)
+            found = await ProjectQueries(connection).for_card(project_id, viewer_id, locale)
+            match = await shown_match(connection, project_id) if found is not None else None
         if found is None or not _visible(found.project, viewer_id):
             return None
-        return card_of(
+        card = card_of(
             found.project,
             [tier_view(tier) for tier in found.tiers],
             following=bool(found.project.following),
             news_count=int(found.project.news_count or 0),
             supporters=found.supporters,
         )
+        if match is None:
+            return card
+        summary = card.summary
+        shown = as_shown(match, summary.goal_cents, summary.contributed_cents, utcnow())
+        return dataclasses.replace(card, match=shown)
 
-    async def inline(self, text: str) -> list[ProjectSummary]:
+    async def inline(self, text: str, locale: str | None = None) -> list[ProjectSummary]:
         """Projects for inline mode: matches of `text`, or those ending soonest."""
-        live = LiveFilter(now=utcnow(), terms=search_terms(text))
+        live = LiveFilter(now=utcnow(), terms=search_terms(text), locale=locale)
         async with self._sessions.autocommit() as connection:
             rows = await ProjectQueries(connection).live_page(live, 0, INLINE_RESULTS)
         return [summary_of(row) for row in rows]
@@ -122,13 +141,16 @@ class CatalogueService:
             return user.home_departement if user else None
 
 
-async def _page(projects: ProjectQueries, view: ListView, query: str | None) -> CataloguePage:
+async def _page(
+    projects: ProjectQueries, view: ListView, query: str | None, locale: str | None
+) -> CataloguePage:
     live = LiveFilter(
         now=utcnow(),
         category=view.category,
         departement=view.departement,
         terms=search_terms(query) if query else (),
         order=view.sort,
+        locale=locale,
     )
     rows, total = await projects.live_page_and_total(live, view.page * PAGE_SIZE, PAGE_SIZE)
     last_page = max(0, math.ceil(total / PAGE_SIZE) - 1)
@@ -156,8 +178,14 @@ def _visible(project: AnyRow, viewer_id: int) -> bool:
     return project.status in PUBLIC_STATUSES or project.owner_id == viewer_id
 
 
-def summary_of(project: Project | AnyRow) -> ProjectSummary:
-    """A list line's fields, from a Project or a row of `SUMMARY_COLUMNS`."""
+def summary_of(project: Project | AnyRow, matched_cents: int | None = None) -> ProjectSummary:
+    """A list line's fields, from a Project or a row of `SUMMARY_COLUMNS`.
+
+    A row of `SUMMARY_COLUMNS` carries what the project's partner match adds; a Project has no
+    such attribute: its callers pass `matched_cents` (`partner_matches.matched_total`)."""
+    if matched_cents is None:
+        matched_cents = int(getattr(project, "matched_cents", 0) or 0)
+    matched = matched_cents
     return ProjectSummary(
         id=project.id,
         title=project.title,
@@ -165,12 +193,21 @@ def summary_of(project: Project | AnyRow) -> ProjectSummary:
         departement=project.departement,
         category=project.category,
         status=project.status,
-        raised_cents=project.raised_cents,
+        raised_cents=(project.raised_cents or 0) + matched,  # how far, the match included
         goal_cents=project.goal_cents,
         contributors_count=project.contributors_count,
         ends_at=project.ends_at,
         photo_file_id=project.photo_file_id,
+        # A row of `SUMMARY_COLUMNS` says it; a Project has no such attribute.
+        in_breton=bool(getattr(project, "in_breton", False)),
+        matched_cents=matched,
     )
+
+
+def read_as(summary: ProjectSummary, title: str, in_breton: bool) -> ProjectSummary:
+    """A summary loaded as a Project, titled as its reader reads it (`bot.catalogue.texts`:
+    `title_for_reader` and `in_breton` selected beside the Project)."""
+    return dataclasses.replace(summary, title=title, in_breton=bool(in_breton))
 
 
 def card_of(

@@ -14,6 +14,8 @@ written, so rows saved by earlier versions keep their meaning. Anything that doe
 | `reason:<c/r>:<project>`  | `ModerationReason` | why changes are asked (c), or refused (r)  |
 | `news:<project>[:<tier>]` | `NewsPost`         | a news post (a text, or a photo's caption); |
 |                           |                    | with a tier: a message to its contributors |
+| `match:<n/v/d>:<draft>`   | `MatchAnswer`      | a partner match's partner name (n), its     |
+|                           |                    | threshold or cap (v), or its end date (d)  |
 
 Ids are written in decimal without leading zeros and have at most eight digits, so that the
 longest mode, `amount:` with two ids, fits the column.
@@ -21,6 +23,7 @@ longest mode, `amount:` with two ids, fits the column.
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -114,7 +117,26 @@ class NewsPost:
             _check_id(self.tier_id)
 
 
-InputMode: TypeAlias = Search | WizardAnswer | Amount | Nickname | ModerationReason | NewsPost
+class MatchStep(enum.StrEnum):
+    """What a moderator attaching a partner match types next."""
+
+    NAME = "n"
+    VALUE = "v"  # the threshold percentage, or the cap in euros
+    END = "d"
+
+
+@dataclass(frozen=True)
+class MatchAnswer:
+    step: MatchStep
+    draft_id: int
+
+    def __post_init__(self) -> None:
+        _check_id(self.draft_id)
+
+
+InputMode: TypeAlias = (
+    Search | WizardAnswer | Amount | Nickname | ModerationReason | NewsPost | MatchAnswer
+)
 
 
 def encode(mode: InputMode) -> str:
@@ -134,6 +156,8 @@ def encode(mode: InputMode) -> str:
             return f"news:{project_id}"
         case NewsPost(project_id, tier_id):
             return f"news:{project_id}:{tier_id}"
+        case MatchAnswer(step, draft_id):
+            return f"match:{step.value}:{draft_id}"
         case _:
             assert_never(mode)
 
@@ -195,6 +219,11 @@ def _news(parts: list[str]) -> NewsPost:
     return NewsPost(_id(project), _id(tier[0]) if tier else None)
 
 
+def _match(parts: list[str]) -> MatchAnswer:
+    step, draft = parts
+    return MatchAnswer(MatchStep(step), _id(draft))
+
+
 _DECODERS: dict[str, Callable[[list[str]], InputMode]] = {
     "search": _search,
     "wizard": _wizard,
@@ -202,4 +231,5 @@ _DECODERS: dict[str, Callable[[list[str]], InputMode]] = {
     "nick": _nickname,
     "reason": _reason,
     "news": _news,
+    "match": _match,
 }

@@ -26,6 +26,7 @@ CATALOGUE_FILE = "projects.toml"
 DEMO_USER_ID_BASE = 5_000_000_000_000_000
 DEMO_USER_ID_SPAN = 1_000_000
 OWNER_NUMBERS = range(1, 1000)
+TITLE_MAX, SUMMARY_MAX = 80, 280  # the columns' lengths
 
 # A demo project has been published: the earlier stages have nothing to show in the catalogue.
 _STAGES = (ProjectStatus.LIVE, ProjectStatus.SUCCEEDED, ProjectStatus.FAILED)
@@ -57,6 +58,16 @@ class DemoTier:
 
 
 @dataclass(frozen=True)
+class DemoTranslation:
+    """The title and summary in the project's other language (`locale`), as an owner gives
+    them in the wizard; the same limits apply."""
+
+    locale: str
+    title: str
+    summary: str
+
+
+@dataclass(frozen=True)
 class DemoProject:
     slug: str
     title: str
@@ -76,6 +87,7 @@ class DemoProject:
     extra_followers: int  # followers who did not contribute
     tiers: tuple[DemoTier, ...] = ()
     photo_file_id: str | None = None  # Telegram file ids cannot be invented
+    translation: DemoTranslation | None = None
 
     def __post_init__(self) -> None:
         if self.stage not in _STAGES:
@@ -191,9 +203,25 @@ def _project(entry: Fields, owners: dict[int, DemoPerson]) -> DemoProject:
         extra_followers=entry.number("extra_followers"),
         tiers=tuple(_tier(tier) for tier in entry.tables("tiers")),
         photo_file_id=entry.optional_text("photo_file_id"),
+        translation=_translation(table) if (table := entry.optional_table("translation")) else None,
     )
     entry.done()
     return project
+
+
+def _translation(entry: Fields) -> DemoTranslation:
+    translation = DemoTranslation(
+        locale=entry.text("locale"),
+        title=" ".join(entry.text("title").split()),
+        summary=" ".join(entry.text("summary").split()),
+    )
+    if translation.locale not in {"fr", "br"}:
+        entry.fail(f"locale must be fr or br, not {translation.locale!r}")
+    # The wizard's limits (bot/submission/rules.py, TEXT_LIMITS): 80 and 280 characters.
+    if len(translation.title) > TITLE_MAX or len(translation.summary) > SUMMARY_MAX:
+        entry.fail(f"title or summary longer than {TITLE_MAX} or {SUMMARY_MAX} characters")
+    entry.done()
+    return translation
 
 
 def _tier(entry: Fields) -> DemoTier:

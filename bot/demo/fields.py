@@ -82,6 +82,9 @@ class Fields:
     def table(self, key: str) -> Fields:
         return Fields(self._take(key), self._path(key))
 
+    def optional_table(self, key: str) -> Fields | None:
+        return self.table(key) if key in self._table else None
+
     def tables(self, key: str) -> list[Fields]:
         """An array of tables; absent means none (a project without rewards)."""
         if key not in self._table:

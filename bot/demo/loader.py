@@ -21,9 +21,10 @@ from bot.demo.catalogue import (
     DemoPerson,
     DemoProject,
     DemoTier,
+    DemoTranslation,
 )
 from bot.domain import PledgeStatus, utcnow
-from bot.storage.models import Follow, Pledge, Project, RewardTier, User
+from bot.storage.models import Follow, Pledge, Project, ProjectTranslation, RewardTier, User
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ async def load_demo_data(
         for project in DEMO_PROJECTS:
             if project.slug in existing:
                 already_present += 1
+                await _add_missing_translation(session, project)
                 continue
             pledges += await _add_project(session, project, now)
             created += 1
@@ -106,9 +108,37 @@ async def _add_project(session: AsyncSession, demo: DemoProject, now: datetime) 
     return len(backing.pledges)
 
 
+async def _add_missing_translation(session: AsyncSession, demo: DemoProject) -> None:
+    """A project loaded before the catalogue gave it a translation gets it (once: a project
+    that has one keeps it)."""
+    if demo.translation is None:
+        return
+    found = await session.execute(
+        select(Project.id, ProjectTranslation.project_id)
+        .outerjoin(ProjectTranslation, ProjectTranslation.project_id == Project.id)
+        .where(Project.slug == demo.slug)
+    )
+    project_id, translated = found.one()
+    if translated is None:
+        session.add(_new_translation(demo.translation, project_id))
+
+
+def _new_translation(
+    translation: DemoTranslation, project_id: int | None = None
+) -> ProjectTranslation:
+    return ProjectTranslation(
+        project_id=project_id,
+        locale=translation.locale,
+        title=translation.title,
+        summary=translation.summary,
+    )
+
+
 def _new_project(demo: DemoProject, now: datetime) -> Project:
     timeline = Timeline.of(demo, now)
+    translation = _new_translation(demo.translation) if demo.translation else None
     return Project(
+        translation=translation,
         owner_id=demo.owner.user_id,
         status=demo.stage,
         slug=demo.slug,

@@ -25,13 +25,14 @@ class Kind(enum.StrEnum):
     PLEDGE_ANOMALY = "pledge_anomaly"  # Stripe charged something else: a moderator checks
     REWARD_SOLD_OUT = "reward_sold_out"  # paid after the reward sold out: gift or refund?
     MODERATOR_ANOMALY = "moderator_anomaly"  # to each moderator: a pledge in anomaly
+    LAUNCH_ALERT = "launch_alert"  # a new live project matches an alert the recipient set
 
 
 # What "couper les nouvelles" silences: news about projects one follows. The "48 h left"
 # reminders have their own switch, independent of this one (the settings screen shows one line
 # per switch). Messages about one's own money (thanks, refunds) and one's own project always go
-# through.
-MUTABLE = frozenset({Kind.MILESTONE, Kind.NEWS})
+# through. Launch alerts are news too: one switch silences them with the rest.
+MUTABLE = frozenset({Kind.MILESTONE, Kind.NEWS, Kind.LAUNCH_ALERT})
 
 
 def is_muted(

@@ -17,6 +17,7 @@ from bot.notifications.kinds import Kind
 from bot.notifications.payment_messages import PAYMENT_RENDERERS
 from bot.telegram.deeplinks import project_payload, share_url, start_url
 from bot.telegram.html_limits import CAPTION_LIMIT, TEXT_LIMIT, fit
+from bot.views.alerts import launch_message
 from bot.views.menus import see_project
 from bot.views.moderation import anomaly_text
 from bot.views.news import read_news_button
@@ -31,10 +32,18 @@ def render(
     The text always fits its message: a news post under a photo is cut to a caption's length,
     with "Lire la suite"; any other text is at most a message's length (a safety net).
     """
+    payload = in_reader_language(payload, t.locale)
     if Kind(kind) in (Kind.NEWS, Kind.TIER_MESSAGE):
         return _news_message(t, payload, recipient)
     text, keyboard = _render(t, kind, payload, recipient)
     return fit(text, TEXT_LIMIT).text, keyboard
+
+
+def in_reader_language(payload: dict[str, Any], locale: str) -> dict[str, Any]:
+    """The payload with the project's title in the recipient's language, where its owner gave
+    one (`OutboxQueue.enqueue` puts it in `titles`, by language)."""
+    translated = (payload.get("titles") or {}).get(locale)
+    return payload | {"title": translated} if translated else payload
 
 
 def _render(
@@ -45,6 +54,8 @@ def _render(
         return _thanks(t, title, payload, recipient)
     if Kind(kind) is Kind.MODERATION:
         return _moderation(t, title, payload, recipient)
+    if Kind(kind) is Kind.LAUNCH_ALERT:
+        return launch_message(t, title, payload, recipient.project_id)
     if Kind(kind) is Kind.MODERATOR_ANOMALY:
         text = anomaly_text(t, _anomaly(payload, recipient.project_id))
     elif Kind(kind) in PAYMENT_RENDERERS:
@@ -147,11 +158,24 @@ def _owner_pledge(t: Translator, title: str, payload: dict[str, Any]) -> str:
 
 
 def _milestone(t: Translator, title: str, payload: dict[str, Any]) -> str:
+    if payload.get("partner"):  # reached thanks to a partner's match
+        return _milestone_matched(t, title, escape_html(str(payload["partner"])), payload)
     if int(payload["percent"]) >= 100:
         return t.gettext(
             "🏆 « {title} » a atteint son objectif ! Merci à tous ceux qui le soutiennent."
         ).format(title=title)
     return t.gettext("🚀 « {title} » a atteint la moitié de son objectif !").format(title=title)
+
+
+def _milestone_matched(t: Translator, title: str, partner: str, payload: dict[str, Any]) -> str:
+    if int(payload["percent"]) >= 100:
+        return t.gettext(
+            "🏆 « {title} » a atteint son objectif grâce à l’abondement de {partner} ! Merci à "
+            "tous ceux qui le soutiennent."
+        ).format(title=title, partner=partner)
+    return t.gettext(
+        "🚀 « {title} » a atteint la moitié de son objectif grâce à l’abondement de {partner} !"
+    ).format(title=title, partner=partner)
 
 
 def _outcome(t: Translator, title: str, payload: dict[str, Any]) -> str:

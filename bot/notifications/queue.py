@@ -10,7 +10,7 @@ from sqlalchemy import Table, Update, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import Delivery, OutboxStatus, utcnow
-from bot.storage.models import NewsPost, OutboxMessage, User
+from bot.storage.models import NewsPost, OutboxMessage, ProjectTranslation, User
 from bot.storage.sql import affected_rows, insert_ignoring_duplicates
 
 
@@ -21,8 +21,31 @@ class OutboxQueue:
     async def enqueue(self, rows: list[dict[str, Any]]) -> None:
         """Queue notifications; a row whose `dedupe_key` is already queued is skipped."""
         if rows:
+            rows = await self._with_translated_titles(rows)
             statement = insert_ignoring_duplicates(self.session, OutboxMessage, "dedupe_key")
             await self.session.execute(statement, rows)
+
+    async def _with_translated_titles(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Rows that name a project's title carry its title in the project's other language
+        too (`titles`, by language), so that each recipient reads the one in their language
+        (`bot.notifications.messages.in_reader_language`), whoever queued the row."""
+        titled = {row["project_id"] for row in rows if "title" in row["payload"]} - {None}
+        if not titled:
+            return rows
+        translations = ProjectTranslation.__table__.c
+        found = {
+            project_id: {locale: title}
+            for project_id, locale, title in (await self.session.execute(
+                select(translations.project_id, translations.locale, translations.title)
+                .where(translations.project_id.in_(titled), translations.title != "")
+            )).all()
+        }  # fmt: skip
+        return [
+            row | {"payload": row["payload"] | {"titles": found[row["project_id"]]}}
+            if row["project_id"] in found and "title" in row["payload"]
+            else row
+            for row in rows
+        ]
 
     async def claim(self, now: datetime, limit: int, lease: timedelta) -> Sequence[OutboxMessage]:
         """Take up to `limit` due messages, longest due first, for this worker until `now + lease`.

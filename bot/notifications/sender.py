@@ -36,6 +36,7 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.domain import OutboxStatus, utcnow
 from bot.i18n.translator import Catalogs
 from bot.monitoring.metrics import Metrics
+from bot.notifications.chats import ChatPoster
 from bot.notifications.kinds import is_muted
 from bot.notifications.messages import Recipient, render
 from bot.notifications.outcomes import (
@@ -72,6 +73,7 @@ class OutboxTimings:
     lease: timedelta = timedelta(seconds=30)  # short: a crashed sender's rows come back quickly
     poll: float = 1.0  # seconds between looks at an empty outbox, and at news progress
     progress_every: float = 3.0  # seconds between two edits of an owner's progress message
+    chat_progress_every: float = 60.0  # seconds between two edits of a chat's progress message
     write_retry: float = 1.0  # seconds after a failed write (e.g. the database restarting)
 
 
@@ -128,6 +130,7 @@ class OutboxSender:
         self._progress = NewsProgress(
             sessions, bot, catalogs, every=self._timings.progress_every, poll=self._timings.poll
         )
+        self._chats = ChatPoster(sessions, bot, catalogs, every=self._timings.chat_progress_every)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until `stop` is set; sends in flight are finished and every outcome written."""
@@ -137,6 +140,7 @@ class OutboxSender:
             helpers = [
                 asyncio.create_task(self._progress.report_regularly(self._writer, stop)),
                 asyncio.create_task(self._wake_on(stop)),
+                asyncio.create_task(self._chats.run(stop, self._timings.poll)),
             ]
             try:
                 await self._claim_ahead(queue, stop)

@@ -38,6 +38,7 @@ def timings_from(settings: Settings) -> OutboxTimings:
         lease=timedelta(seconds=settings.outbox_lease_seconds),
         poll=settings.outbox_poll_seconds,
         progress_every=settings.news_progress_seconds,
+        chat_progress_every=settings.chat_progress_seconds,
     )
 
 

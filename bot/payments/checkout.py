@@ -11,10 +11,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.catalogue.texts import title_in
 from bot.domain import CheckoutLink, DeliveryMode, PledgeStatus, utcnow
 from bot.payments.gateway import CheckoutRequest
 from bot.search.countries import codes_of, expand
-from bot.storage.models import Pledge, Project, RewardTier
+from bot.storage.models import Pledge, Project, RewardTier, User
 
 # Stripe refuses an `expires_at` under 30 minutes ahead, checked when the request arrives:
 # after the network, the library's retries (same key, same parameters) and clock skew. The
@@ -76,7 +77,11 @@ async def checkout_request(
     retry with the pledge's key gets the same session back from Stripe."""
     project = await session.get(Project, pledge.project_id)
     tier = await session.get(RewardTier, pledge.reward_tier_id) if pledge.reward_tier_id else None
-    title = project.title if project else ""
+    # The product's name is the project's title in the contributor's language.
+    contributor = await session.get(User, pledge.user_id)
+    locale = contributor.locale if contributor else None
+    translated = await title_in(session, pledge.project_id, locale) if project else None
+    title = translated or (project.title if project else "")
     if pledge.checkout_key is None or pledge.checkout_expires_at is None:
         raise ValueError("pledge without checkout key")
     return CheckoutRequest(

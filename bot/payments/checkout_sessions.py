@@ -30,7 +30,7 @@ from bot.payments.ledger import release, reserve_unit
 from bot.payments.open_pledges import cancelled_last, draft_of
 from bot.payments.pledge_rules import PledgeRefused, validate
 from bot.payments.supporters import apply_choice, latest_choice
-from bot.storage.models import Pledge, ReferralVisit
+from bot.storage.models import ChatVisit, Pledge, ReferralVisit
 
 
 class SlotTaken(Exception):
@@ -194,11 +194,23 @@ class CheckoutSessions:
 
 
 async def _referral(session: AsyncSession, project_id: int, user_id: int) -> str | None:
-    """The sharer whose link last brought this user to this project, if any."""
-    referrer = await session.scalar(
-        select(ReferralVisit.referrer_id)
+    """What last brought this user to this project, if anything: a sharer's link (the
+    sharer's id) or a connected group or channel's button (`c<connected chat id>`)."""
+    shared = (await session.execute(
+        select(ReferralVisit.referrer_id, ReferralVisit.created_at)
         .where(ReferralVisit.project_id == project_id, ReferralVisit.visitor_id == user_id)
-        .order_by(ReferralVisit.created_at.desc())
-        .limit(1)
-    )
-    return str(referrer) if referrer is not None else None
+        .order_by(ReferralVisit.created_at.desc()).limit(1)
+    )).first()  # fmt: skip
+    from_chat = (await session.execute(
+        select(ChatVisit.connected_chat_id, ChatVisit.created_at)
+        .where(ChatVisit.project_id == project_id, ChatVisit.visitor_id == user_id)
+        .order_by(ChatVisit.created_at.desc()).limit(1)
+    )).first()  # fmt: skip
+    if from_chat is not None and (shared is None or from_chat.created_at >= shared.created_at):
+        return chat_referral(from_chat.connected_chat_id)
+    return str(shared.referrer_id) if shared is not None else None
+
+
+def chat_referral(connected_chat_id: int) -> str:
+    """A pledge's referral code when a connected chat's button brought its contributor."""
+    return f"c{connected_chat_id}"

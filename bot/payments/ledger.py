@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import FundingModel, PledgeStatus, ProjectStatus
+from bot.domain import FundingModel, PledgeStatus, ProjectStatus, utcnow
+from bot.notifications.chat_queue import queue_for_chats
 from bot.notifications.kinds import Kind, for_each
 from bot.notifications.queue import OutboxQueue
-from bot.storage.models import Follow, Pledge, Project, RewardTier
+from bot.payments import matching
+from bot.payments.partner_matches import active_match, matched_total, view_of
+from bot.storage.models import Follow, PartnerMatch, Pledge, Project, RewardTier
 from bot.storage.sql import affected_rows
 
 log = logging.getLogger(__name__)
@@ -74,6 +77,41 @@ async def recount(session: AsyncSession, project: Project) -> None:
     )
     raised, contributors = totals.one()
     project.raised_cents, project.contributors_count = int(raised), int(contributors)
+    match = await active_match(session, project.id)
+    if match is not None:
+        await refresh_match(session, project, match)
+
+
+async def refresh_match(session: AsyncSession, project: Project, match: PartnerMatch) -> None:
+    """Recompute what a partner's match adds, from the counted pledges and when they were paid
+    (`bot/payments/matching.py`); `project.raised_cents` must be up to date."""
+    await session.flush()
+    held = func.coalesce(Pledge.amount_charged_cents, Pledge.amount_cents) - (
+        Pledge.amount_refunded_cents
+    )
+    before_end = Pledge.paid_at.is_(None) | (Pledge.paid_at < match.ends_at)
+    during = (Pledge.paid_at >= match.starts_at) & (Pledge.paid_at < match.ends_at)
+    sums = await session.execute(
+        select(
+            func.coalesce(func.sum(case((before_end, held), else_=0)), 0),
+            func.coalesce(func.sum(case((during, held), else_=0)), 0),
+        ).where(
+            Pledge.project_id == project.id,
+            Pledge.status.in_(COUNTED_STATUSES),
+            Pledge.anomaly.is_(None),
+            held > 0,
+        )
+    )
+    before, while_in_force = sums.one()
+    paid = matching.Contributions(project.raised_cents, int(before), int(while_in_force))
+    match.matched_cents = matching.matched_cents(view_of(match), project.goal_cents, paid)
+    match.computed_at = utcnow()
+
+
+async def counted_cents(session: AsyncSession, project: Project) -> int:
+    """How far the project is: its contributors' money and what its partner's match adds."""
+    await session.flush()
+    return project.raised_cents + await matched_total(session, project.id)
 
 
 async def claim_unit(session: AsyncSession, pledge: Pledge) -> bool:
@@ -112,8 +150,10 @@ async def follow(session: AsyncSession, user_id: int, project: Project) -> None:
 
 
 async def milestones(session: AsyncSession, project: Project, before_cents: int) -> None:
-    """Tell followers once when the project crosses 50 % and 100 % of its goal."""
-    reached = [m for m in MILESTONES if project.raised_cents * 100 >= m * project.goal_cents]
+    """Tell followers once when the project crosses 50 % and 100 % of its goal, its partner's
+    match included (`before_cents`: `counted_cents` before the change)."""
+    counted = await counted_cents(session, project)
+    reached = [m for m in MILESTONES if counted * 100 >= m * project.goal_cents]
     new = [
         m
         for m in reached
@@ -126,17 +166,26 @@ async def milestones(session: AsyncSession, project: Project, before_cents: int)
     followers = (
         await session.scalars(select(Follow.user_id).where(Follow.project_id == project.id))
     ).all()
+    # Reached thanks to a partner: the notification names it.
+    match = await active_match(session, project.id)
+    thanks: dict[str, str] = {}
+    if match is not None and project.raised_cents * 100 < milestone * project.goal_cents:
+        thanks = {"partner": match.partner_name or ""}
     await OutboxQueue(session).enqueue(
         for_each(followers, Kind.MILESTONE, f"milestone:{project.id}:{milestone}", project.id,
-                 title=project.title, percent=milestone)
+                 title=project.title, percent=milestone, **thanks)
     )  # fmt: skip
+    await queue_for_chats(session, project.id, Kind.MILESTONE,
+                          f"milestone:{project.id}:{milestone}",
+                          {"title": project.title, "percent": milestone, **thanks})  # fmt: skip
 
 
-def outcome(project: Project) -> ProjectStatus:
-    """How a campaign ends: keep-it-all always succeeds; all-or-nothing needs its goal."""
+def outcome(project: Project, matched_cents: int = 0) -> ProjectStatus:
+    """How a campaign ends: keep-it-all always succeeds; all-or-nothing needs its goal, which
+    a partner's match helps reach (the partner pays its share outside Stripe)."""
     if (
         project.funding_model is FundingModel.KEEP_IT_ALL
-        or project.raised_cents >= project.goal_cents
+        or project.raised_cents + matched_cents >= project.goal_cents
     ):
         return ProjectStatus.SUCCEEDED
     return ProjectStatus.FAILED

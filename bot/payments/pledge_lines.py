@@ -6,9 +6,10 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.catalogue.texts import title_for_reader
 from bot.domain import PledgeLine, PledgeStatus, utcnow
 from bot.payments.checkout import REUSE_AT_LEAST
-from bot.storage.models import Pledge, Project, RewardTier
+from bot.storage.models import Pledge, Project, RewardTier, User
 
 # /mes_soutiens is one message: the latest pledges only, shortened further if need be.
 MOST_SHOWN = 30
@@ -32,10 +33,12 @@ class PledgeLines:
         return await self.where(user_id, ~unconfirmed)
 
     async def where(self, user_id: int, *conditions: ColumnElement[bool]) -> list[PledgeLine]:
-        """The user's pledges that meet `conditions`, the latest first."""
+        """The user's pledges that meet `conditions`, the latest first, their projects titled in
+        the user's language."""
         statement = (
-            select(Pledge, Project.title, RewardTier.title)
+            select(Pledge, title_for_reader(User.locale), RewardTier.title)
             .join(Project, Project.id == Pledge.project_id)
+            .join(User, User.id == Pledge.user_id)
             .outerjoin(RewardTier, RewardTier.id == Pledge.reward_tier_id)
             .where(Pledge.user_id == user_id, *conditions)
             .order_by(Pledge.created_at.desc(), Pledge.id.desc())

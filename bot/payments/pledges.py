@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.catalogue.service import tier_view
+from bot.catalogue.texts import title_in
 from bot.domain import (
     CheckoutLink,
     PledgeLine,
@@ -59,8 +60,9 @@ class PledgeService:
         )  # fmt: skip
         self._cancelling = PledgeCancelling(sessions, self._checkouts, self._lines)
 
-    async def options(self, project_id: int) -> PledgeOptions | None:
-        """The rewards still available on a live project, or None when it cannot be backed."""
+    async def options(self, project_id: int, locale: str | None = None) -> PledgeOptions | None:
+        """The rewards still available on a live project (titled for a reader of `locale`), or
+        None when it cannot be backed."""
         async with self._sessions() as session:
             project = await live_project(session, project_id)
             if project is None:
@@ -68,7 +70,8 @@ class PledgeService:
             query = select(RewardTier).where(RewardTier.project_id == project_id)
             tiers = (await session.scalars(query.order_by(RewardTier.position))).all()
             available = [(t.id, tier_view(t)) for t in tiers if t.units_left != 0]
-            return PledgeOptions(project.id, project.title, project.funding_model, available)
+            title = await title_in(session, project.id, locale) or project.title
+            return PledgeOptions(project.id, title, project.funding_model, available)
 
     async def tier(self, project_id: int, tier_id: int) -> TierView | None:
         async with self._sessions() as session:

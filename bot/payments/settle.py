@@ -22,6 +22,7 @@ from bot.payments.gateway import CURRENCY
 from bot.payments.ledger import (
     HOLDING_STATUSES,
     claim_unit,
+    counted_cents,
     follow,
     milestones,
     recount,
@@ -134,7 +135,7 @@ async def _count(session: AsyncSession, pledge: Pledge) -> None:
         await recount(session, project)
         return
     pledge.status = PledgeStatus.PAID
-    before = project.raised_cents
+    before = await counted_cents(session, project)
     await recount(session, project)
     await follow(session, pledge.user_id, project)
     tier = await session.get(RewardTier, pledge.reward_tier_id) if pledge.reward_tier_id else None
@@ -153,10 +154,11 @@ async def _count(session: AsyncSession, pledge: Pledge) -> None:
                 pledge_id=pledge.id, title=project.title, amount_cents=pledge.amount_cents,
                 reward=tier.title if tier else None)
         ])  # fmt: skip
+    counted = await counted_cents(session, project)  # the percentage its card shows
     await outbox.enqueue([
         row(project.owner_id, Kind.OWNER_NEW_PLEDGE, f"pledge:{pledge.id}:owner", project.id,
             title=project.title, amount_cents=pledge.amount_cents,
-            raised_cents=project.raised_cents, goal_cents=project.goal_cents),
+            raised_cents=counted, goal_cents=project.goal_cents),
     ])  # fmt: skip
     await milestones(session, project, before)
 

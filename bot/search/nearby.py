@@ -1,21 +1,24 @@
 """The département nearest to a point: for a location shared in the chat ("près de chez moi").
 
-The nearest of the communes of `bot.search.places` decides: they are spread over the five
-départements, so the nearest one lies in the right département except within a few kilometres
-of a border, where the user can still change the choice.
+The nearest of the towns below decides (the gazetteer, `bot.search.places`, gives each its
+département): they are spread over the five départements, so the nearest one lies in the right
+département except within a few kilometres of a border, where the user can still change the
+choice.
 
 Coordinates: approximate town-centre positions (WGS 84, rounded to 0.01°, about 1 km), written
 from general maps of Brittany; good enough to tell départements apart, not to measure a route.
+The gazetteer's sources carry no coordinates, so this short list stays.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
-from bot.search.places import COMMUNES
+from bot.search.places import find_commune
 
-# Beyond this distance from every commune listed, the point is not in Brittany.
+# Beyond this distance from every town listed, the point is not in Brittany.
 FAR_KM = 50.0
 _EARTH_RADIUS_KM = 6371.0
 
@@ -70,7 +73,7 @@ COORDINATES: dict[str, tuple[float, float]] = {
     "Clisson": (47.09, -1.28),
     "Rezé": (47.18, -1.55),
     "Châteaubriant": (47.72, -1.38),
-    "Ancenis": (47.37, -1.18),
+    "Ancenis-Saint-Géréon": (47.37, -1.18),
     "Pornic": (47.12, -2.10),
     "La Baule-Escoublac": (47.29, -2.39),
     "Le Croisic": (47.29, -2.51),
@@ -110,9 +113,20 @@ def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * _EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
+@functools.cache
+def _located() -> tuple[tuple[str, str, tuple[float, float]], ...]:
+    """(name, département, position) of each town listed."""
+    located = []
+    for name, position in COORDINATES.items():
+        commune = find_commune(name)
+        if commune is None:  # tests/unit/test_search.py keeps the names in the gazetteer
+            raise LookupError(f"{name} is not in the gazetteer")
+        located.append((commune.name, commune.departement, position))
+    return tuple(located)
+
+
 def nearest_departement(latitude: float, longitude: float) -> Nearest:
-    """The département of the listed commune nearest to the point."""
+    """The département of the listed town nearest to the point."""
     point = (latitude, longitude)
-    located = [c for c in COMMUNES if c.name in COORDINATES]
-    commune = min(located, key=lambda c: distance_km(point, COORDINATES[c.name]))
-    return Nearest(commune.departement, commune.name, distance_km(point, COORDINATES[commune.name]))
+    name, departement, position = min(_located(), key=lambda town: distance_km(point, town[2]))
+    return Nearest(departement, name, distance_km(point, position))

@@ -1,16 +1,27 @@
-"""Communes of historic Brittany with their Breton names, so "kemper" finds Quimper.
+"""The gazetteer: every current commune of the five départements of historic Brittany, with its
+Breton name where one is attested, so that "kemper" finds Quimper and a Breton reader reads
+"Naoned" where the catalogue stores Nantes.
 
-Breton names follow the forms in use on bilingual road signs (the Breton language office's
-place-name database). The list covers the towns people most often type; a commune missing from
-it is still accepted as typed, it just has no Breton alias.
+The data is `communes.tsv` beside this module, built by scripts/build_gazetteer.py from INSEE's
+Code officiel géographique and KerOfis, the Breton language office's place-name database
+(docs/places.md: sources, licences, the joining rule). It is read once, on first use. A
+commune the gazetteer does not hold (typed outside Brittany, or kept as typed) is shown as
+stored: a Breton name is never guessed.
 """
 
 from __future__ import annotations
 
+import csv
 import difflib
+import functools
+from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 
-from bot.i18n.text import normalise
+from bot.search.folding import fold
+
+DATA = Path(__file__).with_name("communes.tsv")
+_LONGEST = 100  # characters looked at in a typed name: the longest commune name has 45
 
 # INSEE numbers, the values of `bot.domain.Departement` (kept as strings: the models index
 # projects for search with this module).
@@ -19,122 +30,165 @@ _22, _29, _35, _44, _56 = "22", "29", "35", "44", "56"
 
 @dataclass(frozen=True)
 class Commune:
+    code: str  # INSEE code: stable, and short enough for a button's data
     name: str  # the official French name
-    breton: str
+    breton: str  # KerOfis's form; "" where none is attested
     departement: str  # INSEE number
+    aliases: tuple[str, ...] = ()  # former communes merged into it, in French and Breton
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name it goes by: French, Breton when attested, then its former communes'."""
+        return tuple(name for name in (self.name, self.breton, *self.aliases) if name)
 
 
-COMMUNES: tuple[Commune, ...] = (
-    # Côtes-d'Armor
-    Commune("Saint-Brieuc", "Sant-Brieg", _22),
-    Commune("Lannion", "Lannuon", _22),
-    Commune("Guingamp", "Gwengamp", _22),
-    Commune("Dinan", "Dinan", _22),
-    Commune("Lamballe-Armor", "Lambal-Arvor", _22),
-    Commune("Loudéac", "Loudieg", _22),
-    Commune("Paimpol", "Pempoull", _22),
-    Commune("Perros-Guirec", "Perroz-Gireg", _22),
-    Commune("Tréguier", "Landreger", _22),
-    Commune("Lanvellec", "Lanvelleg", _22),
-    Commune("Plérin", "Plerin", _22),
-    Commune("Rostrenen", "Rostrenenn", _22),
-    # Finistère
-    Commune("Quimper", "Kemper", _29),
-    Commune("Brest", "Brest", _29),
-    Commune("Morlaix", "Montroulez", _29),
-    Commune("Landerneau", "Landerne", _29),
-    Commune("Douarnenez", "Douarnenez", _29),
-    Commune("Concarneau", "Konk-Kerne", _29),
-    Commune("Quimperlé", "Kemperle", _29),
-    Commune("Carhaix-Plouguer", "Karaez-Plougêr", _29),
-    Commune("Châteaulin", "Kastellin", _29),
-    Commune("Landivisiau", "Landivizio", _29),
-    Commune("Saint-Pol-de-Léon", "Kastell-Paol", _29),
-    Commune("Crozon", "Kraozon", _29),
-    Commune("Pont-l'Abbé", "Pont-'n-Abad", _29),
-    Commune("Ouessant", "Eusa", _29),
-    Commune("Lanildut", "Lannildud", _29),
-    Commune("Plougastel-Daoulas", "Plougastell-Daoulaz", _29),
-    Commune("Guipavas", "Gwipavaz", _29),
-    Commune("Le Relecq-Kerhuon", "Ar Releg-Kerhuon", _29),
-    # Ille-et-Vilaine
-    Commune("Rennes", "Roazhon", _35),
-    Commune("Saint-Malo", "Sant-Maloù", _35),
-    Commune("Fougères", "Felger", _35),
-    Commune("Vitré", "Gwitreg", _35),
-    Commune("Redon", "Redon", _35),
-    Commune("Dinard", "Dinarzh", _35),
-    Commune("Cesson-Sévigné", "Saozon-Sevigneg", _35),
-    Commune("Bruz", "Bruz", _35),
-    Commune("Montfort-sur-Meu", "Moñforzh-Gwaz", _35),
-    Commune("Cancale", "Kankaven", _35),
-    # Loire-Atlantique
-    Commune("Nantes", "Naoned", _44),
-    Commune("Saint-Nazaire", "Sant-Nazer", _44),
-    Commune("Guérande", "Gwenrann", _44),
-    Commune("Clisson", "Klison", _44),
-    Commune("Rezé", "Reudied", _44),
-    Commune("Châteaubriant", "Kastell-Briant", _44),
-    Commune("Ancenis", "Ankiniz", _44),
-    Commune("Pornic", "Pornizh", _44),
-    Commune("La Baule-Escoublac", "Ar Baol-Skoubleg", _44),
-    Commune("Le Croisic", "Ar Groazig", _44),
-    # Morbihan
-    Commune("Vannes", "Gwened", _56),
-    Commune("Lorient", "An Oriant", _56),
-    Commune("Pontivy", "Pondi", _56),
-    Commune("Auray", "An Alre", _56),
-    Commune("Ploërmel", "Ploermael", _56),
-    Commune("Hennebont", "Henbont", _56),
-    Commune("Lanester", "Lannarstêr", _56),
-    Commune("Quiberon", "Kiberen", _56),
-    Commune("Baud", "Baod", _56),
-    Commune("Guidel", "Gwidel", _56),
-    Commune("Groix", "Groe", _56),
-    Commune("Carnac", "Karnag", _56),
-)
-
-_BY_KEY = {normalise(n): c for c in COMMUNES for n in (c.name, c.breton)}
+# A leading article, French or Breton, may be typed or not ("Guilvinec", "Oriant").
+_ARTICLES = frozenset({"le", "la", "les", "l", "ar", "an", "al"})
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
 
 
-def find_commune(typed: str) -> Commune | None:
-    """The commune someone typed, in French or in Breton, whatever the accents and case."""
-    return _BY_KEY.get(normalise(typed.replace("’", "'")))
+def place_key(name: str) -> str:
+    """A name folded for looking it up: accents, case, punctuation, spaces, a leading article
+    and the spelling variants of Breton aside ("C h" is c'h here), "St" for "Saint"."""
+    words = fold(name).split()
+    if len(words) > 1 and words[0] in _ARTICLES:
+        words = words[1:]
+    return "".join(_ABBREVIATIONS.get(word, word) for word in words)
 
 
-def commune_name(commune: str | None, locale: str) -> str:
-    """A stored commune as a reader of `locale` sees it: its Breton name in Breton when the list
-    knows the commune, otherwise the name as stored (a Breton name is never guessed)."""
+@dataclass(frozen=True)
+class _Gazetteer:
+    communes: tuple[Commune, ...]
+    by_code: dict[str, Commune]
+    # key -> the communes going by that name, official names before former communes'
+    by_key: dict[str, tuple[Commune, ...]]
+    # first letter of a key -> the keys, so that a suggestion compares a few hundred names
+    keys_by_initial: dict[str, tuple[str, ...]]
+
+
+@functools.cache
+def _gazetteer() -> _Gazetteer:
+    with DATA.open(encoding="utf-8", newline="") as data:
+        rows = csv.DictReader(data, delimiter="\t", quoting=csv.QUOTE_NONE)
+        communes = tuple(
+            Commune(
+                code=row["code"],
+                name=row["name_fr"],
+                breton=row["name_br"],
+                departement=row["departement"],
+                aliases=tuple(row["aliases"].split("|")) if row["aliases"] else (),
+            )
+            for row in rows
+        )
+    by_key: dict[str, list[Commune]] = defaultdict(list)
+    # Official names first, so that a commune's own name comes before a former commune's.
+    named = [(c, (c.name, c.breton)) for c in communes] + [(c, c.aliases) for c in communes]
+    for commune, names in named:
+        for key in {place_key(name) for name in names if name}:
+            if commune not in by_key[key]:
+                by_key[key].append(commune)
+    initials: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(by_key):
+        initials[key[:1]].append(key)
+    return _Gazetteer(
+        communes,
+        {commune.code: commune for commune in communes},
+        {key: tuple(found) for key, found in by_key.items()},
+        {initial: tuple(keys) for initial, keys in initials.items()},
+    )
+
+
+def communes() -> tuple[Commune, ...]:
+    """Every current commune of the five départements, by INSEE code."""
+    return _gazetteer().communes
+
+
+def find_commune(typed: str, departement: str | None = None) -> Commune | None:
+    """The commune someone typed, in French, in Breton or by a former commune's name, whatever
+    the accents, case and spelling variants. Where several communes share the name ("Le
+    Faouët", in Côtes-d'Armor and in Morbihan), the one in `departement` when it is given,
+    else a commune's own name before a former commune's, else the first by code."""
+    found = _gazetteer().by_key.get(place_key(typed[:_LONGEST]), ())
+    for commune in found:
+        if commune.departement == departement:
+            return commune
+    return found[0] if found else None
+
+
+def _named_officially(commune: Commune, stored: str) -> bool:
+    key = place_key(stored)
+    return key in (place_key(commune.name), place_key(commune.breton))
+
+
+def commune_name(commune: str | None, locale: str, departement: str | None = None) -> str:
+    """A stored commune as a reader of `locale` sees it: its Breton name in Breton where one is
+    attested, otherwise the name as stored (a commune kept by a former commune's name keeps it)."""
     if not commune:
         return ""
-    known = find_commune(commune) if locale == "br" else None
-    return known.breton if known else commune
+    known = find_commune(commune, departement) if locale == "br" else None
+    if known is None or not known.breton or not _named_officially(known, commune):
+        return commune
+    return known.breton
 
 
-def place_names(commune: str | None) -> tuple[str, ...]:
-    """Every name a commune goes by (French, and Breton when known), for searching."""
+def name_as_typed(typed: str, commune: Commune, locale: str) -> str:
+    """The commune by the name someone typed, spelt as the gazetteer spells it ("kemper" ->
+    "Kemper"); by its name in `locale` when they typed a former commune's name."""
+    key = place_key(typed)
+    if commune.breton and key == place_key(commune.breton):
+        return commune.breton
+    if key == place_key(commune.name):
+        return commune.name
+    return commune_name(commune.name, locale, commune.departement)
+
+
+def place_names(commune: str | None, departement: str | None = None) -> tuple[str, ...]:
+    """Every name a stored commune goes by (French, Breton, former communes'), for searching;
+    an unknown one goes by its name as stored."""
     if not commune:
         return ()
-    known = find_commune(commune)
-    return (known.name, known.breton) if known else (commune,)
+    known = find_commune(commune, departement)
+    return known.names if known else (commune,)
 
 
 def suggest_communes(typed: str, limit: int = 3) -> tuple[Commune, ...]:
-    """The known communes whose French or Breton name is closest to `typed` ("Quimpr" ->
-    Quimper), best first: for a name the list does not hold, most often a typo."""
-    keys = difflib.get_close_matches(
-        normalise(typed.replace("’", "'")), list(_BY_KEY), n=limit * 2, cutoff=0.6
-    )
+    """The communes whose name is closest to `typed` ("Quimpr" -> Quimper), best first: for a
+    name the gazetteer does not hold, most often a typo.
+
+    Only names beginning with the same letter, or one that sounds alike (k, c, q; g, w, v), are
+    compared: a typo rarely hits the first letter, and a few hundred names take a few
+    milliseconds where all 3,000 would take ten times as long.
+    """
+    key = place_key(typed[:_LONGEST])
+    if not key:
+        return ()
+    gazetteer = _gazetteer()
+    candidates = [
+        candidate
+        for initial in _INITIALS.get(key[0], key[0])
+        for candidate in gazetteer.keys_by_initial.get(initial, ())
+    ]
+    close = difflib.get_close_matches(key, candidates, n=limit * 3, cutoff=0.7)
     found: list[Commune] = []
-    for key in keys:  # the French and the Breton name of one commune may both come close
-        if _BY_KEY[key] not in found:
-            found.append(_BY_KEY[key])
+    for match in close:  # the French and the Breton name of one commune may both come close
+        for commune in gazetteer.by_key[match]:
+            if commune not in found:
+                found.append(commune)
     return tuple(found[:limit])
 
 
+# First letters that stand for the same sound: "Kimper", "Quimper" and "Cemper" meet.
+_INITIALS = {"c": "ckq", "k": "kcq", "q": "qkc", "g": "gw", "w": "wg", "v": "vw"}
+
+
 def commune_number(commune: Commune) -> int:
-    """The commune's place in `COMMUNES`, short enough for a button's data."""
-    return COMMUNES.index(commune)
+    """The commune's INSEE code as a number, for a button's data: stable across releases."""
+    return int(commune.code)
+
+
+def commune_by_number(number: int) -> Commune | None:
+    """The commune whose `commune_number` this is; None for a number of no commune."""
+    return _gazetteer().by_code.get(f"{number:05d}") if 0 < number < 100_000 else None
 
 
 # The départements' names in French and in Breton (as the catalogue shows them), so that a

@@ -32,9 +32,10 @@ _search_index = table(SEARCH_INDEX, column("rowid"), column(SEARCH_INDEX))
 def match_query(terms: Sequence[str]) -> str:
     """FTS5 query for projects holding words that begin with every term: `"fest"* AND "noz"*`.
 
-    Stored text and terms are folded alike to `[a-z0-9' ]` (bot/search/text.py), and the index
-    tokenizes on everything but letters, digits and the apostrophe of c'h: a token is a word of
-    `search_text`, and a prefix query on it is what `LIKE '% term%'` does on PostgreSQL.
+    Stored text and terms are folded alike to `[a-z0-9 ]` (bot/search/folding.py), and the
+    index tokenizes on everything but letters and digits (and the apostrophe, which folded text
+    no longer holds): a token is a word of `search_text`, and a prefix query on it is what
+    `LIKE '% term%'` does on PostgreSQL.
     """
     return " AND ".join('"{}"*'.format(term.replace('"', '""')) for term in terms)
 

@@ -11,11 +11,13 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain import PledgeStatus, ProjectStatus, utcnow
+from bot.notifications.chat_queue import queue_for_chats
 from bot.notifications.kinds import Kind, for_each, row
 from bot.notifications.queue import OutboxQueue
 from bot.payments.checkout import new_key
 from bot.payments.gateway import AlreadyRefunded, PaymentUnavailable, StripeGateway
 from bot.payments.ledger import outcome
+from bot.payments.partner_matches import matched_total
 from bot.payments.reconcile import Reconciler
 from bot.payments.settle import record_refunds
 from bot.services.backers import purge_expired
@@ -117,6 +119,8 @@ class CampaignService:
                 rows = for_each(followers, Kind.REMINDER, f"reminder:{project.id}", project.id,
                                 title=project.title)  # fmt: skip
                 await OutboxQueue(session).enqueue(rows)
+                key, payload = f"reminder:{project.id}", {"title": project.title}
+                await queue_for_chats(session, project.id, Kind.REMINDER, key, payload)
             return [project.id for project in due]
 
     async def refund_due(self, now: datetime) -> int:
@@ -176,7 +180,8 @@ class CampaignService:
 
 
 async def _close(session: AsyncSession, project: Project, now: datetime, sweep: Sweep) -> None:
-    project.status = outcome(project)
+    matched = await matched_total(session, project.id)
+    project.status = outcome(project, matched)
     project.closed_at = now
     sweep.closed.append(project.id)
     open_sessions = (await session.scalars(
@@ -199,8 +204,10 @@ async def _close(session: AsyncSession, project: Project, now: datetime, sweep: 
         select(Follow.user_id).where(Follow.project_id == project.id)
     )).all())  # fmt: skip
     key = f"outcome:{project.id}"
+    # How far it got, its partner's match included (as its card showed it).
     payload = {"title": project.title, "status": project.status.value,
-               "raised_cents": project.raised_cents, "goal_cents": project.goal_cents}  # fmt: skip
+               "raised_cents": project.raised_cents + matched,
+               "goal_cents": project.goal_cents}  # fmt: skip
     rows = [row(project.owner_id, Kind.CAMPAIGN_OUTCOME, f"{key}:owner", project.id,
                 role="owner", **payload)]  # fmt: skip
     rows += for_each(contributors - {project.owner_id}, Kind.CAMPAIGN_OUTCOME, key, project.id,
@@ -208,3 +215,4 @@ async def _close(session: AsyncSession, project: Project, now: datetime, sweep: 
     rows += for_each(followers - contributors - {project.owner_id}, Kind.CAMPAIGN_OUTCOME, key,
                      project.id, role="follower", **payload)  # fmt: skip
     await OutboxQueue(session).enqueue(rows)
+    await queue_for_chats(session, project.id, Kind.CAMPAIGN_OUTCOME, key, payload)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.catalogue.service import summary_of
+from bot.catalogue.service import read_as, summary_of
+from bot.catalogue.texts import in_breton, title_for_reader
 from bot.domain import PUBLIC_STATUSES, ProjectSummary
-from bot.storage.models import Follow, Project
+from bot.payments.partner_matches import matched_of
+from bot.storage.models import Follow, Project, User
 
 MAX_LISTED = 30
 
@@ -38,16 +40,23 @@ class FollowService:
             return delta > 0
 
     async def followed(self, user_id: int) -> list[ProjectSummary]:
-        """The projects a user follows, those still in campaign first, ending soonest first."""
+        """The projects a user follows, those still in campaign first, ending soonest first,
+        titled in the user's language."""
         statement = (
-            select(Project)
+            select(Project, title_for_reader(User.locale), in_breton(), matched_of(Project.id))
             .join(Follow, Follow.project_id == Project.id)
+            .join(User, User.id == Follow.user_id)
             .where(Follow.user_id == user_id, Project.status.in_(PUBLIC_STATUSES))
             .order_by(Project.closed_at.is_not(None), Project.ends_at, Project.id)
             .limit(MAX_LISTED)
         )
         async with self._sessions() as session:
-            return [summary_of(project) for project in (await session.scalars(statement)).all()]
+            rows = (await session.execute(statement)).all()
+        # Their progress counts a partner's match, as everywhere.
+        return [
+            read_as(summary_of(p, int(matched)), title, breton)
+            for p, title, breton, matched in rows
+        ]
 
     async def unfollow(self, user_id: int, project_id: int) -> bool:
         """Stop following; False when the user was not following it."""

@@ -32,6 +32,7 @@ from bot.domain import (
 from bot.notifications.kinds import Kind, row
 from bot.notifications.queue import OutboxQueue
 from bot.services import moderation_submissions as submissions
+from bot.services.alerts import queue_launch_alerts
 from bot.storage.models import ModerationDecision, ModerationPanel, Pledge, Project, User
 
 QUEUE_SHOWN = 20
@@ -53,7 +54,8 @@ class ModerationService:
         async with self._sessions() as session:
             total = await session.scalar(select(func.count()).where(waiting))
             projects = await session.scalars(
-                select(Project).where(waiting).options(selectinload(Project.reward_tiers))
+                select(Project).where(waiting)
+                .options(selectinload(Project.reward_tiers), selectinload(Project.translation))
                 .order_by(Project.submitted_at, Project.id).limit(QUEUE_SHOWN)
             )  # fmt: skip
             return [await _review(session, p) for p in projects.all()], int(total or 0)
@@ -73,7 +75,7 @@ class ModerationService:
         async with self._sessions() as session:
             project = await session.scalar(
                 select(Project).where(Project.id == project_id)
-                .options(selectinload(Project.reward_tiers))
+                .options(selectinload(Project.reward_tiers), selectinload(Project.translation))
             )  # fmt: skip
             return await _review(session, project) if project else None
 
@@ -108,7 +110,7 @@ class ModerationService:
             project = await session.get(Project, project_id, with_for_update=True)
             if project is None or project.status is not ProjectStatus.IN_REVIEW:
                 return None
-            await session.refresh(project, ["reward_tiers"])
+            await session.refresh(project, ["reward_tiers", "translation"])
             current = await submissions.open_submission(session, project)
             now = utcnow()
             held = submissions.claim_of(current)
@@ -166,6 +168,8 @@ class ModerationService:
                 decision=decision.value, reason=reason or "", title=project.title,
                 ends_at=project.ends_at.isoformat() if project.ends_at else None,
             )])  # fmt: skip
+            if decision is Decision.APPROVE:
+                await queue_launch_alerts(session, project)
             moderator = await session.get(User, moderator_id)
             return Verdict(True, decision, moderator.first_name if moderator else None,
                            project.title, project.ends_at, now, panels)  # fmt: skip
@@ -199,7 +203,7 @@ async def _earlier(session: AsyncSession, project: Project) -> Verdict:
 async def _loaded(session: AsyncSession, project_id: int) -> Project | None:
     return await session.scalar(
         select(Project).where(Project.id == project_id)
-        .options(selectinload(Project.reward_tiers))
+        .options(selectinload(Project.reward_tiers), selectinload(Project.translation))
     )  # fmt: skip
 
 
@@ -218,6 +222,7 @@ async def _review(session: AsyncSession, project: Project) -> Review:
         card=launch_preview(project),
         owner_locale=owner.locale if owner else "",
         rewards=submissions.reward_details(project),
+        translation=submissions.translation_of(project),
         claim=submissions.claim_of(current) if waiting else None,
         resubmission=await submissions.resubmission(session, current) if current else None,
     )

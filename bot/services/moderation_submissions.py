@@ -19,6 +19,7 @@ from bot.domain import (
     DeliveryMode,
     FieldChange,
     PanelMessage,
+    ProjectText,
     Resubmission,
     RewardDetail,
 )
@@ -44,6 +45,8 @@ REVIEWED_FIELDS = (
     "rewards",
     "photo",
     "breton_connection",
+    "translation_title",
+    "translation_summary",
 )
 
 
@@ -61,7 +64,17 @@ def snapshot(project: Project) -> dict[str, Any]:
         "rewards": [_reward_json(tier) for tier in project.reward_tiers],
         "photo": project.photo_file_id,
         "breton_connection": project.breton_connection,
+        # The title and summary in the other language; a submission recorded before they
+        # existed has none, and reads as empty.
+        "translation_title": project.translation.title if project.translation else "",
+        "translation_summary": project.translation.summary if project.translation else "",
     }
+
+
+def translation_of(project: Project) -> ProjectText | None:
+    """The title and summary the owner gave in the project's other language."""
+    given = project.translation
+    return ProjectText(given.locale, given.title, given.summary) if given else None
 
 
 def _reward_json(tier: RewardTier) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain import Delivery, PledgeStatus, ProjectStatus, Publication, utcnow
 from bot.i18n.text import without_controls
+from bot.notifications.chat_queue import queue_for_chats
 from bot.notifications.kinds import Kind, for_each
 from bot.notifications.queue import OutboxQueue
 from bot.storage.models import Follow, NewsPost, Pledge, Project, RewardTier, User
@@ -114,6 +115,8 @@ class NewsService:
             for row in rows:
                 row["news_post_id"] = post.id
             await OutboxQueue(session).enqueue(rows)
+            if tier_id is None:  # cross-posted to the connected chats that take news
+                await queue_for_chats(session, project_id, kind, key, payload, news=True)
             return Publication(post.id, len(audience), project_id, tier_id, reward)
 
     async def attach_progress(self, post_id: int, chat_id: int, message_id: int) -> None:

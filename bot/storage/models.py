@@ -22,9 +22,12 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
     false,
+    inspect,
+    select,
     text,
+    update,
 )
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column, relationship
 
 from bot.domain import (
@@ -33,6 +36,7 @@ from bot.domain import (
     DeliveryMode,
     Departement,
     FundingModel,
+    MatchRule,
     OutboxStatus,
     PledgeStatus,
     ProjectStatus,
@@ -234,15 +238,37 @@ class Project(Timestamped, Base):
     reward_tiers: Mapped[list[RewardTier]] = relationship(
         back_populates="project", order_by="RewardTier.position", cascade="all, delete-orphan"
     )
+    # The title and summary in the project's other language (`ProjectTranslation`). Loaded
+    # only where asked for (the wizard, the demo data): readers get it through SQL.
+    translation: Mapped[ProjectTranslation | None] = relationship(
+        cascade="all, delete-orphan", lazy="raise", passive_deletes=True
+    )
 
 
 @event.listens_for(Project, "before_insert")
 @event.listens_for(Project, "before_update")
-def _index_for_search(_mapper: Mapper[Project], _connection: object, project: Project) -> None:
-    # Every path that writes a project (wizard, demo data, moderation) keeps search current.
+def _index_for_search(_mapper: Mapper[Project], connection: Connection, project: Project) -> None:
+    # Every path that writes a project (wizard, demo data, moderation) keeps search current,
+    # its translation included (read here when not loaded: a payment does not load it).
     project.search_title, project.search_text = project_search_fields(
-        project.title or "", project.summary or "", project.commune, project.departement
-    )
+        project.title or "", project.summary or "", project.commune, project.departement,
+        extra=_translated_texts(connection, project),
+    )  # fmt: skip
+
+
+def _translated_texts(connection: Connection, project: Project) -> tuple[str, ...]:
+    if "translation" not in inspect(project).unloaded:
+        loaded = project.translation
+        return (loaded.title, loaded.summary) if loaded is not None else ()
+    if project.id is None:
+        return ()
+    translations = ProjectTranslation.__table__.c
+    found = connection.execute(
+        select(translations.title, translations.summary).where(
+            translations.project_id == project.id
+        )
+    ).first()
+    return (found.title, found.summary) if found else ()
 
 
 class RewardTier(Base):
@@ -513,3 +539,199 @@ class ModerationPanel(Base):
     message_id: Mapped[int] = mapped_column(BigInteger)
     has_buttons: Mapped[bool] = mapped_column(default=False, server_default=false())
     is_caption: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+
+class ProjectTranslation(Base):
+    """A project's title and summary in its other language, given by its owner.
+
+    A project has at most one: its own columns hold the text in the language the owner wrote
+    it in, this row the other one, so `locale` also says which language the original is in
+    ("br" here: the original is French). A reader whose language is `locale` reads this row;
+    any other reader the original. A Breton version exists whenever a row does.
+    """
+
+    __tablename__ = "project_translations"
+    __table_args__ = (CheckConstraint("locale IN ('fr', 'br')", name="translation_locale"),)
+
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    locale: Mapped[str] = mapped_column(String(2))
+    title: Mapped[str] = mapped_column(String(80))
+    summary: Mapped[str] = mapped_column(String(280))
+
+
+@event.listens_for(ProjectTranslation, "after_insert")
+@event.listens_for(ProjectTranslation, "after_update")
+def _index_translation(
+    _mapper: Mapper[ProjectTranslation], connection: Connection, translation: ProjectTranslation
+) -> None:
+    # The project's row is written before its translation: index it again with the new text.
+    _reindex(connection, translation.project_id, (translation.title, translation.summary))
+
+
+@event.listens_for(ProjectTranslation, "after_delete")
+def _unindex_translation(
+    _mapper: Mapper[ProjectTranslation], connection: Connection, translation: ProjectTranslation
+) -> None:
+    _reindex(connection, translation.project_id, ())
+
+
+def _reindex(connection: Connection, project_id: int, extra: tuple[str, ...]) -> None:
+    projects = Project.__table__.c
+    project = connection.execute(
+        select(projects.title, projects.summary, projects.commune, projects.departement).where(
+            projects.id == project_id
+        )
+    ).first()
+    if project is None:  # the project itself is being deleted
+        return
+    search_title, search_text = project_search_fields(
+        project.title or "", project.summary or "", project.commune, project.departement,
+        extra=extra,
+    )  # fmt: skip
+    connection.execute(
+        update(Project)
+        .where(projects.id == project_id)
+        .values(search_title=search_title, search_text=search_text)
+    )
+
+
+class LaunchAlert(Base):
+    """Someone asked to be told when a project goes live that matches every filter set here
+    (category, département, commune), or when an owner they backed launches a new one."""
+
+    __tablename__ = "launch_alerts"
+    __table_args__ = (UniqueConstraint("user_id", "target_key", name="uq_launch_alert"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    category: Mapped[Category | None] = mapped_column(_enum(Category))
+    departement: Mapped[Departement | None] = mapped_column(_enum(Departement))
+    commune: Mapped[str | None] = mapped_column(String(80))
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    # `AlertTarget.key`: the same target asked twice by one user is one alert.
+    target_key: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ConnectedChat(Base):
+    """A Telegram group or channel where a project's card and live progress are posted.
+
+    One project per chat: the chat id is unique, and a disconnected row is reused when the
+    chat is connected again (to the same project or another one)."""
+
+    __tablename__ = "connected_chats"
+    __table_args__ = (UniqueConstraint("chat_id", name="uq_connected_chats_chat_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    chat_type: Mapped[str] = mapped_column(String(16))  # group, supergroup or channel
+    title: Mapped[str] = mapped_column(String(255))
+    language: Mapped[str] = mapped_column(String(8), default="fr")  # of what is posted there
+    cross_post_news: Mapped[bool] = mapped_column(default=True)
+    pin_progress: Mapped[bool] = mapped_column(default=True)
+    progress_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # A digest of what the progress message shows: an unchanged edit is never sent.
+    progress_shown: Mapped[str | None] = mapped_column(String(64))
+    progress_checked_at: Mapped[datetime | None]
+    progress_edited_at: Mapped[datetime | None]
+    connected_by: Mapped[int] = mapped_column(BigInteger)
+    connected_at: Mapped[datetime] = mapped_column(default=utcnow)
+    disconnected_at: Mapped[datetime | None]
+
+
+class ChatInvite(Base):
+    """A one-time token an owner's "connect a group/channel" link carries to the chat."""
+
+    __tablename__ = "chat_invites"
+
+    token: Mapped[str] = mapped_column(String(32), primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    owner_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class ChatPost(Base):
+    """A message queued for a connected chat (a milestone, the outcome, a news post), sent by
+    the notification sender at the chat's pace; the dedupe key makes a second copy impossible."""
+
+    __tablename__ = "chat_posts"
+    __table_args__ = (
+        UniqueConstraint("dedupe_key", name="uq_chat_posts_dedupe_key"),
+        Index("ix_chat_posts_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    connected_chat_id: Mapped[int] = mapped_column(
+        ForeignKey("connected_chats.id", ondelete="CASCADE")
+    )
+    kind: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    dedupe_key: Mapped[str] = mapped_column(String(128))
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # sent, failed
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+
+class ChatVisit(Base):
+    """Someone opened a project through a connected chat's "Soutenir" button: like a share
+    link's visit, counted once per visitor and chat, so pledges can be counted per chat."""
+
+    __tablename__ = "chat_visits"
+    __table_args__ = (UniqueConstraint("connected_chat_id", "visitor_id", name="uq_chat_visit"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    connected_chat_id: Mapped[int] = mapped_column(
+        ForeignKey("connected_chats.id", ondelete="CASCADE")
+    )
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    visitor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PartnerMatch(Base):
+    """A partner's match on a live project (bot/payments/matching.py has its rules), attached
+    by a moderator. Never paid through Stripe: recorded, and reported to the partner by CSV.
+
+    A row starts as a moderator's draft (`confirmed_at` NULL) filled step by step; once
+    confirmed it is in force until `ends_at`. At most one confirmed, not withdrawn match per
+    project (a partial unique index). `matched_cents` is what its rule gives, recomputed with
+    the project's totals after every change of money (`bot/payments/ledger.recount`)."""
+
+    __tablename__ = "partner_matches"
+    __table_args__ = (
+        Index(
+            "uq_partner_matches_one_active",
+            "project_id",
+            unique=True,
+            sqlite_where=text("confirmed_at IS NOT NULL AND withdrawn_at IS NULL"),
+            postgresql_where=text("confirmed_at IS NOT NULL AND withdrawn_at IS NULL"),
+        ),
+        CheckConstraint("matched_cents >= 0", name="matched_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    partner_name: Mapped[str | None] = mapped_column(String(80))
+    rule: Mapped[MatchRule | None] = mapped_column(_enum(MatchRule))
+    threshold_percent: Mapped[int | None]
+    cap_cents: Mapped[int | None] = mapped_column(BigInteger)
+    starts_at: Mapped[datetime | None]  # when it was confirmed: euro for euro counts from then
+    ends_at: Mapped[datetime | None]
+    matched_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    computed_at: Mapped[datetime | None]
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    confirmed_at: Mapped[datetime | None]
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_by: Mapped[int | None] = mapped_column(BigInteger)

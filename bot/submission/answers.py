@@ -10,8 +10,8 @@ from typing import Any
 
 from bot.domain import Category, DeliveryMode, Departement, FundingModel, utcnow
 from bot.search.countries import stored
-from bot.search.places import COMMUNES
-from bot.storage.models import Project, RewardTier
+from bot.search.places import commune_by_number
+from bot.storage.models import Project, ProjectTranslation, RewardTier
 from bot.submission.months import parse_month
 from bot.submission.rules import (
     COUNTRY_CHOICES,
@@ -27,8 +27,10 @@ from bot.submission.rules import (
     check_description_done,
     check_duration,
     check_text,
+    chosen_commune,
     commune_fits,
     join_description,
+    other_language,
     parse_commune,
     parse_duration,
     parse_goal,
@@ -60,7 +62,11 @@ class WrongInput(Exception):
         self.step = step
 
 
-def store_text(project: Project, position: Position, text: str, max_pledge: int) -> None:
+def store_text(
+    project: Project, position: Position, text: str, max_pledge: int, owner_locale: str = "fr"
+) -> None:
+    """Store a typed answer; `owner_locale`, the language the owner writes in (a translation
+    is in the other one)."""
     step = position.step
     tier = dict(project.wizard_tier or {})
     if step is Step.BRETON:
@@ -72,6 +78,10 @@ def store_text(project: Project, position: Position, text: str, max_pledge: int)
         project.wizard_commune = None
     elif step is Step.SUMMARY:
         project.summary = check_text(step, text)
+    elif step is Step.TRANSLATED_TITLE:
+        _translation(project, owner_locale).title = check_text(step, text)
+    elif step is Step.TRANSLATED_SUMMARY:
+        _translation(project, owner_locale).summary = check_text(step, text)
     elif step is Step.DESCRIPTION:
         project.description = join_description(
             project.description, text, appending=position.appending
@@ -95,6 +105,16 @@ def store_text(project: Project, position: Position, text: str, max_pledge: int)
         _add_tier(project, tier, parse_month(text, utcnow().date()))
     else:  # a step answered with a button, or with a photo
         raise WrongInput(step)
+
+
+def _translation(project: Project, owner_locale: str) -> ProjectTranslation:
+    """The draft's translation, begun if it has none (its summary comes with the next answer;
+    until then the draft is not complete: `first_missing`)."""
+    if project.translation is None:
+        project.translation = ProjectTranslation(
+            locale=other_language(owner_locale), title="", summary=""
+        )
+    return project.translation
 
 
 def _add_tier(project: Project, tier: dict[str, Any], delivery: date) -> None:
@@ -138,6 +158,8 @@ def store_choice(project: Project, position: Position, value: str) -> Position:
             project.wizard_tier = dict(project.wizard_tier or {}) | chosen
         elif step is Step.TIER_QUANTITY and value == "unlimited":
             project.wizard_tier = dict(project.wizard_tier or {}) | {"quantity_limit": None}
+        elif step is Step.TRANSLATION:
+            return _translation_choice(project, position, value)
         elif step is Step.PHOTO and value in ("skip", "remove"):
             if value == "remove":
                 project.photo_file_id = None
@@ -151,6 +173,18 @@ def store_choice(project: Project, position: Position, value: str) -> Position:
     if step is Step.DEPARTEMENT and not commune_fits(project.commune, Departement(value)):
         following = Position(Step.COMMUNE, editing=position.editing)
     return following
+
+
+def _translation_choice(project: Project, position: Position, value: str) -> Position:
+    """Write the title and summary in the other language, pass, or (from the preview) remove
+    the translation given."""
+    if value == "add":
+        return Position(Step.TRANSLATED_TITLE, position.editing)
+    if value == "remove" and project.translation is not None:
+        project.translation = None
+    elif value != "skip":
+        raise NotEditable
+    return position.after_answer()
 
 
 def _delivery_mode(project: Project, position: Position, mode: DeliveryMode) -> Position:
@@ -169,15 +203,25 @@ def _commune_choice(project: Project, position: Position, value: str) -> Positio
         return position
     if value == "keep" and project.wizard_commune:
         project.commune = parse_commune(project.wizard_commune, project.departement, insist=True)
-    elif value[:1] == "c" and value[1:].isdigit():
-        project.commune = parse_commune(COMMUNES[int(value[1:])].name, project.departement)
-    elif value[:3] == "dep" and value[3:].isdigit():
-        commune = COMMUNES[int(value[3:])]
+    elif value[:1] == "c" and _is_code(value[1:]):
+        chosen = chosen_commune(int(value[1:]), project.departement)
+        if chosen is None:
+            raise NotEditable
+        project.commune = chosen
+    elif value[:3] == "dep" and _is_code(value[3:]):
+        commune = commune_by_number(int(value[3:]))
+        if commune is None:
+            raise NotEditable
         project.departement, project.commune = Departement(commune.departement), commune.name
     else:
         raise NotEditable
     project.wizard_commune = None
     return position.after_answer()
+
+
+def _is_code(text: str) -> bool:
+    """A commune's number as its buttons carry it (`commune_number`: at most five digits)."""
+    return text.isascii() and text.isdigit() and len(text) <= 5
 
 
 def _tiers_menu(project: Project, position: Position, value: str) -> Position:
@@ -224,4 +268,11 @@ def first_missing(project: Project) -> Step | None:
         Step.GOAL: project.goal_cents >= GOAL_CENTS[0],
         Step.DURATION: project.duration_days is not None,
     }
-    return next((step for step, ok in present.items() if not ok), None)
+    missing = next((step for step, ok in present.items() if not ok), None)
+    translation = project.translation
+    if missing is not None or translation is None:
+        return missing
+    # A translation begun is finished before the draft is submitted.
+    if not translation.title:
+        return Step.TRANSLATED_TITLE
+    return None if translation.summary else Step.TRANSLATED_SUMMARY

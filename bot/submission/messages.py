@@ -9,11 +9,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.conversation import callbacks
 from bot.conversation.callbacks import MenuItem, OwnerAction, WizardAction
-from bot.domain import DeliveryMode, ProjectCard
-from bot.i18n.text import escape_html, normalise
+from bot.domain import DeliveryMode, Departement, ProjectCard
+from bot.i18n.text import escape_html
 from bot.i18n.translator import Translator
 from bot.search.countries import codes_of
-from bot.search.places import commune_name, find_commune
+from bot.search.places import commune_by_number, commune_name, find_commune, name_as_typed
 from bot.submission.chat import Preview
 from bot.submission.rules import NUMBERED, Problem, Refusal, Step, number_of
 from bot.submission.views import (
@@ -22,6 +22,7 @@ from bot.submission.views import (
     preview_keyboard,
     prompt,
     prompt_keyboard,
+    translation_label,
 )
 from bot.submission.wizard import Draft
 from bot.telegram.html_limits import CAPTION_LIMIT, TEXT_LIMIT, fit, visible_length
@@ -72,7 +73,7 @@ def _recorded(t: Translator, step: Step, draft: Draft, typed: str | None = None)
     if step is Step.DEPARTEMENT:
         return labels.departement(t, card.summary.departement)
     if step is Step.COMMUNE:
-        return escape_html(_commune_answer(t, card.summary.commune, typed))
+        return escape_html(_commune_answer(t, draft, typed))
     if step is Step.SUMMARY:
         return _quote(t, card.summary_text)
     if step is Step.DESCRIPTION:
@@ -82,17 +83,32 @@ def _recorded(t: Translator, step: Step, draft: Draft, typed: str | None = None)
         )
     if step is Step.GOAL:
         return t.money(card.summary.goal_cents)
+    if step in (Step.TRANSLATION, Step.TRANSLATED_TITLE, Step.TRANSLATED_SUMMARY):
+        return _translation_answer(t, step, draft)
     return _later(t, step, draft, card, tier)
 
 
-def _commune_answer(t: Translator, stored: str | None, typed: str | None) -> str:
-    """The commune by the name the owner typed (spelt as the list spells it: "kemper" is
+def _translation_answer(t: Translator, step: Step, draft: Draft) -> str:
+    if step is Step.TRANSLATED_TITLE:
+        return _quote(t, draft.translation_title)
+    if step is Step.TRANSLATED_SUMMARY:
+        return _quote(t, draft.translation_summary)
+    # The offer: taken up (its title is asked next), kept, or passed / removed.
+    writing = draft.position.step is Step.TRANSLATED_TITLE
+    if writing or draft.translation_locale:
+        return translation_label(t, draft, "given")
+    return translation_label(t, draft, "none")
+
+
+def _commune_answer(t: Translator, draft: Draft, typed: str | None) -> str:
+    """The commune by the name the owner typed (spelt as the gazetteer spells it: "kemper" is
     echoed "Kemper" though Quimper is stored), else by its name in the owner's language."""
-    known = find_commune(typed or "")
+    stored, departement = draft.card.summary.commune, draft.card.summary.departement
+    where = departement.value if departement else None
+    known = find_commune(typed or "", where)
     if known is None or known.name != stored:
-        return commune_name(stored, t.locale)
-    in_breton = normalise((typed or "").replace("’", "'")) == normalise(known.breton)
-    return known.breton if in_breton else known.name
+        return commune_name(stored, t.locale, where)
+    return name_as_typed(typed or "", known, t.locale)
 
 
 def _later(
@@ -141,16 +157,20 @@ def preview(t: Translator, draft: Draft) -> Preview:
 
 
 def preview_text(t: Translator, draft: Draft, *, as_caption: bool) -> str:
-    """The preview in one message: where the owner stands, the card, and (in a text, where
-    there is room) the link with Brittany the moderators read."""
+    """The preview in one message: where the owner stands, the card, the title and summary in
+    the other language if given, and (in a text, where there is room) the link with Brittany
+    the moderators read."""
     text, _ = prompt(t, draft)
     limit = CAPTION_LIMIT if as_caption else TEXT_LIMIT
+    translated = _translation_section(t, draft)
+    after = f"\n\n{translated}" if translated else ""
     card = render_card(t, draft.card, as_caption=as_caption).text
-    whole = f"{text}\n\n{card}"
-    if visible_length(whole) > limit:  # make room for the header in the description
-        room = max(0, len(draft.card.description) - visible_length(text) - 4)
+    whole = f"{text}\n\n{card}{after}"
+    if visible_length(whole) > limit:  # make room for the header and the translation
+        extra = visible_length(text) + visible_length(after)
+        room = max(0, len(draft.card.description) - extra - 4)
         shorter = dataclasses.replace(draft.card, description=draft.card.description[:room])
-        whole = f"{text}\n\n{render_card(t, shorter, as_caption=as_caption).text}"
+        whole = f"{text}\n\n{render_card(t, shorter, as_caption=as_caption).text}{after}"
     if not as_caption:
         breton = t.gettext("<b>Lien avec la Bretagne</b> (lu par l’équipe de modération) :")
         with_breton = f"{whole}\n\n{breton}\n{escape_html(draft.breton_connection)}"
@@ -159,12 +179,22 @@ def preview_text(t: Translator, draft: Draft, *, as_caption: bool) -> str:
     return fit(whole, limit).text
 
 
+def _translation_section(t: Translator, draft: Draft) -> str:
+    """The title and summary in the other language, under the card: readers of that language
+    will read them instead."""
+    if not draft.translation_locale or not draft.translation_title:
+        return ""
+    heading = translation_label(t, draft, "heading")
+    title, summary = escape_html(draft.translation_title), escape_html(draft.translation_summary)
+    return f"{heading}\n<b>{title}</b>\n{summary}".rstrip()
+
+
 def refusal_keyboard(t: Translator, refusal: Refusal, draft: Draft) -> InlineKeyboardMarkup | None:
     """The buttons under a refused answer: the step's own, or the communes to choose from."""
     step = Step.COMMUNE
     if refusal.problem is Problem.UNKNOWN_COMMUNE:
         rows = [
-            [_button(f"📍 {commune_name(name, t.locale)}", step, draft, f"c{number}")]
+            [_button(f"📍 {_suggested(t, draft, number, name)}", step, draft, f"c{number}")]
             for number, name in refusal.value("suggestions")
         ]
         keep = t.gettext("Garder «\u202f{commune}\u202f»").format(commune=refusal.value("typed"))
@@ -172,7 +202,9 @@ def refusal_keyboard(t: Translator, refusal: Refusal, draft: Draft) -> InlineKey
         return InlineKeyboardMarkup(rows)
     if refusal.problem is Problem.COMMUNE_ELSEWHERE:
         switch = t.gettext("📍 {commune}, {departement}").format(
-            commune=commune_name(refusal.value("commune"), t.locale),
+            commune=commune_name(
+                refusal.value("commune"), t.locale, refusal.value("departement").value
+            ),
             departement=labels.departement(t, refusal.value("departement")),
         )
         return InlineKeyboardMarkup([
@@ -180,6 +212,19 @@ def refusal_keyboard(t: Translator, refusal: Refusal, draft: Draft) -> InlineKey
             [_button(t.gettext("✏️ Taper une autre commune"), step, draft, "retype")],
         ])  # fmt: skip
     return prompt_keyboard(t, draft)
+
+
+def _suggested(t: Translator, draft: Draft, number: int, name: str) -> str:
+    """A suggested commune in the owner's language, with its département when it lies in
+    another one than the draft's (choosing it offers to switch; two communes of different
+    départements may share a name: "Saint-Servais")."""
+    commune = commune_by_number(number)
+    if commune is None:
+        return name
+    named = commune_name(commune.name, t.locale, commune.departement)
+    if commune.departement == draft.card.summary.departement:
+        return named
+    return f"{named}, {labels.departement(t, Departement(commune.departement))}"
 
 
 def out_of_place_keyboard(t: Translator, draft: Draft) -> InlineKeyboardMarkup | None:

@@ -37,6 +37,11 @@ def _month_names() -> dict[str, int]:
 _MONTH_NAMES = _month_names()
 
 
+def month_number(name: str) -> int | None:
+    """The month a French or Breton month name means ("janvier", "Genver", "janv."), else None."""
+    return _MONTH_NAMES.get(normalise(name).rstrip("."))
+
+
 def _read_month(text: str) -> tuple[int, int] | None:
     """(month, year) from "06/2027", "6-27", "2027-06", "juin 2027", "Mezheven 27"..."""
     cleaned = normalise(text).rstrip(".").strip()

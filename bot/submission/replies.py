@@ -42,7 +42,7 @@ def refusal_text(t: Translator, refusal: Refusal) -> str:
             "{commune} se trouve dans un autre département ({departement}). Passez le projet "
             "dans ce département, ou tapez une autre commune."
         ).format(
-            commune=escape_html(commune_name(value("commune"), t.locale)),
+            commune=escape_html(commune_name(value("commune"), t.locale, value("departement"))),
             departement=labels.departement(t, value("departement")),
         )
     if problem is Problem.UNKNOWN_COMMUNE:

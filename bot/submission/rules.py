@@ -16,7 +16,13 @@ from bot.domain import Departement
 from bot.i18n.amounts import parse_euros
 from bot.i18n.text import without_controls
 from bot.search.countries import EU, FRANCE, MAX_COUNTRIES, NEIGHBOURS, parse_countries
-from bot.search.places import commune_number, find_commune, suggest_communes
+from bot.search.places import (
+    Commune,
+    commune_by_number,
+    commune_number,
+    find_commune,
+    suggest_communes,
+)
 
 
 class Step(enum.StrEnum):
@@ -26,6 +32,10 @@ class Step(enum.StrEnum):
     DEPARTEMENT = "departement"
     COMMUNE = "commune"
     SUMMARY = "summary"
+    # Optional, offered after the summary: the title and summary in the other language.
+    TRANSLATION = "translation"  # add them, or pass
+    TRANSLATED_TITLE = "other_title"
+    TRANSLATED_SUMMARY = "other_summary"
     DESCRIPTION = "description"
     GOAL = "goal"
     DURATION = "duration"
@@ -42,7 +52,8 @@ class Step(enum.StrEnum):
     PREVIEW = "preview"
 
 
-# The 13 steps the owner sees numbered; the tier questions are part of step 11.
+# The 13 steps the owner sees numbered; the tier questions are part of step 11, the other
+# language's title and summary part of step 6 (the summary).
 NUMBERED = (
     Step.BRETON, Step.TITLE, Step.CATEGORY, Step.DEPARTEMENT, Step.COMMUNE, Step.SUMMARY,
     Step.DESCRIPTION, Step.GOAL, Step.DURATION, Step.MODEL, Step.TIERS, Step.PHOTO, Step.PREVIEW,
@@ -51,12 +62,15 @@ TIER_STEPS = (
     Step.TIER_TITLE, Step.TIER_AMOUNT, Step.TIER_DESCRIPTION, Step.TIER_MODE,
     Step.TIER_COUNTRIES, Step.TIER_QUANTITY, Step.TIER_DELIVERY,
 )  # fmt: skip
+TRANSLATION_STEPS = (Step.TRANSLATION, Step.TRANSLATED_TITLE, Step.TRANSLATED_SUMMARY)
 # Steps answered with a button (a typed text there gets the buttons again).
-BUTTON_STEPS = frozenset(
-    {Step.CATEGORY, Step.DEPARTEMENT, Step.MODEL, Step.TIERS, Step.TIER_MODE, Step.PREVIEW}
-)
-# Steps the preview's "Modifier" buttons lead to.
-EDITABLE = NUMBERED[:-1]
+BUTTON_STEPS = frozenset({
+    Step.CATEGORY, Step.DEPARTEMENT, Step.MODEL, Step.TIERS, Step.TIER_MODE, Step.PREVIEW,
+    Step.TRANSLATION,
+})  # fmt: skip
+# Steps the preview's "Modifier" buttons lead to: the other language just after the summary.
+_AFTER_SUMMARY = NUMBERED.index(Step.SUMMARY) + 1
+EDITABLE = (*NUMBERED[:_AFTER_SUMMARY], Step.TRANSLATION, *NUMBERED[_AFTER_SUMMARY:-1])
 # Those whose question, asked from the preview, offers to keep the current answer ("Terminé"
 # does it for the rewards, "Passer" for the photo); the button's value.
 KEEPABLE = frozenset(EDITABLE) - {Step.TIERS, Step.PHOTO}
@@ -66,11 +80,15 @@ TEXT_LIMITS: dict[Step, tuple[int, int]] = {
     Step.BRETON: (20, 1000),
     Step.TITLE: (3, 80),
     Step.SUMMARY: (20, 280),
+    Step.TRANSLATED_TITLE: (3, 80),
+    Step.TRANSLATED_SUMMARY: (20, 280),
     Step.DESCRIPTION: (50, 3000),
     Step.TIER_TITLE: (3, 80),
     Step.TIER_DESCRIPTION: (5, 500),
 }
-ONE_LINE = frozenset({Step.TITLE, Step.SUMMARY, Step.TIER_TITLE})
+ONE_LINE = frozenset(
+    {Step.TITLE, Step.SUMMARY, Step.TIER_TITLE, Step.TRANSLATED_TITLE, Step.TRANSLATED_SUMMARY}
+)
 GOAL_CENTS = (100_00, 200_000_00)
 DURATION_DAYS = (7, 90)
 DURATION_CHOICES = (30, 45, 60)
@@ -84,11 +102,22 @@ COUNTRY_CHOICES = {"fr": FRANCE, "near": NEIGHBOURS, "eu": (EU,)}
 
 def number_of(step: Step) -> int:
     """The step's number out of 13, as the owner sees it."""
+    if step in TRANSLATION_STEPS:
+        return NUMBERED.index(Step.SUMMARY) + 1
     return NUMBERED.index(Step.TIERS if step in TIER_STEPS else step) + 1
+
+
+def other_language(locale: str) -> str:
+    """The language a translation is written in: not the one the owner writes in."""
+    return "fr" if locale == "br" else "br"
 
 
 def next_step(step: Step) -> Step:
     """Where the wizard goes once `step` is answered (the tier questions loop back to TIERS)."""
+    if step is Step.SUMMARY:
+        return Step.TRANSLATION
+    if step in TRANSLATION_STEPS:  # the title leads to the summary (`Position.after_answer`)
+        return Step.DESCRIPTION
     if step in TIER_STEPS:
         index = TIER_STEPS.index(step)
         return TIER_STEPS[index + 1] if index + 1 < len(TIER_STEPS) else Step.TIERS
@@ -126,6 +155,8 @@ class Position:
             return Position(next_step(self.step), self.editing)
         if self.step is Step.TIER_DELIVERY:
             return Position(Step.TIERS, self.editing)
+        if self.step is Step.TRANSLATED_TITLE:  # from the preview too: its summary follows
+            return Position(Step.TRANSLATED_SUMMARY, self.editing)
         return Position(Step.PREVIEW) if self.editing else Position(next_step(self.step))
 
 
@@ -238,21 +269,19 @@ _COMMUNE = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ '’-])*$")
 
 
 def parse_commune(text: str, departement: Departement | None, *, insist: bool = False) -> str:
-    """The commune's official name for a known one ("kemper" is Quimper).
+    """The commune's official name for a known one ("kemper" is Quimper, "Lamballe" is now
+    Lamballe-Armor).
 
     A known commune of another département than the one chosen is refused: the card would say
     "Quimper · Morbihan"; the refusal names the commune, so the owner can switch to its
-    département. A name the list does not hold is refused with the closest known names, unless
-    the owner `insist`s (the list is not complete): it is then kept as typed, tidied.
+    département. A name the gazetteer does not hold is refused with the closest known names,
+    unless the owner `insist`s (a hamlet, a commune outside Brittany): it is then kept as
+    typed, tidied.
     """
     typed = " ".join(text.split())
-    known = find_commune(typed)
+    known = find_commune(typed, departement.value if departement else None)
     if known is not None:
-        if departement is not None and known.departement != departement.value:
-            raise _refuse(Problem.COMMUNE_ELSEWHERE, commune=known.name,
-                          departement=Departement(known.departement),
-                          number=commune_number(known))  # fmt: skip
-        return known.name
+        return _in_departement(known, departement)
     if not _COMMUNE.match(typed) or len(typed) > COMMUNE_MAX:
         raise _refuse(Problem.NOT_A_COMMUNE, maximum=COMMUNE_MAX)
     tidied = typed[0].upper() + typed[1:]
@@ -262,9 +291,24 @@ def parse_commune(text: str, departement: Departement | None, *, insist: bool = 
     return tidied
 
 
+def chosen_commune(number: int, departement: Departement | None) -> str | None:
+    """The official name of a commune chosen by its button (a suggestion), refused like a typed
+    one when it lies in another département; None for a number of no commune (forged)."""
+    known = commune_by_number(number)
+    return None if known is None else _in_departement(known, departement)
+
+
+def _in_departement(known: Commune, departement: Departement | None) -> str:
+    if departement is not None and known.departement != departement.value:
+        raise _refuse(Problem.COMMUNE_ELSEWHERE, commune=known.name,
+                      departement=Departement(known.departement),
+                      number=commune_number(known))  # fmt: skip
+    return known.name
+
+
 def commune_fits(commune: str | None, departement: Departement) -> bool:
     """Whether a stored commune can stay once the département changes."""
-    known = find_commune(commune) if commune else None
+    known = find_commune(commune, departement.value) if commune else None
     return known is None or known.departement == departement.value
 
 

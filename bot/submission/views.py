@@ -22,8 +22,10 @@ from bot.submission.rules import (
     KEEP_CURRENT,
     NUMBERED,
     TEXT_LIMITS,
+    TRANSLATION_STEPS,
     Step,
     number_of,
+    other_language,
 )
 from bot.submission.wizard import Draft
 from bot.views import labels
@@ -127,11 +129,78 @@ QUESTIONS: dict[Step, str] = {
         "<i>Exemple\u00a0: juin 2027, ou 06/2027</i>"
     ),
     Step.PHOTO: N_("Envoyez une photo qui représente votre projet, ou appuyez sur « Passer »."),
+    Step.TRANSLATION: N_(
+        "Voulez-vous aussi donner le titre et le résumé en breton\u202f? Les lecteurs qui ont "
+        "choisi le breton les liront dans leur langue, et la fiche portera la mention "
+        "«\u202fen breton\u202f». C’est facultatif."
+    ),
+    Step.TRANSLATED_TITLE: N_(
+        "Le titre en breton.\n<i>Exemple\u00a0: «\u202fDilhad nevez evit bagad Kemper\u202f»</i>"
+    ),
+    Step.TRANSLATED_SUMMARY: N_(
+        "Le résumé en breton, en une ou deux phrases.\n<i>Exemple\u00a0: «\u202fTregont "
+        "soner, dilhad brodet gant an dorn evit gouel Kernev.\u202f»</i>"
+    ),
     Step.PREVIEW: N_(
         "Voici votre fiche telle qu’elle apparaîtra. Touchez « ✏️ » pour corriger un champ, "
         "puis soumettez-la à l’équipe de Kengo."
     ),
 }
+
+
+# The same questions for an owner who writes in Breton: the other language is French.
+IN_FRENCH: dict[Step, str] = {
+    Step.TRANSLATION: N_(
+        "Voulez-vous aussi donner le titre et le résumé en français\u202f? Les lecteurs "
+        "francophones les liront dans leur langue. C’est facultatif."
+    ),
+    Step.TRANSLATED_TITLE: N_(
+        "Le titre en français.\n<i>Exemple\u00a0: «\u202fUn costume neuf pour le bagad de "
+        "Quimper\u202f»</i>"
+    ),
+    Step.TRANSLATED_SUMMARY: N_(
+        "Le résumé en français, en une ou deux phrases.\n<i>Exemple\u00a0: «\u202fTrente "
+        "sonneurs, un costume brodé à la main pour le festival de Cornouaille.\u202f»</i>"
+    ),
+}
+# The translation's buttons and names, by its language.
+TRANSLATION_LABELS: dict[str, dict[str, str]] = {
+    "br": {
+        "add": N_("✍️ Ajouter en breton"),
+        "rewrite": N_("✏️ Modifier le texte en breton"),
+        "remove": N_("🗑 Retirer le texte en breton"),
+        "name": N_("En breton"),
+        "heading": N_("<b>En breton\u00a0:</b>"),
+        "given": N_("oui, en breton"),
+        "none": N_("sans texte en breton"),
+    },
+    "fr": {
+        "add": N_("✍️ Ajouter en français"),
+        "rewrite": N_("✏️ Modifier le texte en français"),
+        "remove": N_("🗑 Retirer le texte en français"),
+        "name": N_("En français"),
+        "heading": N_("<b>En français\u00a0:</b>"),
+        "given": N_("oui, en français"),
+        "none": N_("sans texte en français"),
+    },
+}
+
+
+def translation_language(t: Translator, draft: Draft) -> str:
+    """The language of the draft's translation: the one begun, else the one the owner does not
+    write in (the interface's)."""
+    return draft.translation_locale or other_language(t.locale)
+
+
+def translation_label(t: Translator, draft: Draft, key: str) -> str:
+    return t.gettext(TRANSLATION_LABELS[translation_language(t, draft)][key])
+
+
+def _question(t: Translator, draft: Draft) -> str:
+    step = draft.position.step
+    if step in TRANSLATION_STEPS and translation_language(t, draft) == "fr":
+        return t.gettext(IN_FRENCH[step])
+    return t.gettext(QUESTIONS[step]).format(number=draft.writing_tier)
 
 
 def _button(label: str, action: str, draft: Draft, value: str = "-") -> InlineKeyboardButton:
@@ -178,7 +247,7 @@ def prompt(t: Translator, draft: Draft) -> tuple[str, InlineKeyboardMarkup | Non
     head = t.gettext("Étape {number}/13 — <b>{step}</b>").format(
         number=number_of(step), step=t.gettext(STEP_NAMES[NUMBERED[number_of(step) - 1]])
     )
-    lines = [head, t.gettext(QUESTIONS[step]).format(number=draft.writing_tier)]
+    lines = [head, _question(t, draft)]
     if step in TEXT_LIMITS:
         low, high = TEXT_LIMITS[step]
         lines.append(t.gettext("({low} à {high} caractères)").format(
@@ -196,13 +265,16 @@ def _current_answer(t: Translator, draft: Draft) -> str:
     answers = {
         Step.BRETON: escape_html(draft.breton_connection[:200]),
         Step.TITLE: escape_html(card.summary.title),
-        Step.COMMUNE: escape_html(commune_name(card.summary.commune, t.locale)),
+        Step.COMMUNE: escape_html(
+            commune_name(card.summary.commune, t.locale, card.summary.departement)
+        ),
         Step.SUMMARY: escape_html(card.summary_text),
         Step.GOAL: t.money(card.summary.goal_cents),
         Step.CATEGORY: labels.category(t, card.summary.category),
         Step.DEPARTEMENT: labels.departement(t, card.summary.departement),
         Step.DURATION: _days(t, draft.duration_days) if draft.duration_days else "",
         Step.MODEL: t.gettext(MODEL_NAMES[card.funding_model]),
+        Step.TRANSLATION: escape_html(draft.translation_title),
     }
     if step is Step.DESCRIPTION:
         return t.gettext("ce que vous envoyez maintenant remplacera la description.")
@@ -240,6 +312,8 @@ def _choices(t: Translator, draft: Draft, *, deletions: bool) -> list[list[tuple
         rows = [[(t.gettext(label), value)] for value, label in COUNTRY_LABELS]
     elif step is Step.TIER_QUANTITY:
         rows = [[(t.gettext("♾ Illimité"), "unlimited")]]
+    elif step is Step.TRANSLATION:
+        rows = _translation_choices(t, draft)
     elif step is Step.PHOTO:
         rows = [[(t.gettext("⏭ Passer"), "skip")]]
         if draft.position.editing and draft.card.summary.photo_file_id:
@@ -247,6 +321,21 @@ def _choices(t: Translator, draft: Draft, *, deletions: bool) -> list[list[tuple
     if draft.keeps_current:
         rows.append([(t.gettext("↩ Garder la réponse actuelle"), KEEP_CURRENT)])
     return rows
+
+
+def _translation_choices(t: Translator, draft: Draft) -> list[list[tuple[str, str]]]:
+    """Write the other language's texts or pass; from the preview, rewrite or remove them
+    ("Garder la réponse actuelle", or "Passer" where it is not offered, leaves them as they
+    are)."""
+    skip = [(t.gettext("⏭ Passer"), "skip")]
+    if not draft.position.editing:
+        return [[(translation_label(t, draft, "add"), "add")], skip]
+    if not draft.translation_locale:
+        rows = [[(translation_label(t, draft, "add"), "add")]]
+    else:
+        rows = [[(translation_label(t, draft, "rewrite"), "add")],
+                [(translation_label(t, draft, "remove"), "remove")]]  # fmt: skip
+    return rows if draft.keeps_current else [*rows, skip]
 
 
 def _tiers_choices(t: Translator, draft: Draft, *, deletions: bool) -> list[list[tuple[str, str]]]:
@@ -290,7 +379,7 @@ def _pairs(items: list[_T]) -> list[list[_T]]:
 
 def preview_keyboard(t: Translator, draft: Draft) -> InlineKeyboardMarkup:
     edits = [
-        _button("✏️ " + t.gettext(STEP_NAMES[step]), WizardAction.EDIT, draft, step.value)
+        _button("✏️ " + _edit_name(t, draft, step), WizardAction.EDIT, draft, step.value)
         for step in EDITABLE
     ]
     return InlineKeyboardMarkup([
@@ -298,3 +387,9 @@ def preview_keyboard(t: Translator, draft: Draft) -> InlineKeyboardMarkup:
         [_button(t.gettext("💾 Enregistrer le brouillon"), WizardAction.SAVE, draft)],
         [_button(t.gettext("📨 Soumettre"), WizardAction.SEND, draft)],
     ])  # fmt: skip
+
+
+def _edit_name(t: Translator, draft: Draft, step: Step) -> str:
+    if step is Step.TRANSLATION:  # "En breton" or "En français"
+        return translation_label(t, draft, "name")
+    return t.gettext(STEP_NAMES[step])

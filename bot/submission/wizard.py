@@ -32,7 +32,15 @@ from bot.submission.answers import (
     store_choice,
     store_text,
 )
-from bot.submission.rules import EDITABLE, TIER_STEPS, Position, Problem, Refusal, Step
+from bot.submission.rules import (
+    EDITABLE,
+    TIER_STEPS,
+    TRANSLATION_STEPS,
+    Position,
+    Problem,
+    Refusal,
+    Step,
+)
 
 ButtonTyped = Callable[["Draft"], str | None]
 EDITABLE_STATUSES = (ProjectStatus.DRAFT, ProjectStatus.CHANGES_REQUESTED)
@@ -64,6 +72,11 @@ class Draft:
     preview_up_to_date: bool = False
     preview_is_photo: bool | None = None
     keeps_current: bool = False  # the question may be left with the answer it has
+    # The title and summary in the other language ("" while not given), and that language
+    # (None: no translation begun; it will be the language the owner does not write in).
+    translation_locale: str | None = None
+    translation_title: str = ""
+    translation_summary: str = ""
 
 
 class WizardService:
@@ -87,7 +100,9 @@ class WizardService:
             if (open_drafts or 0) >= MAX_OPEN_DRAFTS:
                 raise TooManyDrafts
             first = Position(Step.BRETON).encode()
-            project = Project(owner_id=owner_id, wizard_step=first, reward_tiers=[])
+            project = Project(
+                owner_id=owner_id, wizard_step=first, reward_tiers=[], translation=None
+            )
             session.add(project)
             await session.flush()
             await _listen(session, owner_id, project.id)
@@ -150,7 +165,9 @@ class WizardService:
             position = _position(project)
             if button is not None and (value := button(_draft(project))) is not None:
                 return await _chosen(session, project, position, value)
-            store_text(project, position, text, self._max_pledge_cents)
+            owner = await session.get(User, owner_id)
+            locale = owner.locale if owner is not None else "fr"
+            store_text(project, position, text, self._max_pledge_cents, locale)
             # The description may come in several messages, until "Terminé".
             following = (
                 dataclasses.replace(position, appending=True)
@@ -208,7 +225,9 @@ class WizardService:
             project = await _editable(session, owner_id, project_id)
             missing = first_missing(project)
             if missing is not None:
-                project.wizard_step = Position(missing).encode()
+                # A translation left half written is finished, then back to the preview.
+                back = missing in TRANSLATION_STEPS
+                project.wizard_step = Position(missing, editing=back).encode()
                 raise Incomplete(missing)
             project.status, project.submitted_at = ProjectStatus.IN_REVIEW, utcnow()
             project.wizard_step = None
@@ -226,13 +245,15 @@ def _drafts_of(owner_id: int) -> Any:
     return (
         select(Project)
         .where(Project.owner_id == owner_id, Project.status.in_(EDITABLE_STATUSES))
-        .options(selectinload(Project.reward_tiers))
+        .options(selectinload(Project.reward_tiers), selectinload(Project.translation))
     )
 
 
 async def _editable(session: AsyncSession, owner_id: int, project_id: int) -> Project:
     project = await session.scalar(
-        select(Project).where(Project.id == project_id).options(selectinload(Project.reward_tiers))
+        select(Project)
+        .where(Project.id == project_id)
+        .options(selectinload(Project.reward_tiers), selectinload(Project.translation))
     )
     if project is None or project.owner_id != owner_id or project.status not in EDITABLE_STATUSES:
         raise NotEditable
@@ -270,10 +291,12 @@ def _shown(project: Project) -> str:
     tiers = [(tier.title, tier.description, tier.min_amount_cents, tier.quantity_limit,
               tier.estimated_delivery, tier.delivery_mode, tier.shipping_countries)
              for tier in project.reward_tiers]  # fmt: skip
+    translation = project.translation
     answers = (
         project.photo_file_id, project.breton_connection, project.title, project.category,
         project.departement, project.commune, project.summary, project.description,
         project.goal_cents, project.duration_days, project.funding_model, tiers,
+        (translation.locale, translation.title, translation.summary) if translation else None,
     )  # fmt: skip
     digest = hashlib.sha256(repr(answers).encode()).hexdigest()[:16]
     return f"{'photo' if project.photo_file_id else 'text'}:{digest}"
@@ -281,12 +304,16 @@ def _shown(project: Project) -> str:
 
 def _draft(project: Project) -> Draft:
     shows = project.wizard_preview_shows
+    translation = project.translation
+    card = launch_preview(project)
+    if translation is not None:  # the preview's card shows the mark the catalogue will show
+        card = dataclasses.replace(card, summary=dataclasses.replace(card.summary, in_breton=True))
     return Draft(
         project_id=project.id,
         status=project.status,
         position=_position(project),
         breton_connection=project.breton_connection,
-        card=launch_preview(project),
+        card=card,
         tier_ids=[tier.id for tier in project.reward_tiers],
         writing_tier=len(project.reward_tiers) + 1,
         description_length=len(project.description),
@@ -298,4 +325,7 @@ def _draft(project: Project) -> Draft:
         preview_up_to_date=shows == _shown(project),
         preview_is_photo=None if shows is None else shows.startswith("photo:"),
         keeps_current=keeps_current(project, _position(project)),
+        translation_locale=translation.locale if translation else None,
+        translation_title=translation.title if translation else "",
+        translation_summary=translation.summary if translation else "",
     )

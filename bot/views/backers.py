@@ -138,36 +138,45 @@ def _cell(value: str) -> str:
     return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
 
 
-def _spreadsheet_euros(cents: int) -> str:
+def spreadsheet_euros(cents: int) -> str:
     """ "15,00": a decimal comma, which French spreadsheets (the ones that split on ";") read as
     a number where "15.00" would stay text; integer arithmetic, never a float."""
     return f"{cents // 100},{cents % 100:02d}"
 
 
-def backers_csv(t: Translator, backers: list[Backer]) -> bytes:
-    """One row per paid pledge, headed in the owner's language; UTF-8 with a BOM, which tells
-    spreadsheets the encoding (without it, accents come out garbled in Excel)."""
+def spreadsheet_csv(header: list[str], rows: list[list[str]]) -> bytes:
+    """A CSV that French spreadsheets open as is: ";"-separated, UTF-8 with a BOM, which tells
+    them the encoding (without it, accents come out garbled in Excel); a cell that would read as
+    a formula is quoted."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=CSV_SEPARATOR, lineterminator="\r\n")
-    writer.writerow([
+    writer.writerow(header)
+    writer.writerows([_cell(value) for value in row] for row in rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def backers_csv(t: Translator, backers: list[Backer]) -> bytes:
+    """One row per paid pledge, headed in the owner's language."""
+    header = [
         t.gettext("Date"), t.gettext("Nom"), t.gettext("E-mail"), t.gettext("Montant (€)"),
         t.gettext("Contrepartie"), t.gettext("Livraison"), t.gettext("Adresse"),
         t.gettext("Complément d’adresse"), t.gettext("Code postal"), t.gettext("Ville"),
         t.gettext("Région"), t.gettext("Pays"), t.gettext("Affichage sur la fiche"),
-    ])  # fmt: skip
+    ]  # fmt: skip
+    rows = []
     for b in backers:
         address = b.address or {}
         when = b.paid_at.astimezone(UTC).date().isoformat() if b.paid_at else ""
         name = t.gettext("données effacées") if b.erased else (b.name or "")
         mode = t.gettext(DELIVERY_NAMES[b.delivery_mode]) if b.delivery_mode else ""
-        writer.writerow([_cell(str(v)) for v in (
-            when, name, b.email or "", _spreadsheet_euros(b.amount_cents),
+        rows.append([str(v) for v in (
+            when, name, b.email or "", spreadsheet_euros(b.amount_cents),
             b.reward or t.gettext("don libre"), mode, address.get("line1") or "",
             address.get("line2") or "", address.get("postal_code") or "",
             address.get("city") or "", address.get("state") or "",
             address.get("country") or "", _display(t, b),
         )])  # fmt: skip
-    return out.getvalue().encode("utf-8-sig")
+    return spreadsheet_csv(header, rows)
 
 
 def csv_caption(t: Translator, count: int) -> str:

@@ -15,7 +15,7 @@ from bot.search.countries import FRANCE
 from bot.search.countries import names as country_names
 from bot.search.places import commune_name
 from bot.telegram.html_limits import CAPTION_LIMIT, TEXT_LIMIT, fit, visible_length
-from bot.views import labels
+from bot.views import labels, matching
 from bot.views.progress import contributors, progress_bar, raised_of_goal, time_left
 
 MIN_EXCERPT = 80  # visible characters of description worth showing before "Lire la suite"
@@ -55,16 +55,19 @@ def _head(t: Translator, card: ProjectCard) -> list[str]:
     project = card.summary
     lines = [f"<b>{escape_html(project.title)}</b>"]
     where = [
-        escape_html(commune_name(project.commune, t.locale)),
+        escape_html(commune_name(project.commune, t.locale, project.departement)),
         labels.departement(t, project.departement),
     ]
     place = " · ".join(part for part in where if part)
     category = labels.category(t, project.category)
     tags = [f"📍 {place}" if place else "", f"🏷 {category}" if category else ""]
+    if project.in_breton:  # a Breton version exists (the one shown to a Breton reader)
+        tags.append(t.gettext("en breton"))
     lines.append(" · ".join(tag for tag in tags if tag))
     lines += ["", escape_html(card.summary_text), ""]
     lines.append(progress_bar(t, project.raised_cents, project.goal_cents))
     lines.append(raised_of_goal(t, project.raised_cents, project.goal_cents))
+    lines += matching.card_lines(t, card)  # a partner's match: its share, rule, call to action
     people = f"👥 {supporters_line(t, card.supporters, project.contributors_count)}"
     if project.status is ProjectStatus.LIVE:
         lines.append(f"{people} · ⏳ {time_left(t, project.ends_at)}")

@@ -21,6 +21,7 @@ from bot.i18n.text import escape_html
 from bot.i18n.translator import Translator
 from bot.search.places import commune_name
 from bot.views import labels
+from bot.views.alerts import watch_list_button
 from bot.views.menus import menu_button, way_on
 from bot.views.progress import funded, time_left
 
@@ -58,7 +59,7 @@ def item_lines(t: Translator, number: int, item: ProjectSummary) -> list[str]:
 
 
 def _place(t: Translator, item: ProjectSummary) -> str:
-    place = escape_html(commune_name(item.commune, t.locale))
+    place = escape_html(commune_name(item.commune, t.locale, item.departement))
     departement = labels.departement(t, item.departement)
     return f"{place} ({departement})" if place and departement else place or departement
 
@@ -99,10 +100,11 @@ def _nothing_found(t: Translator, page: CataloguePage) -> str:
 
 
 def catalogue_keyboard(
-    t: Translator, page: CataloguePage, *, near_me: bool = False
+    t: Translator, page: CataloguePage, *, near_me: bool = False, alert: bool | None = None
 ) -> InlineKeyboardMarkup:
     """Projects, pages, filters; `near_me`: the list is the user's own département's, and its
-    "near me" button changes that département instead."""
+    "near me" button changes that département instead; `alert`: whether the user is told of
+    new projects of this list (None: the list is no place nor category to be told about)."""
     view = page.view
     rows: Keyboard = []
     first = view.page * PAGE_SIZE + 1
@@ -132,6 +134,8 @@ def catalogue_keyboard(
         rows.append([_button(t.gettext("📍 Changer de département"), change)])
     else:
         rows.append([_button(t.gettext("📍 Près de chez moi"), callbacks.near_me(view))])
+    if alert is not None:
+        rows.append([watch_list_button(t, view, watching=alert)])
     if page.query and _filtered(view) and not page.items:
         # The same words everywhere: what "retirez les filtres" above suggests.
         unfiltered = callbacks.list_page(ListView(sort=view.sort, query_hash=view.query_hash))

@@ -9,6 +9,7 @@ from bot.conversation.callbacks import MenuItem, Setting
 from bot.domain import Preferences, ProjectSummary
 from bot.i18n.translator import N_, Translator
 from bot.views import labels
+from bot.views.alerts import manage_button
 from bot.views.catalogue import item_lines
 from bot.views.menus import LANGUAGE_NAMES, way_on
 
@@ -76,8 +77,11 @@ def settings_text(t: Translator, preferences: Preferences) -> str:
     )
 
 
-def settings_keyboard(t: Translator, preferences: Preferences) -> InlineKeyboardMarkup:
-    """One button per line of the screen, each switching that line only; then the menu."""
+def settings_keyboard(
+    t: Translator, preferences: Preferences, alerts: int = 0
+) -> InlineKeyboardMarkup:
+    """One button per line of the screen, each switching that line only; the user's launch
+    alerts (`alerts` of them); then the menu."""
     news = (
         t.gettext("🔔 Réactiver les nouvelles")
         if preferences.notifications_muted
@@ -96,4 +100,5 @@ def settings_keyboard(t: Translator, preferences: Preferences) -> InlineKeyboard
     rows = [
         [InlineKeyboardButton(label, callback_data=callbacks.setting(s))] for label, s in choices
     ]
+    rows.append([manage_button(t, alerts)])
     return way_on(t, *rows)

@@ -13,6 +13,7 @@ from bot.domain import Anomaly, Claim, Decision, Review, Verdict, utcnow
 from bot.i18n.text import escape_html
 from bot.i18n.translator import Translator
 from bot.views import labels
+from bot.views.matching import entry_button
 from bot.views.menus import way_on
 from bot.views.moderation_panel import claimed_text, waiting_text
 
@@ -131,8 +132,8 @@ def queue_keyboard(
                               callback_data=callbacks.moderation(view, s.project_id))]
         for n, s in enumerate(reviews, start=1)
     ]  # fmt: skip
-    if private:
-        return way_on(t, *rows)
+    if private:  # partner matches are attached in a private chat, where typing is asked for
+        return way_on(t, *rows, [entry_button(t)])
     return InlineKeyboardMarkup(rows) if rows else None  # Telegram refuses an empty keyboard
 
 

@@ -16,6 +16,7 @@ from bot.domain import (
     Departement,
     FieldChange,
     FundingModel,
+    ProjectText,
     Review,
     RewardDetail,
     Verdict,
@@ -65,7 +66,7 @@ def _sections(t: Translator, review: Review, now: datetime) -> list[str]:
     if review.claim is not None:
         head.append(claimed_text(t, review.claim.name))
     where = [
-        escape_html(commune_name(project.commune, t.locale)),
+        escape_html(commune_name(project.commune, t.locale, project.departement)),
         labels.departement(t, project.departement),
     ]
     facts = [
@@ -79,6 +80,8 @@ def _sections(t: Translator, review: Review, now: datetime) -> list[str]:
     ]
     sections = ["\n".join(head), "\n".join(facts)]
     sections.append(f"<b>{t.gettext('Résumé')}</b>\n{escape_html(card.summary_text.strip())}")
+    if review.translation is not None:
+        sections.append(translation_text(t, review.translation))
     description = escape_html(card.description.strip())
     sections.append(f"<b>{t.gettext('Description')}</b>\n{description}")
     rewards = [reward_text(t, reward) for reward in review.rewards]
@@ -91,6 +94,17 @@ def _sections(t: Translator, review: Review, now: datetime) -> list[str]:
         sections.append(_resubmission(t, review.resubmission.reason,
                                       review.resubmission.changes))  # fmt: skip
     return sections
+
+
+def translation_text(t: Translator, translation: ProjectText) -> str:
+    """The title and summary the owner gave in the other language: readers of that language
+    read them instead of the originals, so the moderators read both."""
+    if translation.locale == "br":
+        heading = t.gettext("Titre et résumé en breton")
+    else:
+        heading = t.gettext("Titre et résumé en français")
+    title, summary = escape_html(translation.title), escape_html(translation.summary.strip())
+    return f"<b>{heading}</b>\n<i>{title}</i>\n{summary}"
 
 
 def _resubmission(t: Translator, reason: str, changes: tuple[FieldChange, ...]) -> str:
@@ -158,6 +172,8 @@ def field_label(t: Translator, name: str) -> str:
         "duration_days": t.gettext("Durée"), "funding_model": t.gettext("Mode de financement"),
         "rewards": t.gettext("Contreparties"), "photo": t.gettext("Photo"),
         "breton_connection": t.gettext("Lien avec la Bretagne"),
+        "translation_title": t.gettext("Titre dans l’autre langue"),
+        "translation_summary": t.gettext("Résumé dans l’autre langue"),
     }  # fmt: skip
     return names.get(name, escape_html(name))
 

@@ -3,15 +3,18 @@ the answer after a reward sold out (keep it as a gift, or be refunded)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.conversation import callbacks
 from bot.conversation.callbacks import MenuItem
-from bot.domain import PledgeLine, PledgeStatus
+from bot.domain import AlertTarget, PledgeLine, PledgeStatus
 from bot.i18n.text import escape_html
 from bot.i18n.translator import N_, Translator
 from bot.telegram.html_limits import TEXT_LIMIT, fit
 from bot.views import labels
+from bot.views.alerts import owner_button
 from bot.views.menus import menu_button, project_way_on
 from bot.views.my_data import my_data_button
 
@@ -58,7 +61,13 @@ def my_pledges_text(t: Translator, lines: list[PledgeLine]) -> str:
     return fit("\n".join(text), TEXT_LIMIT).text  # past ~30 pledges: the latest come first
 
 
-def my_pledges_keyboard(t: Translator, lines: list[PledgeLine]) -> InlineKeyboardMarkup:
+def my_pledges_keyboard(
+    t: Translator,
+    lines: list[PledgeLine],
+    owners: Sequence[tuple[AlertTarget, bool]] = (),
+) -> InlineKeyboardMarkup:
+    """Pay what is unpaid, open each project; `owners`: those the user paid, with whether
+    their next project is watched."""
     if not lines:
         return project_way_on(t, None)
     rows: list[list[InlineKeyboardButton]] = []
@@ -74,6 +83,7 @@ def my_pledges_keyboard(t: Translator, lines: list[PledgeLine]) -> InlineKeyboar
             data = callbacks.project(line.project_id, None)
             label = labels.button_label(line.title, before="🔎 ", limit=50)
             rows.append([InlineKeyboardButton(label, callback_data=data)])
+    rows += [[owner_button(t, owner, watching=watching)] for owner, watching in owners]
     rows.append([my_data_button(t)])  # what the payments left stored, and its erasure
     return InlineKeyboardMarkup(rows)
 

@@ -18,6 +18,7 @@ from bot.i18n.translator import N_, Translator
 from bot.telegram.html_limits import TEXT_LIMIT, fit
 from bot.views import labels
 from bot.views.catalogue import item_lines
+from bot.views.matching import dashboard_lines
 from bot.views.menus import way_on
 from bot.views.news import read_news_button
 from bot.views.progress import contributors, progress_bar, raised_of_goal, time_left
@@ -83,6 +84,7 @@ def dashboard_text(t: Translator, board: Dashboard) -> str:
         heading,
         progress_bar(t, project.raised_cents, project.goal_cents),
         raised_of_goal(t, project.raised_cents, project.goal_cents),
+        *dashboard_lines(t, project, board.match),  # the partner's share apart
         f"👥 {contributors(t, project.contributors_count)} · ⭐ "
         + t.ngettext("{count} abonné", "{count} abonnés", board.followers).format(
             count=t.number(board.followers)
@@ -108,6 +110,15 @@ def dashboard_text(t: Translator, board: Dashboard) -> str:
             f"• {sharer} : {visits.format(count=t.number(link.visits))} · "
             f"{backers.format(count=t.number(link.pledges))} · {t.money(link.amount_cents)}"
         )
+    if board.chats:
+        lines += ["", t.gettext("<b>Groupes et canaux</b>")]
+    for chat in board.chats:
+        visits = t.ngettext("{count} visite", "{count} visites", chat.visits)
+        backers = t.ngettext("{count} soutien", "{count} soutiens", chat.pledges)
+        lines.append(
+            f"• {escape_html(chat.sharer)} : {visits.format(count=t.number(chat.visits))} · "
+            f"{backers.format(count=t.number(chat.pledges))} · {t.money(chat.amount_cents)}"
+        )
     return "\n".join(lines)
 
 
@@ -118,6 +129,8 @@ def dashboard_keyboard(t: Translator, board: Dashboard) -> InlineKeyboardMarkup:
         rows.append(
             [_button(t.gettext("📰 Publier une actualité"), OwnerAction.WRITE_NEWS, project.id)]
         )
+    if project.status in PUBLIC_STATUSES:
+        rows.append([_button(t.gettext("📣 Groupes et canaux"), OwnerAction.CHATS, project.id)])
     if project.status in PUBLIC_STATUSES:  # a campaign began: there may be rewards to deliver
         backers = callbacks.backers(BackersButton(BackersAction.PAGE, project.id))
         label = t.gettext("👥 Contributeurs")

@@ -35,6 +35,8 @@ _WIZARD: dict[str, str] = {
     "breton": "Les ateliers se feront en breton, avec des chanteurs du pays de Lorient.",
     "title": "Chorale des enfants de Lorient",
     "summary": "Une chorale pour que les enfants du quartier chantent en breton.",
+    "other_title": "Laz-kanañ bugale An Oriant",
+    "other_summary": "Ul laz-kanañ evit ma kanfe bugale ar c'harter e brezhoneg.",
     "description": (
         "Chaque mercredi, une vingtaine d'enfants apprennent des chants traditionnels "
         "avec deux chanteurs du pays. Nous voulons acheter un piano et enregistrer un disque."

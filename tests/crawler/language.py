@@ -81,6 +81,8 @@ def demo_texts() -> tuple[str, ...]:
     texts: set[str] = set()
     for project in load_catalogue().projects:
         texts |= {project.title, project.summary, project.breton_connection, project.commune}
+        if project.translation is not None:
+            texts |= {project.translation.title, project.translation.summary}
         texts |= set(project.description.split("\n"))
         for tier in project.tiers:
             texts |= {tier.title, tier.description}

@@ -114,6 +114,7 @@ async def _complete_draft(
     answers: list[tuple[Step, str | None]] = [  # None: what the crawler would type
         (Step.BRETON, None), (Step.TITLE, None), (Step.CATEGORY, "culture"),
         (Step.DEPARTEMENT, "56"), (Step.COMMUNE, None), (Step.SUMMARY, None),
+        (Step.TRANSLATION, "add"), (Step.TRANSLATED_TITLE, None), (Step.TRANSLATED_SUMMARY, None),
         (Step.DESCRIPTION, None), (Step.DESCRIPTION, "done"), (Step.GOAL, None),
         (Step.DURATION, "30"), (Step.MODEL, "all_or_nothing"), (Step.TIERS, "add"),
         (Step.TIER_TITLE, None), (Step.TIER_AMOUNT, None), (Step.TIER_DESCRIPTION, None),

@@ -55,7 +55,8 @@ async def test_a_breton_owner_resumes_after_a_crash_then_moderators_ask_for_chan
     assert await kengo.stop(signal.SIGKILL) == -signal.SIGKILL
     await kengo.start()
     summary = "C'hoariadennoù e brezhoneg evit ar vugale, bep Sadorn."
-    await expect(emulator, owner, summary, "Pazenn 7/13")
+    offer = await expect(emulator, owner, summary, "e galleg ivez")
+    await expect(emulator, owner, press(offer, "Tremen"), "Pazenn 7/13")
     offer = await expect(emulator, owner, "/proposer", "paouezet er bazenn 7/13")
     step = await expect(emulator, owner, press(offer, "Kenderc'hel"), "Pazenn 7/13")
     description = "Prenañ a raimp pupedoù, ur c'hoarva ha levrioù evit an atalier."

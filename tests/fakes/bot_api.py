@@ -31,10 +31,20 @@ import aiohttp
 from aiohttp import web
 
 from .bot_api_checks import BLOCKED, ApiError, UploadedFile, bad_request, decode_param
+from .bot_api_groups import FakeGroup, chat_member, leave, member_json, pin
+from .bot_api_methods import Handler
 from .bot_api_updates import CONFLICT_OTHER_POLL, BotApiUpdates, WebhookDelivery
 from .bot_api_users import ChatState, FakeMessage, FakeUser
 
-__all__ = ["ApiCall", "ApiError", "BotApiEmulator", "FakeMessage", "FakeUser", "WebhookDelivery"]
+__all__ = [
+    "ApiCall",
+    "ApiError",
+    "BotApiEmulator",
+    "FakeGroup",
+    "FakeMessage",
+    "FakeUser",
+    "WebhookDelivery",
+]
 
 _LOG = logging.getLogger(__name__)
 
@@ -162,6 +172,43 @@ class BotApiEmulator(BotApiUpdates):
         else:
             state.chat, state.user = chat, user
         return FakeUser(self, user)
+
+    def group(
+        self, chat_id: int, title: str, admins: list[FakeUser], *, kind: str = "supergroup"
+    ) -> FakeGroup:
+        """A group (``kind`` "group" or "supergroup") whose administrators are ``admins``, the
+        first its creator; the bot is not in it until a test adds it."""
+        chat = {"id": chat_id, "type": kind, "title": title}
+        state = ChatState(chat=chat, user=admins[0].user if admins else {})
+        for rank, admin in enumerate(admins):
+            status = "creator" if rank == 0 else "administrator"
+            rights = frozenset({"can_pin_messages", "can_invite_users", "can_delete_messages"})
+            state.members[admin.id] = member_json(admin.user, status, rights)
+        self._chats[chat_id] = state
+        return FakeGroup(self, state)
+
+    def channel(self, chat_id: int, title: str, admins: list[FakeUser]) -> FakeGroup:
+        return self.group(chat_id, title, admins, kind="channel")
+
+    def method_table(self) -> dict[str, Handler]:
+        bot_id = self.bot_user["id"]
+        return {
+            **super().method_table(),
+            "getChatMember": lambda p: chat_member(self._chat(p, sending=False), p.get("user_id")),
+            "pinChatMessage": lambda p: pin(self._chat(p), bot_id, p.get("message_id")),
+            "leaveChat": self._leave_chat,
+        }
+
+    async def _leave_chat(self, p: dict[str, Any]) -> bool:
+        state = self._chat(p, sending=False)
+        old = leave(state, self.bot_user)
+        # Telegram tells the bot it left, as for any change of its membership.
+        update = {"my_chat_member": {
+            "chat": state.chat, "from": self.bot_user, "date": int(time.time()),
+            "old_chat_member": old, "new_chat_member": member_json(self.bot_user, "left"),
+        }}  # fmt: skip
+        await self.inject_raw(update)
+        return True
 
     # -- faults ----------------------------------------------------------------------------
 

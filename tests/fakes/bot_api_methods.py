@@ -32,6 +32,7 @@ from .bot_api_checks import (
     check_text,
     scope_key,
 )
+from .bot_api_groups import check_bot_may_post, check_group_rate
 from .bot_api_html import ParsedText
 from .bot_api_users import ChatState, FakeMessage, message_json
 
@@ -174,9 +175,12 @@ class BotApiMethods:
             raise bad_request("chat not found")
         if sending and state.blocked:
             raise ApiError(403, BLOCKED)
+        if sending:
+            check_bot_may_post(state, self.bot_user["id"])
         return state
 
     def _check_rate(self, state: ChatState) -> None:
+        check_group_rate(state)
         if not self._rate_limited:
             return
         chat_id = state.chat["id"]

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from .bot_api import BotApiEmulator
 
 # A bot command is "/word" with an optional "@botname" right after it.
-_COMMAND = re.compile(r"^/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?")
+COMMAND = re.compile(r"^/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?")
 _query_ids = itertools.count(1)
 
 
@@ -40,6 +40,7 @@ class FakeMessage:
     document: dict[str, Any] | None = None
     edit_date: int | None = None
     reply_to_message_id: int | None = None
+    from_user: dict[str, Any] | None = None  # who wrote it in a group (private: the chat's user)
 
     @property
     def has_photo(self) -> bool:
@@ -65,6 +66,11 @@ class ChatState:
     next_message_id: int = 1
     blocked: bool = False
     menu_button: dict[str, Any] | None = None
+    # Groups and channels: ChatMember objects by user id (the bot's too), the pinned message,
+    # and when the bot last sent there (Telegram's per-group limit).
+    members: dict[int, dict[str, Any]] = field(default_factory=dict)
+    pinned_message_id: int | None = None
+    sent_at: list[float] = field(default_factory=list)
 
     def new_message_id(self) -> int:
         # In private chats both sides share one message id sequence.
@@ -85,7 +91,7 @@ def message_json(
     """The ``Message`` object Telegram would return or embed for ``message``."""
     data: dict[str, Any] = {
         "message_id": message.message_id,
-        "from": bot_user if message.from_bot else state.user,
+        "from": bot_user if message.from_bot else (message.from_user or state.user),
         "chat": state.chat,
         "date": message.date,
     }
@@ -158,7 +164,7 @@ class FakeUser:
     async def send(self, text: str, *, reply_to: int | None = None) -> int:
         """Send a text message to the bot; returns the update id."""
         entities = []
-        command = _COMMAND.match(text)
+        command = COMMAND.match(text)
         if command:
             # Telegram marks a leading command so bots can route it without parsing.
             entities.append({"type": "bot_command", "offset": 0, "length": utf16_len(command[0])})

@@ -11,11 +11,12 @@ from collections import Counter, defaultdict
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 import pytest_asyncio
-from sqlalchemy import String, func, select
+from sqlalchemy import String, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.demo import (
@@ -28,7 +29,7 @@ from bot.demo import (
 from bot.domain import Category, Departement, FundingModel, PledgeStatus, ProjectStatus, utcnow
 from bot.search.text import fold
 from bot.storage.engine import create_engine, create_session_factory, upgrade_schema
-from bot.storage.models import Base, Follow, Pledge, Project, RewardTier, User
+from bot.storage.models import Base, Follow, Pledge, Project, ProjectTranslation, RewardTier, User
 from tests.databases import BACKENDS, fresh_database
 
 NOW = utcnow().replace(microsecond=0)
@@ -199,7 +200,8 @@ async def test_texts_fit_their_columns(demo: Loaded) -> None:
         assert "\n\n" in project.description
         assert project.breton_connection
         assert project.commune
-        assert project.search_title.strip() == fold(project.title)
+        # The title first, then its translation's where there is one (bilingual projects).
+        assert project.search_title.strip().startswith(fold(project.title))
         assert fold(project.commune) in project.search_text
     for tier in await _all(demo.sessions, RewardTier):
         assert tier.title
@@ -216,6 +218,56 @@ async def test_demo_users_are_never_messaged(demo: Loaded) -> None:
         assert user.locale in {"fr", "br"}
         assert user.locale_chosen
     assert {user.locale for user in users} == {"fr", "br"}
+
+
+@reading
+async def test_some_projects_are_bilingual_and_found_by_their_breton_words(demo: Loaded) -> None:
+    translations = {t.project_id: t for t in await _all(demo.sessions, ProjectTranslation)}
+    by_slug = {p.slug: p for p in await _all(demo.sessions, Project)}
+    bilingual = {slug for slug, p in by_slug.items() if p.id in translations}
+    assert len(bilingual) >= 3
+    assert "diwan-gwened-troisieme-classe" in bilingual
+    diwan = by_slug["diwan-gwened-troisieme-classe"]
+    breton = translations[diwan.id]
+    assert (breton.locale, breton.title) == (
+        "br", "Skol Diwan Gwened : ur c'hlas nevez evit an distro-skol",
+    )  # fmt: skip
+    for slug in bilingual:
+        project, text = by_slug[slug], translations[by_slug[slug].id]
+        assert len(text.title) <= 80
+        assert 20 <= len(text.summary) <= 280
+        assert text.title != project.title
+        assert text.summary != project.summary
+        # Both versions are searched: the Breton words are in the project's search text.
+        assert f" {fold(text.title)} " in project.search_text
+        assert f" {fold(text.summary)} " in project.search_text
+
+
+async def test_a_project_loaded_before_its_translation_gets_it_on_the_next_load(
+    tmp_path: Path,
+) -> None:
+    url = await fresh_database("sqlite", tmp_path)
+    engine = create_engine(url)
+    try:
+        await upgrade_schema(engine)
+        sessions = create_session_factory(engine)
+        await load_demo_data(sessions, now=NOW)
+        async with sessions.begin() as session:  # as a catalogue loaded before the translations
+            await session.execute(delete(ProjectTranslation))
+            await session.execute(update(Project).values(search_title="", search_text=""))
+        again = await load_demo_data(sessions, now=NOW)
+        assert again.created == 0
+        translated = sum(1 for project in DEMO_PROJECTS if project.translation is not None)
+        assert len(await _all(sessions, ProjectTranslation)) == translated
+        twice = len(await _all(sessions, ProjectTranslation))
+        await load_demo_data(sessions, now=NOW)
+        assert len(await _all(sessions, ProjectTranslation)) == twice
+        projects = {p.slug: p for p in await _all(sessions, Project)}
+        # Indexed again, with the translation: its words, and the project's own.
+        assert " grennarded " in projects["podcast-klevet-rennes"].search_text
+        assert " podcast " in projects["podcast-klevet-rennes"].search_text
+    finally:
+        await engine.dispose()
 
 
 def test_figures_do_not_depend_on_the_day_of_loading() -> None:

@@ -43,7 +43,9 @@ async def test_a_full_submission_in_french_checks_every_answer_and_goes_live_onc
     assert shown(answered) == "Étape 5/13 : Commune — ✅ Kemper"  # echoed as typed
     assert not buttons(answered)
     summary = "Un plancher de danse démontable pour les festoù-noz de Cornouaille."
-    await expect(emulator, owner, summary, "Étape 7/13")
+    offer = await expect(emulator, owner, summary, "le résumé en breton")
+    assert list(buttons(offer)) == ["✍️ Ajouter en breton", "⏭ Passer"]
+    await expect(emulator, owner, "passer", "Étape 7/13")  # the optional step, passed
     part = await expect(emulator, owner, "Nous dansons sur du béton.", "Reçu : 26 caractères")
     refused = await expect(emulator, owner, press(part, "Terminé"), "Un peu court")
     assert "au moins 50 caractères (vous en êtes à 26)" in text_of(refused)

@@ -73,7 +73,8 @@ async def to_tiers(emulator: BotApiEmulator, owner: FakeUser) -> ApiCall:
     """Steps 1 to 10 in the Finistère, at Quimper; returns the rewards' menu."""
     await to_commune(emulator, owner)
     await expect(emulator, owner, "Quimper", "6/13")
-    await expect(emulator, owner, SUMMARY, "7/13")
+    offer = await expect(emulator, owner, SUMMARY, "6/13")  # the other language, optional
+    await expect(emulator, owner, by_value(offer, "skip"), "7/13")
     mark = emulator.mark()
     await owner.send(DESCRIPTION)
     part = await emulator.wait_for("sendMessage", lambda c: bool(buttons(c)), chat_id=owner.chat_id,
@@ -94,8 +95,9 @@ async def test_a_whole_run_then_two_edits_send_a_message_per_question_and_one_pr
 ) -> None:
     owner = emulator.user(741, "Nolwenn", language_code="fr")
     photo_step = await to_photo(emulator, owner)
-    # Twelve questions (the rewards' menu is one), the description's count, nothing else.
-    assert new_messages(emulator, owner) == 13
+    # Twelve questions (the rewards' menu is one), the offer of the other language, the
+    # description's count, nothing else.
+    assert new_messages(emulator, owner) == 14
     questions = [c for c in emulator.calls("editMessageText", chat_id=741) if "✅" in shown(c)]
     assert [shown(c).split(" — ")[0] for c in questions[:3]] == [
         "Étape 1/13 : Lien avec la Bretagne",
@@ -108,7 +110,7 @@ async def test_a_whole_run_then_two_edits_send_a_message_per_question_and_one_pr
     preview = await expect(emulator, owner, by_value(photo_step, "skip"), "13/13")
     assert "<b>Un parquet pour le cercle</b>" in shown(preview)
     assert BRETON in shown(preview)  # what the moderators will read, in the same message
-    assert new_messages(emulator, owner) == 14
+    assert new_messages(emulator, owner) == 15
 
     for field, answer in (("title", "Un plancher pour le cercle"), ("goal", "2 000")):
         before = new_messages(emulator, owner)
@@ -198,7 +200,8 @@ async def test_each_part_of_the_description_is_counted_and_only_the_last_count_h
     owner = emulator.user(749, "Katell", language_code=language)
     await to_commune(emulator, owner)
     await expect(emulator, owner, "Quimper", "6/13")
-    question = await expect(emulator, owner, SUMMARY, "7/13")
+    offer = await expect(emulator, owner, SUMMARY, "6/13")
+    question = await expect(emulator, owner, by_value(offer, "skip"), "7/13")
     assert not buttons(question)
     mark = emulator.mark()
     first = await expect(emulator, owner, "-5", received.format(2))  # a part, however short
@@ -377,7 +380,8 @@ async def test_typing_what_a_button_says_in_either_language_acts_as_the_button(
     await expect(emulator, owner, category, "4/13")
     await expect(emulator, owner, departement, "5/13")
     await expect(emulator, owner, "Quimper", "6/13")
-    await expect(emulator, owner, SUMMARY, "7/13")
+    await expect(emulator, owner, SUMMARY, "6/13")
+    await expect(emulator, owner, skip, "7/13")  # "Passer" the other language, typed
     await expect(emulator, owner, DESCRIPTION, f" {len(DESCRIPTION)} ")
     await expect(emulator, owner, done, "8/13")
     await expect(emulator, owner, "1500", "9/13")

@@ -27,6 +27,7 @@ LAYERS = {
     "bot.notifications.sender": 6,
     "bot.notifications.outcomes": 6,
     "bot.notifications.progress": 6,
+    "bot.notifications.chats": 6,
     "bot.views": 5,
     "bot.submission.views": 5,
     "bot.submission.replies": 5,

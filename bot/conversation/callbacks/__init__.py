@@ -12,13 +12,24 @@ users' chats: an encoded string, once released, never changes.
 | `pledging.py`    | `pl` `so`: pledging, and the answer after a sell-out         |
 | `owners.py`      | `ow` `nw` `bk`: owners, news posts, backers                  |
 | `submissions.py` | `sb` `md`: the submission wizard and moderation             |
+| `matches.py`     | `pm`: partner matches, attached by moderators               |
 | `menus.py`       | `menu` `lang` `st` `pd`: menu, language, settings, data     |
+| `alerts.py`      | `al`: launch alerts                                         |
 
 Callers import from this package only; the names below are what they use.
 """
 
 from __future__ import annotations
 
+from bot.conversation.callbacks.alerts import (
+    AlertAction,
+    AlertButton,
+    alert_list,
+    parse_alert,
+    remove_alert,
+    watch_list,
+    watch_owner,
+)
 from bot.conversation.callbacks.browsing import (
     CardAction,
     FilterKind,
@@ -38,6 +49,12 @@ from bot.conversation.callbacks.browsing import (
     unfollow,
 )
 from bot.conversation.callbacks.list_views import decode_view, encode_view
+from bot.conversation.callbacks.matches import (
+    MatchAction,
+    MatchButton,
+    match_button,
+    parse_match,
+)
 from bot.conversation.callbacks.menus import (
     MenuItem,
     MyDataAction,
@@ -84,10 +101,14 @@ from bot.conversation.callbacks.submissions import (
 __all__ = [
     "MAX_BYTES",
     "MAX_ID",
+    "AlertAction",
+    "AlertButton",
     "BackersAction",
     "BackersButton",
     "CardAction",
     "FilterKind",
+    "MatchAction",
+    "MatchButton",
     "MenuItem",
     "ModerationAction",
     "MyDataAction",
@@ -97,6 +118,7 @@ __all__ = [
     "PledgeStep",
     "Setting",
     "WizardAction",
+    "alert_list",
     "backers",
     "build",
     "decode_view",
@@ -106,17 +128,20 @@ __all__ = [
     "language",
     "list_filter",
     "list_page",
+    "match_button",
     "menu",
     "moderation",
     "my_data",
     "near_me",
     "news_post",
     "owner",
+    "parse_alert",
     "parse_backers",
     "parse_home",
     "parse_language",
     "parse_list_filter",
     "parse_list_page",
+    "parse_match",
     "parse_menu",
     "parse_moderation",
     "parse_my_data",
@@ -134,8 +159,11 @@ __all__ = [
     "pledge",
     "project",
     "project_action",
+    "remove_alert",
     "setting",
     "sold_out",
     "unfollow",
+    "watch_list",
+    "watch_owner",
     "wizard",
 ]

@@ -21,6 +21,11 @@ class OwnerAction(enum.StrEnum):
     WRITE_NEWS = "n"  # <id>: a project
     SEND_NEWS = "s"  # <id>: a news draft
     DROP_NEWS = "x"  # <id>: a news draft
+    CHATS = "g"  # <id>: a project's connected groups and channels
+    CHAT_LANGUAGE = "gl"  # <id>: a connected chat
+    CHAT_NEWS = "gn"  # <id>: a connected chat
+    CHAT_PIN = "gp"  # <id>: a connected chat
+    CHAT_DISCONNECT = "gd"  # <id>: a connected chat
 
 
 def owner(action: OwnerAction, target_id: int = 0) -> str:

@@ -39,6 +39,8 @@ class Namespace(enum.StrEnum):
     NEWS_POST = "nw"
     BACKERS = "bk"
     MY_DATA = "pd"
+    ALERT = "al"
+    MATCH = "pm"
 
 
 def is_id(text: str) -> bool:

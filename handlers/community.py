@@ -1,0 +1,178 @@
+"""Connected groups and channels: the bot added to or removed from one, /start and /help
+addressed to it there, and the owner's "Groupes et canaux" screen.
+
+With privacy mode on, a group sends the bot only commands addressed to it and what concerns
+its membership; private-chat handlers are registered for private chats only.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Chat, ChatMember, ChatMemberAdministrator, Update
+from telegram.error import TelegramError
+
+from bot.context import KengoContext
+from bot.conversation.callbacks import OwnerAction
+from bot.domain import ChatType, ConnectRefusal
+from bot.i18n.translator import Translator
+from bot.notifications.chats import tell_owner_lost
+from bot.telegram.deeplinks import parse_chat_invite
+from bot.views.community import (
+    after_chat_change,
+    chats_keyboard,
+    chats_text,
+    connected_text,
+    group_help_text,
+    refusal_text,
+)
+from handlers.common import show
+
+log = logging.getLogger(__name__)
+
+_ADMINS = (ChatMember.OWNER, ChatMember.ADMINISTRATOR)
+_GONE = (ChatMember.LEFT, ChatMember.BANNED)
+
+
+async def group_start(update: Update, context: KengoContext) -> None:
+    """`/start@bot c<token>` in a group (sent by Telegram when the owner's link added the bot),
+    or `/start` and `/help` addressed to the bot there."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return
+    token = parse_chat_invite(context.args[0] if context.args else None)
+    if token is None:
+        t = context.runtime.catalogs.translator(user.language_code)
+        await chat.send_message(group_help_text(t))
+        return
+    await _connect(context, chat, user.id, token)
+
+
+async def group_help(update: Update, context: KengoContext) -> None:
+    chat, user = update.effective_chat, update.effective_user
+    if chat is not None and user is not None:
+        t = context.runtime.catalogs.translator(user.language_code)
+        await chat.send_message(group_help_text(t))
+
+
+async def bot_membership_changed(update: Update, context: KengoContext) -> None:
+    """The bot added to a channel (there is no /start in a channel: who added it is matched to
+    their latest invite), or removed from a group or channel, or demoted in a channel."""
+    change = update.my_chat_member
+    if change is None:
+        return
+    chat, member = change.chat, change.new_chat_member
+    if member.status in _GONE or (
+        member.status == ChatMember.RESTRICTED and not getattr(member, "can_send_messages", True)
+    ):
+        await _lost(context, chat.id)
+        return
+    if chat.type != Chat.CHANNEL:
+        return  # a group is connected by the /start its link sends
+    can_post = isinstance(member, ChatMemberAdministrator) and bool(member.can_post_messages)
+    was_admin = change.old_chat_member.status == ChatMember.ADMINISTRATOR
+    if was_admin and not can_post:  # demoted: the bot can no longer post there
+        await _lost(context, chat.id)
+    elif not was_admin and can_post:
+        await _connect(context, chat, change.from_user.id, None)
+
+
+async def _connect(context: KengoContext, chat: Chat, user_id: int, token: str | None) -> None:
+    is_admin = await _administers(context, chat.id, user_id)
+    connection = await context.services.community.connect(
+        token, user_id, chat.id, ChatType(chat.type), chat.title or "", is_admin=is_admin
+    )
+    t = context.runtime.catalogs.translator(connection.owner_locale)
+    if connection.chat is None:
+        await _refuse(context, t, chat, user_id, connection.refusal or ConnectRefusal.NO_INVITE)
+        return
+    try:
+        await context.bot.send_message(
+            user_id,
+            connected_text(t, connection.chat, connection.project_title),
+            reply_markup=after_chat_change(t, connection.chat.project_id),
+        )
+    except TelegramError as error:  # no private chat with the owner: the chat shows it anyway
+        log.info("owner %s not told of connecting chat %s: %s", user_id, chat.id, error)
+
+
+async def _refuse(
+    context: KengoContext, t: Translator, chat: Chat, user_id: int, refusal: ConnectRefusal
+) -> None:
+    """Say why in the chat (to the person in private for a channel), then leave it unless it
+    is connected already (a stale link tried in a connected group must not disconnect it)."""
+    leaving = not await context.services.community.is_connected(chat.id)
+    where = user_id if chat.type == Chat.CHANNEL else chat.id
+    try:
+        await context.bot.send_message(where, refusal_text(t, refusal, leaving=leaving))
+    except TelegramError as error:
+        log.info("refusal in chat %s not said: %s", chat.id, error)
+    if not leaving:
+        return
+    try:
+        await context.bot.leave_chat(chat.id)
+    except TelegramError as error:
+        log.info("could not leave chat %s: %s", chat.id, error)
+
+
+async def _administers(context: KengoContext, chat_id: int, user_id: int) -> bool:
+    try:
+        member = await context.bot.get_chat_member(chat_id, user_id)
+    except TelegramError:
+        return False
+    return member.status in _ADMINS
+
+
+async def _lost(context: KengoContext, chat_id: int) -> None:
+    lost = await context.services.community.lost(chat_id)
+    if lost is not None:
+        await tell_owner_lost(context.bot, context.runtime.catalogs, lost.chat,
+                              lost.project_title, lost.owner_locale, by_owner=False)  # fmt: skip
+
+
+async def migrated(update: Update, context: KengoContext) -> None:
+    """A group became a supergroup: follow its new id."""
+    message = update.effective_message
+    if message is not None and message.migrate_to_chat_id:
+        await context.services.community.migrated(message.chat.id, message.migrate_to_chat_id)
+
+
+# -- the owner's screen (private chat) -----------------------------------------------------------
+
+
+async def show_chats(update: Update, context: KengoContext, project_id: int) -> bool:
+    """The project's groups and channels; False when it is not the user's (a stale button)."""
+    t = await context.translator(update)
+    profile = await context.profile(update)
+    screen = await context.services.community.screen(profile.id, project_id)
+    if screen is None:
+        return False
+    await show(update, chats_text(t, screen), chats_keyboard(t, screen, context.bot.username))
+    return True
+
+
+async def change_chat(
+    update: Update, context: KengoContext, action: OwnerAction, chat_row_id: int
+) -> bool:
+    """Switch a chat's setting, or disconnect it (and leave it), then show the screen again;
+    False when the chat is not (or no longer) one of the user's."""
+    profile = await context.profile(update)
+    community = context.services.community
+    if action is OwnerAction.CHAT_DISCONNECT:
+        chat = await community.disconnect(profile.id, chat_row_id)
+        if chat is not None:
+            try:
+                await context.bot.leave_chat(chat.chat_id)
+            except TelegramError as error:  # already removed: disconnected all the same
+                log.info("could not leave chat %s: %s", chat.chat_id, error)
+    else:
+        chat = await community.change(profile.id, chat_row_id, _SETTINGS[action])
+    return chat is not None and await show_chats(update, context, chat.project_id)
+
+
+_SETTINGS = {
+    OwnerAction.CHAT_LANGUAGE: "language",
+    OwnerAction.CHAT_NEWS: "news",
+    OwnerAction.CHAT_PIN: "pin",
+}
+CHAT_ACTIONS = frozenset({*_SETTINGS, OwnerAction.CHAT_DISCONNECT})
