@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain import MatchRule
 from bot.domain import PartnerMatch as MatchView
 from bot.storage.models import PartnerMatch
-from bot.storage.sql import Database, table_of
+from bot.storage.sql import AnyRow, Database, table_of
 
 _matches = table_of(PartnerMatch).c
 # A confirmed match nobody withdrew: it counts (after its end too, frozen by its rule).
@@ -49,8 +49,8 @@ async def matched_total(session: AsyncSession, project_id: int) -> int:
     return int(await session.scalar(select(matched_of(project_id))) or 0)
 
 
-def view_of(match: PartnerMatch) -> MatchView:
-    """A confirmed match as every layer speaks of it."""
+def view_of(match: PartnerMatch | AnyRow) -> MatchView:
+    """A confirmed match as every layer speaks of it (a model, or a row of its columns)."""
     if match.starts_at is None or match.ends_at is None or match.rule is None:
         raise ValueError(f"partner match {match.id} is not confirmed")
     return MatchView(
@@ -80,16 +80,4 @@ _SHOWN = select(
 async def shown_match(database: Database, project_id: int) -> MatchView | None:
     """The project's match as its card shows it (a session or a connection: Core only)."""
     found = (await database.execute(_SHOWN, {"project_id": project_id})).first()
-    if found is None:
-        return None
-    return MatchView(
-        match_id=found.id,
-        project_id=found.project_id,
-        partner=found.partner_name or "",
-        rule=MatchRule(found.rule),
-        threshold_percent=found.threshold_percent,
-        cap_cents=found.cap_cents,
-        starts_at=found.starts_at,
-        ends_at=found.ends_at,
-        matched_cents=found.matched_cents,
-    )
+    return None if found is None else view_of(found)
