@@ -19,6 +19,7 @@ from bot.domain import (
 from bot.i18n.text import escape_html
 from bot.i18n.translator import Translator
 from bot.telegram.deeplinks import connect_channel_url, connect_group_url
+from bot.views import matching
 from bot.views.card import RenderedCard, render_card
 from bot.views.menus import way_on
 from bot.views.progress import contributors, progress_bar, raised_of_goal, time_left
@@ -124,6 +125,7 @@ def progress_text(t: Translator, card: ProjectCard) -> str:
         progress_bar(t, project.raised_cents, project.goal_cents),
         raised_of_goal(t, project.raised_cents, project.goal_cents),
         f"👥 {contributors(t, project.contributors_count)}",
+        *matching.card_lines(t, card),  # a partner's match: its share, rule, call to action
     ]
     if project.status is ProjectStatus.LIVE:
         lines.append(f"⏳ {time_left(t, project.ends_at)}")

@@ -8,10 +8,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.domain import ChatType, ProjectStatus, utcnow
+from bot.domain import ChatType, MatchRule, ProjectStatus, utcnow
 from bot.i18n.translator import Catalogs
 from bot.notifications.chats import ChatPoster
 from bot.services.community import CommunityService
+from bot.services.matching import MatchService
 from bot.storage.models import ConnectedChat, Project
 from bot.telegram.intake import KengoBot
 from tests.dialogue import plain
@@ -164,3 +165,22 @@ async def test_a_finished_campaign_is_shown_once_more_then_left_alone(
         clock.advance(61)
         await poster.round()
     assert len(emulator.calls("editMessageText", chat_id=GROUP)) == 1
+
+
+async def test_the_progress_message_shows_a_partners_match_and_what_triggers_it(
+    sessions: Sessions, emulator: BotApiEmulator, outbox_bot: KengoBot
+) -> None:
+    group, project_id, _ = await _connected(sessions, emulator)
+    matches = MatchService(sessions)
+    draft = await matches.start(900_001, project_id)
+    await matches.name(900_001, draft.draft_id, "Région Bretagne")
+    await matches.rule(900_001, draft.draft_id, MatchRule.THRESHOLD)
+    await matches.value(900_001, draft.draft_id, "80")
+    await matches.end(900_001, draft.draft_id, None)
+    await matches.confirm(900_001, draft.draft_id)
+    poster = ChatPoster(sessions, outbox_bot, Catalogs.load(), every=60, clock=Clock())
+    await poster.round()
+    progress = plain(group.messages()[-1].text or "")
+    assert "Région Bretagne complète le reste dès 80 % de l'objectif" in progress
+    assert "👉 Encore" in progress
+    assert "et Région Bretagne complète le reste !" in progress
