@@ -565,6 +565,7 @@ class CommunityChat:
     cross_post_news: bool
     pin_progress: bool
     connected_by: int
+    progress_message_id: int | None = None  # the live progress message, once posted
 
 
 @dataclass(frozen=True)
@@ -673,3 +674,5 @@ class MatchDraft:
     threshold_percent: int | None = None
     cap_cents: int | None = None
     ends_at: datetime | None = None
+    # A threshold the contributors passed already: what the partner adds on confirmation.
+    at_once_cents: int = 0

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Chat, ChatMember, ChatMemberAdministrator, Update
+from telegram import Chat, ChatMember, ChatMemberAdministrator, Update, User
 from telegram.error import TelegramError
 
 from bot.context import KengoContext
 from bot.conversation.callbacks import OwnerAction
-from bot.domain import ChatType, ConnectRefusal
+from bot.domain import ChatType, CommunityChat, ConnectRefusal
 from bot.i18n.translator import Translator
 from bot.notifications.chats import tell_owner_lost
 from bot.telegram.deeplinks import parse_chat_invite
@@ -24,6 +24,7 @@ from bot.views.community import (
     chats_text,
     connected_text,
     group_help_text,
+    pin_refused_text,
     refusal_text,
 )
 from handlers.common import show
@@ -45,7 +46,7 @@ async def group_start(update: Update, context: KengoContext) -> None:
         t = context.runtime.catalogs.translator(user.language_code)
         await chat.send_message(group_help_text(t))
         return
-    await _connect(context, chat, user.id, token)
+    await _connect(context, chat, user, token)
 
 
 async def group_help(update: Update, context: KengoContext) -> None:
@@ -74,18 +75,22 @@ async def bot_membership_changed(update: Update, context: KengoContext) -> None:
     if was_admin and not can_post:  # demoted: the bot can no longer post there
         await _lost(context, chat.id)
     elif not was_admin and can_post:
-        await _connect(context, chat, change.from_user.id, None)
+        await _connect(context, chat, change.from_user, None)
 
 
-async def _connect(context: KengoContext, chat: Chat, user_id: int, token: str | None) -> None:
+async def _connect(context: KengoContext, chat: Chat, user: User, token: str | None) -> None:
+    user_id = user.id
     is_admin = await _administers(context, chat.id, user_id)
     connection = await context.services.community.connect(
         token, user_id, chat.id, ChatType(chat.type), chat.title or "", is_admin=is_admin
     )
-    t = context.runtime.catalogs.translator(connection.owner_locale)
     if connection.chat is None:
+        # Said to (or before) whoever added the bot, who may not be the owner: in their language.
+        locale = await context.services.users.locale_for(user_id, user.language_code)
+        t = context.runtime.catalogs.translator(locale)
         await _refuse(context, t, chat, user_id, connection.refusal or ConnectRefusal.NO_INVITE)
         return
+    t = context.runtime.catalogs.translator(connection.owner_locale)
     try:
         await context.bot.send_message(
             user_id,
@@ -104,7 +109,8 @@ async def _refuse(
     leaving = not await context.services.community.is_connected(chat.id)
     where = user_id if chat.type == Chat.CHANNEL else chat.id
     try:
-        await context.bot.send_message(where, refusal_text(t, refusal, leaving=leaving))
+        text = refusal_text(t, refusal, leaving=leaving, channel=chat.type == Chat.CHANNEL)
+        await context.bot.send_message(where, text)
     except TelegramError as error:
         log.info("refusal in chat %s not said: %s", chat.id, error)
     if not leaving:
@@ -140,14 +146,18 @@ async def migrated(update: Update, context: KengoContext) -> None:
 # -- the owner's screen (private chat) -----------------------------------------------------------
 
 
-async def show_chats(update: Update, context: KengoContext, project_id: int) -> bool:
-    """The project's groups and channels; False when it is not the user's (a stale button)."""
+async def show_chats(
+    update: Update, context: KengoContext, project_id: int, note: str = ""
+) -> bool:
+    """The project's groups and channels (under `note`, what just went wrong); False when it
+    is not the user's (a stale button)."""
     t = await context.translator(update)
     profile = await context.profile(update)
     screen = await context.services.community.screen(profile.id, project_id)
     if screen is None:
         return False
-    await show(update, chats_text(t, screen), chats_keyboard(t, screen, context.bot.username))
+    text = f"{note}\n\n{chats_text(t, screen)}" if note else chats_text(t, screen)
+    await show(update, text, chats_keyboard(t, screen, context.bot.username))
     return True
 
 
@@ -167,7 +177,30 @@ async def change_chat(
                 log.info("could not leave chat %s: %s", chat.chat_id, error)
     else:
         chat = await community.change(profile.id, chat_row_id, _SETTINGS[action])
-    return chat is not None and await show_chats(update, context, chat.project_id)
+    if chat is None:
+        return False
+    refused = action is OwnerAction.CHAT_PIN and await _apply_pin(context, chat)
+    note = pin_refused_text(await context.translator(update), chat) if refused else ""
+    return await show_chats(update, context, chat.project_id, note)
+
+
+async def _apply_pin(context: KengoContext, chat: CommunityChat) -> bool:
+    """Pin or unpin the progress message posted already, as the setting now says; True when
+    Telegram refused to pin (the setting is then turned off again)."""
+    if chat.progress_message_id is None:  # pinned when posted, if the setting is still on
+        return False
+    try:
+        if chat.pin_progress:
+            await context.bot.pin_chat_message(chat.chat_id, chat.progress_message_id,
+                                               disable_notification=True)  # fmt: skip
+        else:
+            await context.bot.unpin_chat_message(chat.chat_id, chat.progress_message_id)
+    except TelegramError as error:
+        log.info("chat %s: progress not (un)pinned: %s", chat.chat_id, error)
+        if chat.pin_progress:
+            await context.services.community.pin_refused(chat.id)
+            return True
+    return False
 
 
 _SETTINGS = {

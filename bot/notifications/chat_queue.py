@@ -126,5 +126,5 @@ def community_chat(row: ConnectedChat) -> CommunityChat:
         id=row.id, project_id=row.project_id, chat_id=row.chat_id,
         chat_type=ChatType(row.chat_type), title=row.title, language=row.language,
         cross_post_news=row.cross_post_news, pin_progress=row.pin_progress,
-        connected_by=row.connected_by,
+        connected_by=row.connected_by, progress_message_id=row.progress_message_id,
     )  # fmt: skip

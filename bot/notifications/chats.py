@@ -39,6 +39,7 @@ from bot.views.community import (
     after_chat_change,
     chat_card,
     disconnected_text,
+    pin_refused_text,
     progress_text,
     shown_digest,
     support_keyboard,
@@ -194,6 +195,11 @@ class ChatPoster:
                                              disable_notification=True)  # fmt: skip
         except (Forbidden, BadRequest) as error:  # not allowed to pin here: the message stays
             log.info("chat %s: progress not pinned: %s", chat.chat_id, error)
+            locale = await self._community.pin_refused(chat.id)
+            if locale is not None:  # the setting now says "no": the owner learns why
+                t = self._catalogs.translator(locale)
+                await _tell_owner(self._bot, chat, pin_refused_text(t, chat),
+                                  after_chat_change(t, chat.project_id))  # fmt: skip
 
     # -- queued posts --------------------------------------------------------------------------
 
@@ -274,7 +280,12 @@ async def tell_owner_lost(
     """Tell the owner, in private, that a chat is no longer connected."""
     t = catalogs.translator(locale)
     text = disconnected_text(t, chat, project_title, by_owner=by_owner)
-    keyboard: InlineKeyboardMarkup = after_chat_change(t, chat.project_id)
+    await _tell_owner(bot, chat, text, after_chat_change(t, chat.project_id))
+
+
+async def _tell_owner(
+    bot: Bot, chat: CommunityChat, text: str, keyboard: InlineKeyboardMarkup
+) -> None:
     try:
         await bot.send_message(chat.connected_by, text, reply_markup=keyboard)
     except TelegramError as error:  # the owner blocked the bot: the screen shows it anyway

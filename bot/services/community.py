@@ -147,6 +147,17 @@ class CommunityService:
                 return None
             return community_chat(row)
 
+    async def pin_refused(self, chat_row_id: int) -> str | None:
+        """Telegram refused to pin the chat's progress message: the setting is turned off, so
+        the owner's screen says what is true. The owner's language; None if disconnected."""
+        async with self._sessions.begin() as session:
+            row = await session.get(ConnectedChat, chat_row_id)
+            if row is None or row.disconnected_at is not None:
+                return None
+            row.pin_progress = False
+            owner = await session.get(User, row.connected_by)
+            return owner.locale if owner is not None and owner.locale in LANGUAGES else "fr"
+
     async def disconnect(self, owner_id: int, chat_row_id: int) -> CommunityChat | None:
         """The owner disconnects one of their chats (the bot then leaves it)."""
         async with self._sessions.begin() as session:

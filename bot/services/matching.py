@@ -280,7 +280,18 @@ def _draft(row: MatchRow, project: Project) -> MatchDraft:
         threshold_percent=row.threshold_percent,
         cap_cents=row.cap_cents,
         ends_at=row.ends_at,
+        at_once_cents=_at_once(row, project),
     )
+
+
+def _at_once(row: MatchRow, project: Project) -> int:
+    """A threshold the contributors reached already: the rest of the goal, due on confirmation
+    (as `matched_cents` will count it); 0 otherwise."""
+    if row.rule != MatchRule.THRESHOLD or not row.threshold_percent:
+        return 0
+    if project.raised_cents < threshold_cents(project.goal_cents, row.threshold_percent):
+        return 0
+    return max(0, project.goal_cents - project.raised_cents)
 
 
 def _complete(draft: MatchDraft) -> bool:

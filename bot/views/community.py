@@ -143,7 +143,9 @@ def shown_digest(text: str, keyboard: InlineKeyboardMarkup) -> str:
     return hashlib.sha256(shown.encode()).hexdigest()[:32]
 
 
-def refusal_text(t: Translator, refusal: ConnectRefusal, *, leaving: bool) -> str:
+def refusal_text(
+    t: Translator, refusal: ConnectRefusal, *, leaving: bool, channel: bool = False
+) -> str:
     """Said in the chat (or, for a channel, to whoever added the bot) when a connection is
     refused; `leaving`: the bot then leaves a chat it has nothing to do in."""
     if refusal is ConnectRefusal.NOT_ADMIN:
@@ -156,6 +158,12 @@ def refusal_text(t: Translator, refusal: ConnectRefusal, *, leaving: bool) -> st
         text = t.gettext(
             "Cette conversation présente déjà un autre projet Kengo\u00a0: son porteur doit "
             "d’abord la déconnecter."
+        )
+    elif channel:  # no link shows in a channel: the person added the bot by hand, or too late
+        text = t.gettext(
+            "Aucun lien de connexion valable à votre nom\u00a0: pour connecter ce canal, "
+            "touchez « ➕ Connecter un canal » dans /mes_projets → votre projet → « 📣 Groupes "
+            "et canaux », en privé, dans les 24 heures."
         )
     else:
         text = t.gettext(
@@ -191,6 +199,23 @@ def disconnected_text(
         "cette conversation est déconnectée de « {project} ». Vous pouvez la reconnecter "
         "depuis « 📣 Groupes et canaux »."
     ).format(**names)
+
+
+def pin_refused_text(t: Translator, chat: CommunityChat) -> str:
+    """To the owner: Telegram would not let the bot pin in the chat (the right was not given:
+    in a channel, pinning takes the right to edit messages)."""
+    if chat.chat_type is ChatType.CHANNEL:
+        return t.gettext(
+            "📌 Kengo n’a pas pu épingler son message de progression dans « {chat} »\u00a0: "
+            "dans un canal, il lui faut le droit d’administrateur de modifier les messages. "
+            "Donnez-le-lui dans Telegram, puis touchez « 📌 Épingler » dans « 📣 Groupes "
+            "et canaux »."
+        ).format(chat=escape_html(chat.title))
+    return t.gettext(
+        "📌 Kengo n’a pas pu épingler son message de progression dans « {chat} »\u00a0: il lui "
+        "faut le droit d’administrateur « Épingler des messages ». Donnez-le-lui dans Telegram, "
+        "puis touchez « 📌 Épingler » dans « 📣 Groupes et canaux »."
+    ).format(chat=escape_html(chat.title))
 
 
 def after_chat_change(t: Translator, project_id: int) -> InlineKeyboardMarkup:

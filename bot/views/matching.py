@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.conversation import callbacks
@@ -248,8 +250,18 @@ def value_prompt(t: Translator, draft: MatchDraft) -> str:
 def end_prompt(t: Translator, draft: MatchDraft) -> str:
     return t.gettext(
         "Jusqu’à quand l’abondement vaut-il ? Jusqu’à la fin de la campagne, le {date}, ou "
-        "écrivez une date avant celle-ci (ex. : 15/01/2027)."
-    ).format(date=t.date(draft.campaign_ends_at))
+        "écrivez une date avant celle-ci (ex. : {example})."
+    ).format(date=t.date(draft.campaign_ends_at), example=_example_day(draft))
+
+
+def _example_day(draft: MatchDraft | None) -> str:
+    """A day the moderator may type, as they would type it: a week before the campaign ends
+    (an example past the end would be refused), tomorrow for a campaign ending sooner."""
+    tomorrow = utcnow().date() + timedelta(days=1)
+    if draft is None:
+        return f"{tomorrow:%d/%m/%Y}"
+    last_day = draft.campaign_ends_at.date()
+    return f"{min(last_day, max(tomorrow, last_day - timedelta(days=7))):%d/%m/%Y}"
 
 
 def end_keyboard(t: Translator, draft: MatchDraft) -> InlineKeyboardMarkup:
@@ -271,6 +283,20 @@ def recap_text(t: Translator, draft: MatchDraft) -> str:
         partner=escape_html(draft.partner or ""),
         rule=rule_text(t, draft, draft.partner or ""),
         date=t.date(ends_at),
+    ) + _at_once(t, draft)
+
+
+def _at_once(t: Translator, draft: MatchDraft) -> str:
+    """The recap's warning when confirming makes the partner owe money at once."""
+    if not draft.at_once_cents:
+        return ""
+    return "\n\n" + t.gettext(
+        "⚠️ Les contributeurs ont déjà atteint {percent} de l’objectif\u00a0: dès la "
+        "confirmation, {partner} apporte {amount}, tout ce qui manque pour l’atteindre."
+    ).format(
+        percent=t.percent((draft.threshold_percent or 0) / 100),
+        partner=escape_html(draft.partner or ""),
+        amount=t.money(draft.at_once_cents),
     )
 
 
@@ -351,7 +377,9 @@ def refusal_text(t: Translator, problem: MatchProblem, draft: MatchDraft | None)
         )
     ends = t.date(draft.campaign_ends_at) if draft else ""
     if problem is MatchProblem.NOT_A_DATE:
-        return t.gettext("Ce n’est pas une date : écrivez par exemple 15/01/2027.")
+        return t.gettext("Ce n’est pas une date : écrivez par exemple {example}.").format(
+            example=_example_day(draft)
+        )
     if problem is MatchProblem.DATE_RANGE:
         return t.gettext(
             "Choisissez une date entre demain et la fin de la campagne, le {date}."

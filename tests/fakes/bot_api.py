@@ -31,7 +31,7 @@ import aiohttp
 from aiohttp import web
 
 from .bot_api_checks import BLOCKED, ApiError, UploadedFile, bad_request, decode_param
-from .bot_api_groups import FakeGroup, chat_member, leave, member_json, pin
+from .bot_api_groups import FakeGroup, chat_member, leave, member_json, pin, unpin
 from .bot_api_methods import Handler
 from .bot_api_updates import CONFLICT_OTHER_POLL, BotApiUpdates, WebhookDelivery
 from .bot_api_users import ChatState, FakeMessage, FakeUser
@@ -196,6 +196,7 @@ class BotApiEmulator(BotApiUpdates):
             **super().method_table(),
             "getChatMember": lambda p: chat_member(self._chat(p, sending=False), p.get("user_id")),
             "pinChatMessage": lambda p: pin(self._chat(p), bot_id, p.get("message_id")),
+            "unpinChatMessage": lambda p: unpin(self._chat(p), bot_id, p.get("message_id")),
             "leaveChat": self._leave_chat,
         }
 

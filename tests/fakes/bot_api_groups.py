@@ -205,15 +205,31 @@ def chat_member(state: ChatState, user_id: int) -> dict[str, Any]:
     return member_json({"id": user_id, "is_bot": False, "first_name": "?"}, "left")
 
 
+def _check_may_pin(state: ChatState, bot_id: int) -> None:
+    """An administrator's right: `can_pin_messages` in a group, `can_edit_messages` in a
+    channel (where Telegram has no pinning right of its own)."""
+    if not is_group(state):
+        return
+    right = "can_edit_messages" if state.chat["type"] == "channel" else "can_pin_messages"
+    bot = state.members.get(bot_id) or {}
+    if bot.get("status") != "administrator" or not bot.get(right):
+        raise bad_request("not enough rights to manage pinned messages in the chat")
+
+
 def pin(state: ChatState, bot_id: int, message_id: Any) -> bool:
-    """pinChatMessage: an administrator's right in groups and channels."""
-    if is_group(state):
-        bot = state.members.get(bot_id) or {}
-        if bot.get("status") != "administrator" or not bot.get("can_pin_messages"):
-            raise bad_request("not enough rights to manage pinned messages in the chat")
+    """pinChatMessage."""
+    _check_may_pin(state, bot_id)
     if message_id not in state.messages:
         raise bad_request("message to pin not found")
     state.pinned_message_id = int(message_id)
+    return True
+
+
+def unpin(state: ChatState, bot_id: int, message_id: Any) -> bool:
+    """unpinChatMessage: the same right as pinning."""
+    _check_may_pin(state, bot_id)
+    if message_id is None or int(message_id) == state.pinned_message_id:
+        state.pinned_message_id = None
     return True
 
 

@@ -277,3 +277,69 @@ async def _until(database_url: str, chat_id: int) -> None:
             return
         await asyncio.sleep(0.05)
     raise AssertionError(f"chat {chat_id} was never recorded")
+
+
+async def test_a_channel_added_without_a_link_is_left_with_the_way_explained_in_their_language(
+    demo_bot: KengoInProcess, emulator: BotApiEmulator, database_url: str
+) -> None:
+    # Erwan administers a channel and adds the bot by hand: there is no link in a channel, and
+    # he never asked for one. He is told in private, in Breton, how an owner connects one.
+    erwan = emulator.user(661, "Erwan", language_code="br")
+    channel = emulator.channel(CHANNEL, "Kanol Erwan", [erwan])
+    mark = emulator.mark()
+    await channel.add_bot(erwan)
+    told = await emulator.wait_for("sendMessage", chat_id=erwan.id, since=mark, timeout=WAIT)
+    assert "Kevreañ ur chadenn" in shown(told)
+    assert "n'est plus valable" not in shown(told)
+    assert "Mont a ran kuit." in shown(told)
+    await emulator.wait_for("leaveChat", chat_id=CHANNEL, since=mark, timeout=WAIT)
+    assert channel.bot_status() == "left"
+
+
+async def test_pinning_follows_the_setting_and_a_refusal_is_told_not_hidden(
+    demo_bot: KengoInProcess, emulator: BotApiEmulator, database_url: str
+) -> None:
+    owner, _ = await _owner_of(emulator, database_url, "repair-cafe-saint-brieuc", 671, "fr")
+    group = emulator.group(GROUP, "Bro Dreger", [owner])
+    token = _links(await _chats_screen(emulator, owner, "Repair"))["group"][0]
+    # Added as a mere member: Telegram refuses the pin, the owner is told why and what to do,
+    # and the screen no longer claims the progress is pinned.
+    mark = emulator.mark()
+    await group.add_bot(owner, admin=False, start=token)
+    told = await emulator.wait_for("sendMessage", lambda c: "📌" in text_of(c),
+                                   chat_id=owner.id, since=mark, timeout=WAIT)  # fmt: skip
+    assert "n'a pas pu épingler son message de progression dans « Bro Dreger »" in shown(told)
+    assert "📣" in str(told.params.get("reply_markup"))
+    assert group.pinned_message_id is None
+    screen = await _chats_screen(emulator, owner, "Repair")
+    assert "épinglé : non" in shown(screen)
+    progress = next(m for m in group.messages() if "📊" in (m.text or ""))
+
+    # Pressing "Épingler" before giving the right: refused again, said on the screen.
+    refused = await press_label(emulator, owner, screen, "1. 📌 Épingler : non")
+    assert "n'a pas pu épingler" in shown(refused)
+    assert "épinglé : non" in shown(refused)
+
+    # Once the bot may pin, the setting pins the message at once, and unpins it.
+    await group.add_bot(owner, admin=True, rights=frozenset({"can_pin_messages"}))
+    pinned = await press_label(emulator, owner, refused, "1. 📌 Épingler : non")
+    assert "épinglé : oui" in shown(pinned)
+    assert "n'a pas pu" not in shown(pinned)
+    assert group.pinned_message_id == progress.message_id
+    unpinned = await press_label(emulator, owner, pinned, "1. 📌 Épingler : oui")
+    assert "épinglé : non" in shown(unpinned)
+    assert group.pinned_message_id is None
+
+
+async def test_a_channel_that_refuses_the_pin_names_the_right_it_takes_in_breton(
+    demo_bot: KengoInProcess, emulator: BotApiEmulator, database_url: str
+) -> None:
+    owner, _ = await _owner_of(emulator, database_url, "repair-cafe-saint-brieuc", 681, "br")
+    channel = emulator.channel(CHANNEL, "Kanol", [owner])
+    await _chats_screen(emulator, owner, "Repair")
+    mark = emulator.mark()
+    await channel.add_bot(owner, rights=frozenset({"can_post_messages"}))  # may not edit: nor pin
+    told = await emulator.wait_for("sendMessage", lambda c: "📌" in text_of(c),
+                                   chat_id=owner.id, since=mark, timeout=WAIT)  # fmt: skip
+    assert "en ur chadenn e rank kaout ar gwir merour da gemmañ ar c'hemennadennoù" in shown(told)
+    assert "spilhennet : ket" in shown(await _chats_screen(emulator, owner, "Repair"))

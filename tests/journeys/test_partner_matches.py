@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -95,6 +96,13 @@ async def test_a_moderator_attaches_a_threshold_match_that_the_card_shows(
     assert "Jusqu'à quand l'abondement vaut-il ?" in shown(end)
     refused = await answer_to(emulator, moderator, "31/02/2027")
     assert "Ce n'est pas une date" in shown(refused)
+    # The example either message gives is a day the moderator may type: before the campaign
+    # ends (in 25 days), so typing it is taken.
+    example = re.search(r"\(ex\. : (\d\d/\d\d/\d{4})\)", shown(end))
+    assert example is not None
+    assert f"par exemple {example[1]}." in shown(refused)
+    typed = await answer_to(emulator, moderator, example[1])
+    assert "Récapitulatif" in shown(typed)
     recap = await press_label(emulator, moderator, end, "Fin de la campagne")
     assert "Partenaire : Région Bretagne" in shown(recap)
     assert "Région Bretagne complète le reste dès 80 % de l'objectif" in shown(recap)
@@ -176,3 +184,36 @@ async def test_a_triggered_match_counts_on_the_card_the_list_and_the_owners_dash
     card = await answer_to(emulator, stranger, f"/start p{project}")
     assert "<b>3 400 €</b> collectés sur 5 000 €" in shown(card)
     assert "Région" not in shown(card)
+
+
+@pytest.mark.parametrize(
+    ("locale", "warning"),
+    [
+        ("fr", "Les contributeurs ont déjà atteint 50 % de l'objectif : dès la confirmation, "
+               "Région Bretagne apporte 1 500 €, tout ce qui manque pour l'atteindre."),
+        ("br", "Tizhet eo bet 50 % eus ar pal gant ar roerien dija : Région Bretagne a ouzhpenno "
+               "1 500 € kerkent ha ma vo kadarnaet, ar pezh a vank c'hoazh evit tizhout ar pal."),
+    ],
+)  # fmt: skip
+async def test_a_threshold_passed_already_is_told_before_the_moderator_confirms(
+    running: KengoInProcess, emulator: BotApiEmulator, database_url: str, locale: str,
+    warning: str,
+) -> None:  # fmt: skip
+    # At 70 %, a match from 50 % makes the partner owe the rest of the goal at once.
+    await db_add(
+        database_url,
+        User(id=MODERATOR_ID, first_name="Morgane", locale=locale, locale_chosen=True),
+        *(User(id=user, first_name="Anna", locale="fr") for user in (OWNER, BACKER)),
+    )
+    (project,) = await db_add(database_url, _project())
+    await db_add(database_url, Pledge(user_id=BACKER, project_id=project, amount_cents=350_000,
+                                      status=PledgeStatus.PAID, paid_at=utcnow()))  # fmt: skip
+    moderator = emulator.user(MODERATOR_ID, "Morgane", language_code=locale)
+    await expect(emulator, moderator, f"press:pm:n:{project}:-", "Sonerien Kemper")
+    rules = await answer_to(emulator, moderator, "Région Bretagne")
+    await answer_to_press(emulator, moderator, press(rules, "🎯")[6:])
+    end = await answer_to(emulator, moderator, "50")
+    recap = await answer_to_press(emulator, moderator, press(end, "⏳")[6:])
+    assert warning in shown(recap)
+    done = await answer_to_press(emulator, moderator, press(recap, "✅")[6:])
+    assert "1 500 €" in shown(done)
