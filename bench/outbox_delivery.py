@@ -39,6 +39,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anywhere
 
 from bench.databases import empty_postgres
+from bot.catalogue.service import CatalogueService
 from bot.config import load_settings
 from bot.domain import OutboxStatus
 from bot.i18n.translator import Catalogs
@@ -137,9 +138,10 @@ async def worker_main(args: argparse.Namespace) -> None:
     timings = outbox.OutboxTimings()
     if args.lease is not None:
         timings = outbox.OutboxTimings(lease=timedelta(seconds=args.lease))
+    sessions = create_session_factory(engine)
     sender = outbox.OutboxSender(
-        create_session_factory(engine), bot, Catalogs.load(), args.rate, concurrency,
-        timings=timings,
+        sessions, bot, Catalogs.load(), args.rate, concurrency,
+        cards=CatalogueService(sessions), timings=timings,
         # As the bot must above Telegram's free 30 messages/s (PAID_BROADCAST).
         paid_broadcast=args.rate > 30,
     )  # fmt: skip

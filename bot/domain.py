@@ -604,7 +604,7 @@ class ChatDisconnection:
 
 
 class MatchRule(enum.StrEnum):
-    """How a partner matches a project (`bot/payments/matching.py` has the arithmetic)."""
+    """How a partner matches a project (`bot/matching/rules.py` has the arithmetic)."""
 
     THRESHOLD = "threshold"  # completes the goal once contributors reach a share of it
     EURO_FOR_EURO = "euro_for_euro"  # adds a euro for each euro given, up to a cap
@@ -624,7 +624,7 @@ class PartnerMatch:
     starts_at: datetime
     ends_at: datetime
     matched_cents: int = 0
-    # While it is in force (`bot/payments/matching.py`): what contributors must still give for
+    # While it is in force (`bot/matching/rules.py`): what contributors must still give for
     # a threshold match to complete the rest, and what a euro-for-euro match may still add.
     to_trigger_cents: int = 0
     cap_left_cents: int = 0

@@ -64,7 +64,14 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
             # Before receiving: updates a dead worker left may queue before the new ones.
             inbox = asyncio.create_task(_keep_inbox(runtime, application, stop), name="inbox")
             await _start_receiving(application, settings)
-            outbox = OutboxWorker(settings, engine, sessions, runtime.catalogs, runtime.metrics)
+            outbox = OutboxWorker(
+                settings,
+                engine,
+                sessions,
+                runtime.catalogs,
+                runtime.metrics,
+                cards=runtime.services.catalogue,
+            )
             runtime.metrics.follow_sender(lambda: outbox.is_leader)
             await outbox.start()
             sweeping = asyncio.create_task(_sweep_regularly(runtime, stop), name="campaigns")

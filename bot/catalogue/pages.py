@@ -13,7 +13,7 @@ from sqlalchemy import Select, bindparam, func, select
 
 from bot.catalogue.shapes import Shape, conditions, ordering
 from bot.catalogue.texts import in_breton, title_for_reader
-from bot.payments.partner_matches import matched_of
+from bot.matching.queries import matched_of
 from bot.storage.models import Project
 from bot.storage.sql import table_of
 
@@ -24,7 +24,7 @@ SUMMARY_COLUMNS = (
     _projects.id, title_for_reader(), _projects.commune, _projects.departement, _projects.category,
     _projects.status, _projects.raised_cents, _projects.goal_cents, _projects.contributors_count,
     _projects.ends_at, _projects.photo_file_id, in_breton(),
-    # What a partner's match adds (bot/payments/partner_matches.py): progress counts it.
+    # What a partner's match adds (bot/matching/queries.py): progress counts it.
     matched_of(_projects.id).label("matched_cents"),
 )  # fmt: skip
 

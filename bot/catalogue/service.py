@@ -25,8 +25,8 @@ from bot.domain import (
     utcnow,
 )
 from bot.i18n.text import without_controls
-from bot.payments.matching import as_shown
-from bot.payments.partner_matches import shown_match
+from bot.matching.queries import shown_match
+from bot.matching.rules import as_shown
 from bot.search.countries import codes_of
 from bot.search.nearby import Nearest, nearest_departement
 from bot.search.text import MAX_QUERY_LENGTH, search_terms

@@ -14,13 +14,14 @@ from typing import Any
 from sqlalchemy import exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import ChatType, CommunityChat, ProjectStatus, utcnow
+from bot.domain import ChatDisconnection, ChatType, CommunityChat, ProjectStatus, utcnow
 from bot.notifications.kinds import Kind
-from bot.storage.models import ChatPost, ConnectedChat, Project
+from bot.storage.models import ChatPost, ConnectedChat, Project, User
 from bot.storage.sql import insert_ignoring_duplicates
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 CARD = "card"  # the project's card, posted when a chat is connected (then its progress)
+LANGUAGES = ("fr", "br")  # an owner's language, for what they are told about their chats
 
 
 async def queue_for_chats(
@@ -118,6 +119,33 @@ class ChatQueue:
         await self.session.execute(
             update(ChatPost).where(ChatPost.id == post_id).values(status=status, sent_at=sent_at)
         )
+
+    async def lose(self, chat_id: int) -> ChatDisconnection | None:
+        """The bot can no longer post in the chat (removed, demoted, banned): disconnect it.
+        None when it was not connected, so a second notice tells nobody twice."""
+        row = await self.session.scalar(
+            select(ConnectedChat).where(ConnectedChat.chat_id == chat_id,
+                                        ConnectedChat.disconnected_at.is_(None))
+        )  # fmt: skip
+        if row is None:
+            return None
+        row.disconnected_at = utcnow()
+        project = await self.session.get(Project, row.project_id)
+        locale = await self._owner_locale(row)
+        return ChatDisconnection(community_chat(row), project.title if project else "", locale)
+
+    async def pin_refused(self, chat_row_id: int) -> str | None:
+        """Telegram refused to pin the chat's progress message: the setting is turned off, so
+        the owner's screen says what is true. The owner's language; None if disconnected."""
+        row = await self.session.get(ConnectedChat, chat_row_id)
+        if row is None or row.disconnected_at is not None:
+            return None
+        row.pin_progress = False
+        return await self._owner_locale(row)
+
+    async def _owner_locale(self, row: ConnectedChat) -> str:
+        owner = await self.session.get(User, row.connected_by)
+        return owner.locale if owner is not None and owner.locale in LANGUAGES else "fr"
 
 
 def community_chat(row: ConnectedChat) -> CommunityChat:

@@ -21,17 +21,16 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
-from bot.catalogue.service import CatalogueService
 from bot.domain import CommunityChat, ProjectCard, utcnow
 from bot.i18n.translator import Catalogs, Translator
 from bot.notifications.chat_queue import CARD, FAILED, SENT, ChatQueue, community_chat
 from bot.notifications.messages import Recipient, render
-from bot.services.community import CommunityService
 from bot.storage.engine import Sessions
 from bot.telegram.deeplinks import chat_payload, start_url
 from bot.telegram.html_limits import CAPTION_LIMIT, fit
@@ -56,6 +55,15 @@ _CANNOT_POST = ("chat not found", "not enough rights", "have no rights", "chat_w
 _GONE = ("message to edit not found", "message_id_invalid")
 
 
+class ProjectCards(Protocol):
+    """Where the poster reads a project's card (the catalogue's, given by the composition root:
+    the card is the catalogue's, the poster only shows it)."""
+
+    async def card(
+        self, project_id: int, viewer_id: int, locale: str | None = None
+    ) -> ProjectCard | None: ...
+
+
 class ChatLost(Exception):
     """The bot cannot post in the chat any more."""
 
@@ -67,6 +75,7 @@ class ChatPoster:
         bot: Bot,
         catalogs: Catalogs,
         *,
+        cards: ProjectCards,
         every: float = 60.0,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
@@ -75,8 +84,7 @@ class ChatPoster:
         self._sessions = sessions
         self._bot = bot
         self._catalogs = catalogs
-        self._community = CommunityService(sessions)
-        self._catalogue = CatalogueService(sessions)
+        self._cards = cards
         self._every = timedelta(seconds=every)
         self._clock = clock
         self._sent: dict[int, collections.deque[float]] = {}  # chat id: times of recent sends
@@ -195,7 +203,8 @@ class ChatPoster:
                                              disable_notification=True)  # fmt: skip
         except (Forbidden, BadRequest) as error:  # not allowed to pin here: the message stays
             log.info("chat %s: progress not pinned: %s", chat.chat_id, error)
-            locale = await self._community.pin_refused(chat.id)
+            async with self._sessions.begin() as session:
+                locale = await ChatQueue(session).pin_refused(chat.id)
             if locale is not None:  # the setting now says "no": the owner learns why
                 t = self._catalogs.translator(locale)
                 await _tell_owner(self._bot, chat, pin_refused_text(t, chat),
@@ -246,7 +255,8 @@ class ChatPoster:
         ):
             log.warning("chat %s: %s", chat.chat_id, error)
             return
-        lost = await self._community.lost(chat.chat_id)
+        async with self._sessions.begin() as session:
+            lost = await ChatQueue(session).lose(chat.chat_id)
         if lost is not None:
             await tell_owner_lost(self._bot, self._catalogs, lost.chat, lost.project_title,
                                   lost.owner_locale, by_owner=False)  # fmt: skip
@@ -254,7 +264,8 @@ class ChatPoster:
     # -- helpers -------------------------------------------------------------------------------
 
     async def _card(self, chat: CommunityChat) -> ProjectCard | None:
-        return await self._catalogue.card(chat.project_id, chat.connected_by)
+        # In the chat's language: a bilingual project's title and summary as its members read.
+        return await self._cards.card(chat.project_id, chat.connected_by, chat.language)
 
     def _translator(self, chat: CommunityChat) -> Translator:
         return self._catalogs.translator(chat.language)

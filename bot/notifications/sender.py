@@ -36,7 +36,7 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.domain import OutboxStatus, utcnow
 from bot.i18n.translator import Catalogs
 from bot.monitoring.metrics import Metrics
-from bot.notifications.chats import ChatPoster
+from bot.notifications.chats import ChatPoster, ProjectCards
 from bot.notifications.kinds import is_muted
 from bot.notifications.messages import Recipient, render
 from bot.notifications.outcomes import (
@@ -104,6 +104,7 @@ class OutboxSender:
         concurrency: int | None = None,
         metrics: Metrics | None = None,
         *,
+        cards: ProjectCards,
         timings: OutboxTimings | None = None,
         max_unrecorded: int = MAX_UNRECORDED,
         paid_broadcast: bool = False,
@@ -130,7 +131,9 @@ class OutboxSender:
         self._progress = NewsProgress(
             sessions, bot, catalogs, every=self._timings.progress_every, poll=self._timings.poll
         )
-        self._chats = ChatPoster(sessions, bot, catalogs, every=self._timings.chat_progress_every)
+        self._chats = ChatPoster(
+            sessions, bot, catalogs, cards=cards, every=self._timings.chat_progress_every
+        )
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until `stop` is set; sends in flight are finished and every outcome written."""

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.i18n.translator import Catalogs
 from bot.monitoring.metrics import Metrics
+from bot.notifications.chats import ProjectCards
 from bot.notifications.sender import OutboxSender, OutboxTimings, default_concurrency
 from bot.storage.engine import SENDER_LOCK
 from bot.storage.leadership import Leadership, leadership
@@ -50,6 +51,7 @@ class OutboxWorker:
         sessions: async_sessionmaker[AsyncSession],
         catalogs: Catalogs,
         metrics: Metrics,
+        cards: ProjectCards,
         *,
         leader_poll: float = LEADER_POLL,
     ) -> None:
@@ -59,7 +61,7 @@ class OutboxWorker:
         self._bot = make_bot(settings, rate_limited=False, pool_size=concurrency + 1)
         sender = OutboxSender(
             sessions, self._bot, catalogs, settings.outbox_rate, concurrency, metrics,
-            timings=timings_from(settings), paid_broadcast=settings.paid_broadcast,
+            cards=cards, timings=timings_from(settings), paid_broadcast=settings.paid_broadcast,
         )  # fmt: skip
         self._leader = LeadingSender(sender, leadership(engine, SENDER_LOCK), leader_poll)
         self._stop = asyncio.Event()

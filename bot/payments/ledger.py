@@ -16,11 +16,11 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import FundingModel, PledgeStatus, ProjectStatus, utcnow
+from bot.matching import rules
+from bot.matching.queries import active_match, matched_total, view_of
 from bot.notifications.chat_queue import queue_for_chats
 from bot.notifications.kinds import Kind, for_each
 from bot.notifications.queue import OutboxQueue
-from bot.payments import matching
-from bot.payments.partner_matches import active_match, matched_total, view_of
 from bot.storage.models import Follow, PartnerMatch, Pledge, Project, RewardTier
 from bot.storage.sql import affected_rows
 
@@ -84,7 +84,7 @@ async def recount(session: AsyncSession, project: Project) -> None:
 
 async def refresh_match(session: AsyncSession, project: Project, match: PartnerMatch) -> None:
     """Recompute what a partner's match adds, from the counted pledges and when they were paid
-    (`bot/payments/matching.py`); `project.raised_cents` must be up to date."""
+    (`bot/matching/rules.py`); `project.raised_cents` must be up to date."""
     await session.flush()
     held = func.coalesce(Pledge.amount_charged_cents, Pledge.amount_cents) - (
         Pledge.amount_refunded_cents
@@ -103,8 +103,8 @@ async def refresh_match(session: AsyncSession, project: Project, match: PartnerM
         )
     )
     before, while_in_force = sums.one()
-    paid = matching.Contributions(project.raised_cents, int(before), int(while_in_force))
-    match.matched_cents = matching.matched_cents(view_of(match), project.goal_cents, paid)
+    paid = rules.Contributions(project.raised_cents, int(before), int(while_in_force))
+    match.matched_cents = rules.matched_cents(view_of(match), project.goal_cents, paid)
     match.computed_at = utcnow()
 
 

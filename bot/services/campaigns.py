@@ -11,13 +11,13 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain import PledgeStatus, ProjectStatus, utcnow
+from bot.matching.queries import matched_total
 from bot.notifications.chat_queue import queue_for_chats
 from bot.notifications.kinds import Kind, for_each, row
 from bot.notifications.queue import OutboxQueue
 from bot.payments.checkout import new_key
 from bot.payments.gateway import AlreadyRefunded, PaymentUnavailable, StripeGateway
 from bot.payments.ledger import outcome
-from bot.payments.partner_matches import matched_total
 from bot.payments.reconcile import Reconciler
 from bot.payments.settle import record_refunds
 from bot.services.backers import purge_expired

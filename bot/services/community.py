@@ -27,12 +27,11 @@ from bot.domain import (
     ConnectRefusal,
     utcnow,
 )
-from bot.notifications.chat_queue import community_chat, queue_card
-from bot.payments.partner_matches import matched_total
+from bot.matching.queries import matched_total
+from bot.notifications.chat_queue import LANGUAGES, ChatQueue, community_chat, queue_card
 from bot.storage.models import ChatInvite, ChatVisit, ConnectedChat, Project, User
 
 INVITE_LIFETIME = timedelta(days=1)
-LANGUAGES = ("fr", "br")
 MAX_TITLE = 255
 
 
@@ -148,15 +147,9 @@ class CommunityService:
             return community_chat(row)
 
     async def pin_refused(self, chat_row_id: int) -> str | None:
-        """Telegram refused to pin the chat's progress message: the setting is turned off, so
-        the owner's screen says what is true. The owner's language; None if disconnected."""
+        """Telegram refused to pin: the setting is turned off (the owner's language, or None)."""
         async with self._sessions.begin() as session:
-            row = await session.get(ConnectedChat, chat_row_id)
-            if row is None or row.disconnected_at is not None:
-                return None
-            row.pin_progress = False
-            owner = await session.get(User, row.connected_by)
-            return owner.locale if owner is not None and owner.locale in LANGUAGES else "fr"
+            return await ChatQueue(session).pin_refused(chat_row_id)
 
     async def disconnect(self, owner_id: int, chat_row_id: int) -> CommunityChat | None:
         """The owner disconnects one of their chats (the bot then leaves it)."""
@@ -177,20 +170,9 @@ class CommunityService:
         return row if project is not None and project.owner_id == owner_id else None
 
     async def lost(self, chat_id: int) -> ChatDisconnection | None:
-        """The bot can no longer post in the chat (removed, demoted, banned): disconnect it.
-        None when it was not connected, so a second notice tells nobody twice."""
+        """The bot can no longer post in the chat: disconnected (None if it was not)."""
         async with self._sessions.begin() as session:
-            row = await session.scalar(
-                select(ConnectedChat).where(ConnectedChat.chat_id == chat_id,
-                                            ConnectedChat.disconnected_at.is_(None))
-            )  # fmt: skip
-            if row is None:
-                return None
-            row.disconnected_at = utcnow()
-            project = await session.get(Project, row.project_id)
-            owner = await session.get(User, row.connected_by)
-            locale = owner.locale if owner is not None and owner.locale in LANGUAGES else "fr"
-            return ChatDisconnection(community_chat(row), project.title if project else "", locale)
+            return await ChatQueue(session).lose(chat_id)
 
     async def migrated(self, old_chat_id: int, new_chat_id: int) -> None:
         """A group became a supergroup: Telegram gave it a new id, which the chat keeps."""

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.catalogue.service import read_as, summary_of
 from bot.catalogue.texts import in_breton, title_for_reader
 from bot.domain import PUBLIC_STATUSES, ProjectSummary
-from bot.payments.partner_matches import matched_of
+from bot.matching.queries import matched_of
 from bot.storage.models import Follow, Project, User
 
 MAX_LISTED = 30

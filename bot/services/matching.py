@@ -30,9 +30,9 @@ from bot.domain import (
 )
 from bot.i18n.amounts import read_euros
 from bot.i18n.text import without_controls
+from bot.matching.queries import ACTIVE, view_of
+from bot.matching.rules import threshold_cents
 from bot.payments.ledger import milestones, refresh_match
-from bot.payments.matching import threshold_cents
-from bot.payments.partner_matches import ACTIVE, view_of
 from bot.storage.models import PartnerMatch as MatchRow
 from bot.storage.models import Project
 from bot.storage.sql import affected_rows

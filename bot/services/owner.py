@@ -8,8 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.catalogue.service import read_as, summary_of
 from bot.catalogue.texts import in_breton, title_for_reader
 from bot.domain import Dashboard, LinkStats, PledgeStatus, ProjectSummary, RecentPledge
+from bot.matching.queries import active_match, matched_of, view_of
 from bot.payments.checkout_sessions import chat_referral
-from bot.payments.partner_matches import active_match, matched_of, view_of
 from bot.storage.models import (
     ChatVisit,
     ConnectedChat,

@@ -698,7 +698,7 @@ class ChatVisit(Base):
 
 
 class PartnerMatch(Base):
-    """A partner's match on a live project (bot/payments/matching.py has its rules), attached
+    """A partner's match on a live project (bot/matching/rules.py has its rules), attached
     by a moderator. Never paid through Stripe: recorded, and reported to the partner by CSV.
 
     A row starts as a moderator's draft (`confirmed_at` NULL) filled step by step; once

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.catalogue.service import CatalogueService
 from bot.config import load_settings
 from bot.i18n.translator import Catalogs
 from bot.notifications.sender import OutboxSender
@@ -30,4 +31,6 @@ async def outbox_bot(emulator: BotApiEmulator) -> AsyncIterator[KengoBot]:
 
 @pytest.fixture
 def sender(sessions: Sessions, outbox_bot: KengoBot) -> OutboxSender:
-    return OutboxSender(sessions, outbox_bot, Catalogs.load(), rate=200)
+    return OutboxSender(
+        sessions, outbox_bot, Catalogs.load(), rate=200, cards=CatalogueService(sessions)
+    )

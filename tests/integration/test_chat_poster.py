@@ -8,12 +8,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.catalogue.service import CatalogueService
 from bot.domain import ChatType, MatchRule, ProjectStatus, utcnow
 from bot.i18n.translator import Catalogs
 from bot.notifications.chats import ChatPoster
 from bot.services.community import CommunityService
 from bot.services.matching import MatchService
-from bot.storage.models import ConnectedChat, Project
+from bot.storage.models import ConnectedChat, Project, ProjectTranslation
 from bot.telegram.intake import KengoBot
 from tests.dialogue import plain
 from tests.factories import add_project, add_user
@@ -59,6 +60,13 @@ async def _connected(
     return group, project.id, connection.chat.id
 
 
+def _poster(sessions: Sessions, bot: KengoBot, clock: Clock) -> ChatPoster:
+    """The poster as the sender builds it, with the catalogue's cards and the test's clock."""
+    return ChatPoster(
+        sessions, bot, Catalogs.load(), cards=CatalogueService(sessions), every=60, clock=clock
+    )
+
+
 async def _raise(sessions: Sessions, project_id: int, cents: int, contributors: int) -> None:
     async with sessions.begin() as session:
         await session.execute(
@@ -73,7 +81,7 @@ async def test_progress_is_coalesced_to_one_edit_a_minute_and_never_unchanged(
 ) -> None:
     group, project_id, _ = await _connected(sessions, emulator)
     clock = Clock()
-    poster = ChatPoster(sessions, outbox_bot, Catalogs.load(), every=60, clock=clock)
+    poster = _poster(sessions, outbox_bot, clock)
     await poster.round()  # the card, then the progress message, pinned
     card, progress = group.messages()
     assert "Fest-noz &lt;Kemper&gt;" in (card.raw_text or "")
@@ -106,7 +114,7 @@ async def test_a_deleted_progress_message_is_posted_again_in_the_chat_language(
 ) -> None:
     group, project_id, _ = await _connected(sessions, emulator, language="br")
     clock = Clock()
-    poster = ChatPoster(sessions, outbox_bot, Catalogs.load(), every=60, clock=clock)
+    poster = _poster(sessions, outbox_bot, clock)
     await poster.round()
     progress = group.messages()[-1]
     await outbox_bot.delete_message(GROUP, progress.message_id)
@@ -124,7 +132,7 @@ async def test_a_chat_the_bot_was_removed_from_is_disconnected_and_its_owner_tol
 ) -> None:
     group, project_id, chat_row = await _connected(sessions, emulator)
     clock = Clock()
-    poster = ChatPoster(sessions, outbox_bot, Catalogs.load(), every=60, clock=clock)
+    poster = _poster(sessions, outbox_bot, clock)
     await poster.round()
     await group.remove_bot(group.creator, tell_bot=False)  # an update the bot never got
     await _raise(sessions, project_id, 5_000, 1)
@@ -147,7 +155,7 @@ async def test_a_finished_campaign_is_shown_once_more_then_left_alone(
 ) -> None:
     _, project_id, _ = await _connected(sessions, emulator)
     clock = Clock()
-    poster = ChatPoster(sessions, outbox_bot, Catalogs.load(), every=60, clock=clock)
+    poster = _poster(sessions, outbox_bot, clock)
     await poster.round()
     clock.advance(30)
     async with sessions.begin() as session:  # the campaign ends between two looks
@@ -178,9 +186,23 @@ async def test_the_progress_message_shows_a_partners_match_and_what_triggers_it(
     await matches.value(900_001, draft.draft_id, "80")
     await matches.end(900_001, draft.draft_id, None)
     await matches.confirm(900_001, draft.draft_id)
-    poster = ChatPoster(sessions, outbox_bot, Catalogs.load(), every=60, clock=Clock())
+    poster = _poster(sessions, outbox_bot, Clock())
     await poster.round()
     progress = plain(group.messages()[-1].text or "")
     assert "Région Bretagne complète le reste dès 80 % de l'objectif" in progress
     assert "👉 Encore" in progress
     assert "et Région Bretagne complète le reste !" in progress
+
+
+async def test_a_bilingual_project_is_shown_in_the_chat_language(
+    sessions: Sessions, emulator: BotApiEmulator, outbox_bot: KengoBot
+) -> None:
+    group, project_id, _ = await _connected(sessions, emulator, language="br")
+    async with sessions.begin() as session:
+        breton = {"title": "Fest-noz Kemper", "summary": "Un nozvezh dañs."}
+        session.add(ProjectTranslation(project_id=project_id, locale="br", **breton))
+    await _poster(sessions, outbox_bot, Clock()).round()
+    card, progress = group.messages()
+    assert "Fest-noz Kemper" in (card.raw_text or "")
+    assert "e brezhoneg" in plain(card.raw_text or "")
+    assert "Fest-noz Kemper" in (progress.text or "")

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.catalogue.service import CatalogueService
 from bot.domain import OutboxStatus, Visitor, utcnow
 from bot.i18n.translator import Catalogs
 from bot.notifications import outcomes as outbox_outcomes
@@ -160,7 +161,8 @@ async def test_a_crash_before_outcomes_are_written_resends_at_most_the_bound(
     monkeypatch.setattr(OutboxQueue, "record", unreachable)
     crashing = OutboxSender(
         sessions, outbox_bot, Catalogs.load(), rate=200, concurrency=2,
-        timings=OutboxTimings(write_retry=0.05), max_unrecorded=3,
+        cards=CatalogueService(sessions), timings=OutboxTimings(write_retry=0.05),
+        max_unrecorded=3,
     )  # fmt: skip
     running = asyncio.create_task(crashing.run(asyncio.Event()))
     sent_before_crash = await sent_count(emulator)
@@ -214,8 +216,9 @@ async def test_a_row_whose_lease_runs_out_during_a_429_pause_is_left_for_later(
     emulator.fail_next("sendMessage", error_code=429, retry_after=1)
     lease = OutboxTimings(lease=timedelta(seconds=0.6))  # may send for 0.4 s
     one_by_one = OutboxSender(
-        sessions, outbox_bot, Catalogs.load(), rate=200, concurrency=1, timings=lease
-    )
+        sessions, outbox_bot, Catalogs.load(), rate=200, concurrency=1,
+        cards=CatalogueService(sessions), timings=lease,
+    )  # fmt: skip
     assert await one_by_one.deliver_due() == 2
     # The second row waited for the pause past its sending window: not sent, still leased.
     assert emulator.calls("sendMessage") == []
@@ -262,7 +265,10 @@ async def test_paid_broadcasts_are_sent_as_such_and_free_ones_are_not(
     await queue(sessions, thanks(free.id))
     assert await sender.deliver_due() == 1
     await queue(sessions, thanks(paid.id))
-    paying = OutboxSender(sessions, outbox_bot, Catalogs.load(), rate=100, paid_broadcast=True)
+    paying = OutboxSender(
+        sessions, outbox_bot, Catalogs.load(), rate=100,
+        cards=CatalogueService(sessions), paid_broadcast=True,
+    )  # fmt: skip
     assert await paying.deliver_due() == 1
     [sent_free] = emulator.calls("sendMessage", chat_id=free.id)
     [sent_paid] = emulator.calls("sendMessage", chat_id=paid.id)

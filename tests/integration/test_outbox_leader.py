@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.catalogue.service import CatalogueService
 from bot.domain import utcnow
 from bot.i18n.translator import Catalogs
 from bot.monitoring.metrics import Metrics
@@ -32,7 +33,10 @@ def thanks(user_id: int, key: str) -> dict[str, object]:
 
 def sender(sessions: Sessions, bot: KengoBot, metrics: Metrics) -> OutboxSender:
     timings = OutboxTimings(poll=POLL)
-    return OutboxSender(sessions, bot, Catalogs.load(), rate=200, metrics=metrics, timings=timings)
+    return OutboxSender(
+        sessions, bot, Catalogs.load(), rate=200, metrics=metrics,
+        cards=CatalogueService(sessions), timings=timings,
+    )  # fmt: skip
 
 
 def sent_by(metrics: Metrics) -> float:

@@ -38,6 +38,7 @@ LAYERS = {
     "bot.users": 4,
     "bot.catalogue": 4,
     "bot.payments": 4,
+    "bot.matching": 4,
     "bot.submission": 4,
     "bot.notifications": 4,
     "bot.demo": 4,

@@ -1,4 +1,4 @@
-"""Partner matching arithmetic (bot/payments/matching.py), in integer cents."""
+"""Partner matching arithmetic (bot/matching/rules.py), in integer cents."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.domain import MatchRule, PartnerMatch
-from bot.payments.matching import (
+from bot.matching.rules import (
     Contributions,
     as_shown,
     cap_left,

@@ -1,7 +1,7 @@
 """Partner matches as stored: the one in force on a project, and what it adds to its progress.
 
 They never commit: the calling service owns the transaction. The rules themselves are in
-`matching.py`; `ledger.recount` recomputes a match's amount after every change of money.
+`rules.py`; `bot.payments.ledger.recount` recomputes a match's amount after every change of money.
 """
 
 from __future__ import annotations
