@@ -219,7 +219,10 @@ class ChatPoster:
         status = SENT
         try:
             recipient = Recipient(chat.connected_by, chat.project_id, self._bot.username)
-            text, _ = render(t, kind, {**payload, "role": "follower"}, recipient)
+            shown = {**payload, "role": "follower"}
+            if card is not None and "title" in payload:  # the title in the chat's language
+                shown["title"] = card.summary.title
+            text, _ = render(t, kind, shown, recipient)
             keyboard = support_keyboard(t, card, self._pledge_url(chat)) if card else None
             photo = payload.get("photo_file_id")
             if photo:

@@ -11,7 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.catalogue.service import CatalogueService
 from bot.domain import ChatType, MatchRule, ProjectStatus, utcnow
 from bot.i18n.translator import Catalogs
+from bot.notifications.chat_queue import queue_for_chats
 from bot.notifications.chats import ChatPoster
+from bot.notifications.kinds import Kind
 from bot.services.community import CommunityService
 from bot.services.matching import MatchService
 from bot.storage.models import ConnectedChat, Project, ProjectTranslation
@@ -206,3 +208,20 @@ async def test_a_bilingual_project_is_shown_in_the_chat_language(
     assert "Fest-noz Kemper" in (card.raw_text or "")
     assert "e brezhoneg" in plain(card.raw_text or "")
     assert "Fest-noz Kemper" in (progress.text or "")
+
+
+async def test_a_milestone_names_a_bilingual_project_in_the_chat_language(
+    sessions: Sessions, emulator: BotApiEmulator, outbox_bot: KengoBot
+) -> None:
+    group, project_id, _ = await _connected(sessions, emulator, language="br")
+    poster = _poster(sessions, outbox_bot, Clock())
+    await poster.round()  # the card and the progress message
+    async with sessions.begin() as session:
+        breton = {"title": "Fest-noz Kemper", "summary": "Un nozvezh dañs."}
+        session.add(ProjectTranslation(project_id=project_id, locale="br", **breton))
+        payload = {"title": "Fest-noz <Kemper>", "percent": 50}
+        await queue_for_chats(session, project_id, Kind.MILESTONE, "milestone:50", payload)
+    await poster.round()
+    milestone = group.messages()[-1]
+    assert "Fest-noz Kemper" in (milestone.text or "")
+    assert "Fest-noz &lt;Kemper&gt;" not in (milestone.raw_text or "")
