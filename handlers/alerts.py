@@ -51,7 +51,8 @@ async def _list_alert(
     except AlertRefused:
         await answer_stale_button(update, t)
         return
-    await query.answer()
+    # Said in a toast too: pressed twice, the list would not change and the edit says nothing.
+    await query.answer(views.toggled_toast(t, watching=button.action is AlertAction.WATCH_LIST))
     await browse.open_catalogue(update, context, view, new=False, note=note)
 
 

@@ -8,6 +8,7 @@ name, then the threshold or the cap, then the end date.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 from collections.abc import Awaitable, Callable
@@ -217,3 +218,9 @@ async def typed_answer(update: Update, context: KengoContext, mode: MatchAnswer)
             await reply(update, views.recap_text(t, draft), views.recap_keyboard(t, draft))
     except MatchRefused as refusal:
         await _refused(update, context, t, refusal, profile.id)
+
+
+async def forget_draft(context: KengoContext, moderator_id: int, draft_id: int) -> None:
+    """/annuler while a match is being written: the draft goes (it may be gone already)."""
+    with contextlib.suppress(MatchRefused):
+        await context.services.matches.drop(moderator_id, draft_id)

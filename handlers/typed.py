@@ -101,6 +101,8 @@ async def cancel_command(update: Update, context: KengoContext) -> None:
         await reply(update, t.gettext("Il n’y a rien à annuler pour le moment."), main_menu(t))
         return
     await context.services.users.set_input_mode(profile.id, None)
+    if isinstance(mode, inputs.MatchAnswer):  # a match half written is forgotten, as said
+        await matching.forget_draft(context, profile.id, mode.draft_id)
     if isinstance(mode, inputs.WizardAnswer):
         await reply(update, paused_text(t), main_menu(t))
         return

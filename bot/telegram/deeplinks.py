@@ -19,9 +19,10 @@ _PROJECT_PAYLOAD = re.compile(r"^p([1-9][0-9]{0,11})(?:-([1-9][0-9]{0,17})|-c([1
 # A connected chat's invite, `c<token>`: what `?startgroup=` hands to the group's /start.
 _CHAT_INVITE = re.compile(r"^c([A-Za-z0-9_-]{16})$")
 # The administrator rights asked for: pinning the progress message in a group (posting needs
-# none); posting, editing its own posts and pinning in a channel.
+# none); in a channel, posting and editing its own posts (which is also what pinning takes
+# there: Telegram has no pinning right for channels).
 GROUP_RIGHTS = "pin_messages"
-CHANNEL_RIGHTS = "post_messages+edit_messages+pin_messages"
+CHANNEL_RIGHTS = "post_messages+edit_messages"
 # Where Stripe sends the payer back: `paid-<pledge>` or `cancel-<pledge>`.
 _RETURN_PAYLOAD = re.compile(r"^(paid|cancel)-([1-9][0-9]{0,11})$")
 RETURN_TEMPLATE = "{outcome}-{pledge}"

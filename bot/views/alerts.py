@@ -53,6 +53,12 @@ def stopped_text(t: Translator, target: AlertTarget) -> str:
     ).format(target=target_name(t, target))
 
 
+def toggled_toast(t: Translator, *, watching: bool) -> str:
+    if watching:
+        return t.gettext("🔔 Alerte enregistrée.")
+    return t.gettext("🔕 Alerte retirée.")
+
+
 def too_many_text(t: Translator, maximum: int) -> str:
     return t.gettext(
         "Vous avez déjà le nombre maximum d’alertes de lancement ({count}). Retirez-en une dans "

@@ -15,7 +15,7 @@ from bot.i18n.translator import N_, Translator
 from bot.telegram.html_limits import TEXT_LIMIT, fit
 from bot.views import labels
 from bot.views.alerts import owner_button
-from bot.views.menus import menu_button, project_way_on
+from bot.views.menus import menu_button, project_way_on, way_on
 from bot.views.my_data import my_data_button
 
 STATUS_NAMES = {
@@ -85,7 +85,7 @@ def my_pledges_keyboard(
             rows.append([InlineKeyboardButton(label, callback_data=data)])
     rows += [[owner_button(t, owner, watching=watching)] for owner, watching in owners]
     rows.append([my_data_button(t)])  # what the payments left stored, and its erasure
-    return InlineKeyboardMarkup(rows)
+    return way_on(t, *rows)
 
 
 def returned_text(t: Translator, outcome: str, line: PledgeLine) -> str:

@@ -177,6 +177,10 @@ async def test_matching_subscribers_get_one_message_each_and_only_once(
         stopped
     )
     assert "🔔 Prévenez-moi des nouveaux projets ici" in buttons(stopped)
+    # The old "🔕" pressed again (a double tap): the list cannot change, the toast still says it.
+    again = await press_label(emulator, anna, listing, "Ne plus me prévenir ici",
+                              method="answerCallbackQuery")  # fmt: skip
+    assert again.params.get("text") == "🔕 Alerte retirée."
     sport = await _project(database_url, 605, "Gouren e Kemper", category=Category.SPORT)
     await _approve(emulator, moderator, sport)
     for chat_id in (602, 603):

@@ -217,3 +217,22 @@ async def test_a_threshold_passed_already_is_told_before_the_moderator_confirms(
     assert warning in shown(recap)
     done = await answer_to_press(emulator, moderator, press(recap, "✅")[6:])
     assert "1 500 €" in shown(done)
+
+
+async def test_cancelling_a_match_being_written_forgets_it(
+    running: KengoInProcess, emulator: BotApiEmulator, database_url: str
+) -> None:
+    await db_add(
+        database_url,
+        User(id=MODERATOR_ID, first_name="Morgane", locale="fr", locale_chosen=True),
+        User(id=OWNER, first_name="Anna", locale="fr"),
+    )
+    (project,) = await db_add(database_url, _project())
+    moderator = emulator.user(MODERATOR_ID, "Morgane")
+    await expect(emulator, moderator, f"press:pm:n:{project}:-", "Sonerien Kemper")
+    rules = await answer_to(emulator, moderator, "Région Bretagne")
+    cancelled = await answer_to(emulator, moderator, "/annuler")
+    assert "C'est annulé" in shown(cancelled)
+    # The rule's buttons of the draft, pressed afterwards, find nothing to go on with.
+    late = await answer_to_press(emulator, moderator, press(rules, "🎯")[6:], "sendMessage")
+    assert "Cet abondement n'est plus en cours de saisie" in shown(late)

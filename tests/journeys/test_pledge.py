@@ -71,6 +71,7 @@ async def test_a_free_amount_pledge_is_paid_end_to_end(
     mine = await answer_to(emulator, anna, "/mes_soutiens")
     assert "Klevet" in text_of(mine)
     assert "payé" in text_of(mine)
+    assert "🏠 Menu" in buttons(mine)  # the list ends a journey: a way on
     back = await answer_to(emulator, anna, f"/start paid-{session['metadata']['pledge_id']}")
     assert "est confirmé. Merci !" in text_of(back)
 
