@@ -18,13 +18,30 @@ MAX_QUERY_LENGTH = 64
 MAX_TERMS = 6
 
 
+# Words that frame a request rather than say what is looked for, in French and in Breton:
+# "bonjour, je cherche un fest-noz", "demat, klask a ran ur raktres e Kemper". Every term of a
+# search must match, so they would hide what was asked for; they are dropped when other words
+# remain ("la" alone, or "projet" alone, is still searched).
+_FILLER = frozenset(
+    fold(
+        "bonjour bonsoir salut coucou hello merci svp stp je cherche cherchons recherche trouver "
+        "voudrais veux voir des les une un le la du de au aux pour sur en et ou il ya y a t "
+        "quelque chose projet projets "
+        "demat salud trugarez mar plij klask klaskan kavout a ran me ur an ar al da ha hag evit "
+        "war raktres raktresou"
+    ).split()
+)
+
+
 def search_terms(query: str) -> list[str]:
-    """The words of a query worth searching for (single letters and duplicates dropped)."""
+    """The words of a query worth searching for (single letters, duplicates and, when other
+    words remain, the words that only frame a request dropped)."""
     terms: list[str] = []
     for word in fold(query[:MAX_QUERY_LENGTH]).split():
         if len(word) >= 2 and word not in terms:
             terms.append(word)
-    return terms[:MAX_TERMS]
+    meaningful = [term for term in terms if term not in _FILLER]
+    return (meaningful or terms)[:MAX_TERMS]
 
 
 def project_search_fields(

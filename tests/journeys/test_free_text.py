@@ -167,6 +167,10 @@ async def test_words_outside_a_flow_search_the_catalogue(
     title = "Fest-noz d'été du Trégor" if language == "fr" else "Fest-noz hañv Bro-Dreger"
     assert title in shown(results)
     assert words["home"] in button_texts(results)  # a single page: its end offers the menu
+    # A greeting and a request around the words: what is asked for is still found.
+    request = {"fr": "Bonjour, je cherche un fest-noz", "br": "Demat, klask a ran ur fest-noz"}
+    asked = await answer_to(emulator, yann, request[language])
+    assert title in shown(asked)
     nothing = await expect(emulator, yann, "zzzz", words["nothing"].format(query="zzzz"))
     # No filter is set: none is suggested for removal; the buttons still lead on.
     assert words["remove filters"] not in shown(nothing)

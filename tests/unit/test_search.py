@@ -35,7 +35,15 @@ def test_normalise_folds_accents_case_apostrophes_and_spaces() -> None:
         ("50% _off_ a", ["50", "off"]),
         ("", []),
         ("x" * 500, ["x" * 64]),
-        ("un deux trois quatre cinq six sept", ["un", "deux", "trois", "quatre", "cinq", "six"]),
+        (
+            "deux trois quatre cinq six sept huit",
+            ["deux", "trois", "quatre", "cinq", "six", "sept"],
+        ),
+        # The words of a request are dropped when others remain; alone, they are searched.
+        ("Bonjour, je cherche un fest-noz", ["fest", "noz"]),
+        ("demat, klask a ran ur raktres e Kemper", ["kemper"]),
+        ("La Baule", ["baule"]),
+        ("projets", ["projets"]),
     ],
 )
 def test_search_terms(query: str, terms: list[str]) -> None:
