@@ -20,6 +20,7 @@ from bot.notifications.chats import tell_owner_lost
 from bot.telegram.deeplinks import parse_chat_invite
 from bot.views.community import (
     after_chat_change,
+    cannot_post_text,
     chats_keyboard,
     chats_text,
     connected_text,
@@ -70,12 +71,17 @@ async def bot_membership_changed(update: Update, context: KengoContext) -> None:
         return
     if chat.type != Chat.CHANNEL:
         return  # a group is connected by the /start its link sends
+    old = change.old_chat_member
+    could_post = isinstance(old, ChatMemberAdministrator) and bool(old.can_post_messages)
     can_post = isinstance(member, ChatMemberAdministrator) and bool(member.can_post_messages)
-    was_admin = change.old_chat_member.status == ChatMember.ADMINISTRATOR
-    if was_admin and not can_post:  # demoted: the bot can no longer post there
+    if could_post and not can_post:  # demoted: the bot can no longer post there
         await _lost(context, chat.id)
-    elif not was_admin and can_post:
+    elif can_post and not could_post:  # added, or given the right to post at last
         await _connect(context, chat, change.from_user, None)
+    elif isinstance(member, ChatMemberAdministrator) and not isinstance(
+        old, ChatMemberAdministrator
+    ):  # added without the right to post: the person learns which right is missing
+        await _tell_cannot_post(context, chat, change.from_user)
 
 
 async def _connect(context: KengoContext, chat: Chat, user: User, token: str | None) -> None:
@@ -99,6 +105,15 @@ async def _connect(context: KengoContext, chat: Chat, user: User, token: str | N
         )
     except TelegramError as error:  # no private chat with the owner: the chat shows it anyway
         log.info("owner %s not told of connecting chat %s: %s", user_id, chat.id, error)
+
+
+async def _tell_cannot_post(context: KengoContext, chat: Chat, user: User) -> None:
+    locale = await context.services.users.locale_for(user.id, user.language_code)
+    t = context.runtime.catalogs.translator(locale)
+    try:
+        await context.bot.send_message(user.id, cannot_post_text(t, chat.title or ""))
+    except TelegramError as error:  # never talked to the bot in private: nothing to say it in
+        log.info("user %s not told the bot may not post in %s: %s", user.id, chat.id, error)
 
 
 async def _refuse(

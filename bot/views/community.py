@@ -175,6 +175,15 @@ def refusal_text(
     return text + " " + t.gettext("Je me retire.")
 
 
+def cannot_post_text(t: Translator, chat_title: str) -> str:
+    """To whoever made the bot an administrator of a channel without the right to post."""
+    return t.gettext(
+        "Kengo est administrateur du canal « {chat} » sans le droit d’y publier : donnez-lui "
+        "les droits « Publier des messages » et « Modifier les messages des autres », et le "
+        "canal sera connecté à votre projet."
+    ).format(chat=escape_html(chat_title))
+
+
 def connected_text(t: Translator, chat: CommunityChat, project_title: str) -> str:
     """To the owner, in private."""
     if chat.chat_type is ChatType.CHANNEL:

@@ -139,6 +139,12 @@ class FakeGroup:
             return None
         return await self._set_bot(by.user, kicked)
 
+    async def promote_bot(self, by: FakeUser, rights: frozenset[str]) -> int:
+        """The bot's administrator rights changed to ``rights``."""
+        return await self._set_bot(
+            by.user, member_json(self._emu.bot_user, "administrator", rights)
+        )
+
     async def demote_bot(self, by: FakeUser) -> int:
         """The bot stays in the chat without its administrator rights."""
         return await self._set_bot(by.user, member_json(self._emu.bot_user, "member"))

@@ -343,3 +343,26 @@ async def test_a_channel_that_refuses_the_pin_names_the_right_it_takes_in_breton
                                    chat_id=owner.id, since=mark, timeout=WAIT)  # fmt: skip
     assert "en ur chadenn e rank kaout ar gwir merour da gemmañ ar c'hemennadennoù" in shown(told)
     assert "spilhennet : ket" in shown(await _chats_screen(emulator, owner, "Repair"))
+
+
+async def test_a_channel_added_without_the_right_to_post_says_which_and_connects_once_given(
+    demo_bot: KengoInProcess, emulator: BotApiEmulator, database_url: str
+) -> None:
+    owner, _repair = await _owner_of(emulator, database_url, "repair-cafe-saint-brieuc", 622, "fr")
+    await _chats_screen(emulator, owner, "Repair")
+    channel = emulator.channel(CHANNEL, "Kanol Repair", [owner])
+
+    mark = emulator.mark()
+    await channel.add_bot(owner, rights=frozenset({"can_edit_messages"}))  # may not post
+    told = await emulator.wait_for("sendMessage", chat_id=owner.id, since=mark, timeout=WAIT)
+    assert "sans le droit d'y publier" in shown(told)
+    assert "Publier des messages" in shown(told)
+    assert channel.messages() == []  # nothing posted, nothing connected yet
+
+    mark = emulator.mark()
+    await channel.promote_bot(owner, frozenset({"can_post_messages", "can_edit_messages"}))
+    connected = await emulator.wait_for("sendMessage", chat_id=owner.id, since=mark, timeout=WAIT)
+    assert "Canal « Kanol Repair » connecté" in shown(connected)
+    await emulator.wait_for(
+        "sendMessage", lambda c: "📊" in text_of(c), chat_id=CHANNEL, since=mark, timeout=WAIT
+    )
