@@ -8,8 +8,9 @@ import gettext
 import io
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
+from babel.dates import format_date, format_time
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -24,6 +25,10 @@ SUPPORTED_LOCALES = ("fr", "br")
 DOMAIN = "messages"
 # Breton speakers mostly run Telegram in French: `br` is taken only when Telegram says so.
 TELEGRAM_TO_LOCALE = {"br": "br"}
+
+# Kengo's people live in Brittany: dates and times read in its time zone, whatever the
+# server's (the database stores UTC). A campaign ending at 23:30 UTC ends the next day there.
+LOCAL_TIME = ZoneInfo("Europe/Paris")
 
 # Babel's CLDR data writes Breton c'h with U+02BC; the catalogs use the ASCII apostrophe.
 _BRETON_APOSTROPHE = str.maketrans({"\u02bc": "'"})
@@ -83,7 +88,14 @@ class Translator:
         return _percent(self.locale, ratio)
 
     def date(self, value: dt.date | dt.datetime) -> str:
+        """A day, e.g. "6 décembre 2026"; a moment is read in Brittany's time."""
+        if isinstance(value, dt.datetime):
+            value = local_time(value)
         return self._clean(format_date(value, "long", locale=self.locale))
+
+    def time(self, value: dt.datetime) -> str:
+        """A time of day in Brittany, e.g. "14:05"."""
+        return self._clean(format_time(local_time(value), "short", locale=self.locale))
 
     def month(self, value: dt.date | dt.datetime) -> str:
         """A month and year, e.g. "mars 2026" / "Meurzh 2026"."""
@@ -94,6 +106,12 @@ class Translator:
 
     def _clean(self, text: str) -> str:
         return _clean(text)
+
+
+def local_time(moment: dt.datetime) -> dt.datetime:
+    """`moment` in Brittany's time zone (a naive datetime is taken as UTC, as stored)."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+    return aware.astimezone(LOCAL_TIME)
 
 
 def _clean(text: str) -> str:

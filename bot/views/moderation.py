@@ -39,8 +39,8 @@ def claim_taken_text(t: Translator, title: str) -> str:
 
 def held_text(t: Translator, claim: Claim) -> str:
     """To another moderator pressing a submission someone took in hand (an alert: no HTML)."""
-    return t.gettext("👤 {name} s’en occupe depuis le {date} à {time} (UTC).").format(
-        name=claim.name, date=t.date(claim.since), time=f"{claim.since:%H:%M}"
+    return t.gettext("👤 {name} s’en occupe depuis le {date} à {time}.").format(
+        name=claim.name, date=t.date(claim.since), time=t.time(claim.since)
     )
 
 

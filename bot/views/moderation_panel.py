@@ -222,16 +222,16 @@ def claimed_text(t: Translator, name: str) -> str:
 
 
 def decided_text(t: Translator, verdict: Verdict) -> str:
-    """What replaces a panel once decided: who decided what, and when (UTC)."""
+    """What replaces a panel once decided: who decided what, and when (Brittany's time)."""
     name = escape_html(verdict.moderator_name or "?")
     when = verdict.decided_at or utcnow()
-    fields = {"name": name, "date": t.date(when), "time": f"{when:%H:%M}"}
+    fields = {"name": name, "date": t.date(when), "time": t.time(when)}
     if verdict.decision is Decision.APPROVE:
-        text = t.gettext("✅ Approuvé par {name} le {date} à {time} (UTC)")
+        text = t.gettext("✅ Approuvé par {name} le {date} à {time}")
     elif verdict.decision is Decision.REQUEST_CHANGES:
-        text = t.gettext("✏️ Modifications demandées par {name} le {date} à {time} (UTC)")
+        text = t.gettext("✏️ Modifications demandées par {name} le {date} à {time}")
     else:
-        text = t.gettext("⛔ Refusé par {name} le {date} à {time} (UTC)")
+        text = t.gettext("⛔ Refusé par {name} le {date} à {time}")
     return text.format(**fields)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -75,3 +75,20 @@ def test_compiled_catalog_is_used_when_current(tmp_path: Path) -> None:
         with (directory / "messages.mo").open("wb") as mo:
             write_mo(mo, catalog)
     assert Catalogs.load(tmp_path).translator("br").gettext("Salut") == "Demat (mo)"
+
+
+@pytest.mark.parametrize(
+    ("moment", "locale", "day", "time"),
+    [
+        # Winter (UTC+1): half past eleven UTC on New Year's Eve is already the new year there.
+        (datetime(2026, 12, 31, 23, 30, tzinfo=UTC), "fr", "1 janvier 2027", "00:30"),
+        (datetime(2026, 12, 31, 23, 30, tzinfo=UTC), "br", "1 Genver 2027", "00:30"),
+        # Summer (UTC+2); a naive datetime is taken as UTC, as the database stores it.
+        (datetime(2026, 7, 1, 12, 0), "fr", "1 juillet 2026", "14:00"),
+    ],
+)
+def test_moments_are_read_in_brittanys_time(
+    moment: datetime, locale: str, day: str, time: str
+) -> None:
+    t = Catalogs.load().translator(locale)
+    assert (t.date(moment), t.time(moment)) == (day, time)
