@@ -1,6 +1,7 @@
 """Searches find the same projects, in the same order, on SQLite (FTS5) and PostgreSQL (LIKE
 served by a trigram index): accents and case, Breton c'h and zh, communes and départements
-named in French or in Breton, former communes merged into a commune nouvelle."""
+named in French or in Breton, former communes merged into a commune nouvelle, and a project's
+title and summary in its other language."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.catalogue.service import CatalogueService
 from bot.domain import Category, Departement, ListView, Order, utcnow
 from bot.storage.engine import create_engine, create_session_factory
+from bot.storage.models import ProjectTranslation
 from tests.databases import PreparedDatabases
 from tests.factories import add_project, add_user
 
@@ -70,16 +72,24 @@ EXPECTED = {
     "aodoù an arvor": ["C'hoari e brezhoneg", "Chorale du Penthièvre"],
     "lannuon": ["C'hoari e brezhoneg"],
     "nantes": ["Régate à Naoned"],
+    "krampouezh": ["Crêperie de Roazhon"],  # only in its Breton version
+    "ti krampouezh": ["Crêperie de Roazhon"],
     "zzz": [],
 }
+# The Breton version of one project (its title and summary in the other language).
+TRANSLATED = ("Crêperie de Roazhon", "Ti-krampouezh Roazhon", "Krampouezh ha chistr.")
 
 
 async def _load(sessions: Sessions) -> int:
     owner = await add_user(sessions)
     for days, (title, summary, commune, departement, category) in enumerate(PROJECTS, 1):
-        await add_project(sessions, owner, title=title, summary=summary, commune=commune,
-                          departement=departement, category=category,
-                          ends_at=utcnow() + timedelta(days=days))  # fmt: skip
+        project = await add_project(sessions, owner, title=title, summary=summary,
+                                    commune=commune, departement=departement, category=category,
+                                    ends_at=utcnow() + timedelta(days=days))  # fmt: skip
+        if title == TRANSLATED[0]:
+            breton = {"title": TRANSLATED[1], "summary": TRANSLATED[2]}
+            async with sessions.begin() as session:  # after its project, as the wizard writes it
+                session.add(ProjectTranslation(project_id=project.id, locale="br", **breton))
     return owner.id
 
 

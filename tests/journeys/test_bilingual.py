@@ -25,6 +25,14 @@ from tests.journeys.harness import KengoInProcess
 
 pytestmark = pytest.mark.journey
 
+
+@pytest.fixture
+def backend() -> str:
+    """SQLite only: which version a reader is shown does not depend on the engine; the
+    translations' storage and search run on both in tests/integration (demo data, search)."""
+    return "sqlite"
+
+
 DIWAN = "diwan-gwened-troisieme-classe"
 DIWAN_FR = "Skol Diwan Gwened : une troisième classe pour la rentrée"
 DIWAN_BR = "Skol Diwan Gwened : ur c'hlas nevez evit an distro-skol"

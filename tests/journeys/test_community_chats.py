@@ -30,6 +30,14 @@ from tests.journeys.harness import KengoInProcess
 
 pytestmark = [pytest.mark.journey, pytest.mark.kengo_settings(chat_progress_seconds=0.2)]
 
+
+@pytest.fixture
+def backend() -> str:
+    """SQLite only: what is posted and said in chats does not depend on the engine; the chats'
+    statements run on both in tests/integration/test_chat_poster.py and test_community.py."""
+    return "sqlite"
+
+
 GROUP, CHANNEL = -1005001, -1005002
 _INVITE = re.compile(r"\?start(group|channel)=(c[A-Za-z0-9_-]{16})&admin=([a-z_+]+)$")
 

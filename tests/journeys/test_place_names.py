@@ -30,6 +30,14 @@ from tests.journeys.test_wizard_conversation import by_value, to_commune
 
 pytestmark = pytest.mark.journey
 
+
+@pytest.fixture
+def backend() -> str:
+    """SQLite only: names shown and typed do not depend on the engine; the search on both
+    engines is compared in tests/integration/test_search_gazetteer.py and test_search_engines.py."""
+    return "sqlite"
+
+
 BRETON_MODERATOR = 900_003
 
 
