@@ -70,24 +70,30 @@ async def open_checkout(session: AsyncSession, slot: str) -> OpenCheckout | None
                         pledge.checkout_expires_at, pledge.stripe_checkout_session_id)  # fmt: skip
 
 
+async def product_name(session: AsyncSession, pledge: Pledge) -> str:
+    """What the payment page sells: the project's title in the contributor's language (and
+    the reward's). Fixed with the checkout key (`Pledge.checkout_product`)."""
+    project = await session.get(Project, pledge.project_id)
+    tier = await session.get(RewardTier, pledge.reward_tier_id) if pledge.reward_tier_id else None
+    contributor = await session.get(User, pledge.user_id)
+    locale = contributor.locale if contributor else None
+    translated = await title_in(session, pledge.project_id, locale) if project else None
+    title = translated or (project.title if project else "")
+    return f"{title} — {tier.title}" if tier else title
+
+
 async def checkout_request(
     session: AsyncSession, pledge: Pledge, return_url: str
 ) -> CheckoutRequest:
     """The request that opens this pledge's session; the same every time it is built, so a
     retry with the pledge's key gets the same session back from Stripe."""
-    project = await session.get(Project, pledge.project_id)
     tier = await session.get(RewardTier, pledge.reward_tier_id) if pledge.reward_tier_id else None
-    # The product's name is the project's title in the contributor's language.
-    contributor = await session.get(User, pledge.user_id)
-    locale = contributor.locale if contributor else None
-    translated = await title_in(session, pledge.project_id, locale) if project else None
-    title = translated or (project.title if project else "")
     if pledge.checkout_key is None or pledge.checkout_expires_at is None:
         raise ValueError("pledge without checkout key")
     return CheckoutRequest(
         pledge_id=pledge.id, user_id=pledge.user_id, project_id=pledge.project_id,
         amount_cents=pledge.amount_cents,
-        product_name=f"{title} — {tier.title}" if tier else title,
+        product_name=pledge.checkout_product or await product_name(session, pledge),
         success_url=return_url.format(outcome="paid", pledge=pledge.id),
         cancel_url=return_url.format(outcome="cancel", pledge=pledge.id),
         expires_at=pledge.checkout_expires_at, idempotency_key=pledge.checkout_key,

@@ -23,6 +23,7 @@ from bot.payments.checkout import (
     new_key,
     open_checkout,
     open_slot,
+    product_name,
 )
 from bot.payments.events import apply
 from bot.payments.gateway import PaymentUnavailable, StripeGateway
@@ -120,6 +121,7 @@ class CheckoutSessions:
             pledge.amount_cents, pledge.status = amount_cents, PledgeStatus.PENDING
             pledge.referral_code = await _referral(session, project_id, user_id)
             pledge.checkout_key, pledge.open_checkout_slot = new_key(), slot
+            pledge.checkout_product = await product_name(session, pledge)
             pledge.checkout_expires_at = checkout_expiry(utcnow(), self._checkout_time)
             # The slot first: of two workers racing, the loser fails here (after the winner's
             # commit on PostgreSQL), before it could take the last reward unit.

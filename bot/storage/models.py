@@ -346,6 +346,10 @@ class Pledge(Timestamped, Base):
     # derived from the id would collide after a database restore or across two deployments.
     # The checkout key also travels in the session's metadata, which proves a session ours.
     checkout_key: Mapped[str | None] = mapped_column(String(64))
+    # The product's name sent with that key, fixed when the key is made: a retry must send
+    # the same parameters, even if the contributor changed language since (Stripe refuses a
+    # key reused with other parameters).
+    checkout_product: Mapped[str | None] = mapped_column(String(200))
     refund_key: Mapped[str | None] = mapped_column(String(64))
     # What Stripe says was charged and refunded for the pledge's own session; the project
     # counts charged - refunded (see bot/payments/ledger.py).

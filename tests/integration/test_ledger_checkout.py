@@ -13,13 +13,14 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.domain import PledgeStatus, SoldOutChoice, utcnow
+from bot.payments.checkout import checkout_request
 from bot.payments.events import PaymentEventService
 from bot.payments.gateway import PaymentUnavailable, StripeGateway
 from bot.payments.ledger import release
 from bot.payments.pledges import PledgeService
 from bot.payments.reconcile import Reconciler
 from bot.services.campaigns import CampaignService
-from bot.storage.models import Pledge, Project
+from bot.storage.models import Pledge, Project, ProjectTranslation, User
 from tests.factories import add_project, add_user
 from tests.fakes.stripe_api import StripeStandIn
 from tests.integration.payments import (
@@ -211,3 +212,22 @@ async def test_a_campaign_close_reconciles_its_pledges_first(
     await CampaignService(sessions, gateway).run_once()
     stored = await get(sessions, Project, project.id)
     assert (stored.status.value, stored.raised_cents) == ("succeeded", 1_000)
+
+
+async def test_a_retry_sends_the_same_product_even_after_a_change_of_language(
+    sessions: Sessions, pledges: PledgeService, stand_in: StripeStandIn
+) -> None:
+    owner, anna = [await add_user(sessions) for _ in range(2)]
+    project = await add_project(sessions, owner, title="Fest-noz d'été")
+    async with sessions.begin() as session:
+        breton = {"title": "Fest-noz hañv", "summary": "Un nozvezh dañs."}
+        session.add(ProjectTranslation(project_id=project.id, locale="br", **breton))
+    link = await pledges.start_checkout(anna.id, project.id, None, 1_000, RETURN)
+    async with sessions.begin() as session:  # Anna reads the bot in Breton from now on
+        await session.execute(update(User).where(User.id == anna.id).values(locale="br"))
+    async with sessions() as session:
+        stored = await session.get(Pledge, link.pledge_id)
+        assert stored is not None
+        again = await checkout_request(session, stored, RETURN)
+    assert again.product_name == "Fest-noz d'été"  # as first sent with this key
+    assert again.idempotency_key == stored.checkout_key
