@@ -105,7 +105,8 @@ async def _send_review(context: KengoContext, t: Translator, chat_id: int, revie
         texts = panel_texts(t, review)
         for number, text in enumerate(texts, start=1):
             last = number == len(texts)
-            markup = decision_keyboard(t, review.project_id) if last else None
+            claimed_by = review.claim.name if review.claim else None
+            markup = decision_keyboard(t, review.project_id, claimed_by) if last else None
             message = await context.bot.send_message(chat_id, text, reply_markup=markup)
             sent.append(PanelMessage(chat_id, message.message_id, last, False))
     finally:  # what was shown is closed later, even if the rest could not be sent
@@ -205,6 +206,7 @@ async def _claim(
     claim, mine = outcome
     if mine:
         await query.answer(claim_taken_text(t, review.card.summary.title), show_alert=True)
+        await _show_claim(context, review.project_id, claim)
         return
     await query.answer(held_text(t, claim), show_alert=True)
     if utcnow() - claim.since >= CLAIM_EXPIRY:  # an old claim: offer to take it over
@@ -213,6 +215,22 @@ async def _claim(
             take_over_text(t, claim, review.card.summary.title),
             reply_markup=take_over_keyboard(t, review.project_id, private=_is_private(update)),
         )
+
+
+async def _show_claim(context: KengoContext, project_id: int, claim: Claim) -> None:
+    """Every panel's buttons now say who took the submission in hand, as the claim promised
+    ("the other moderators will see it")."""
+    for panel in await context.services.moderation.open_panels(project_id):
+        if not panel.has_buttons:
+            continue
+        t = await _translator_for(context, panel.chat_id)
+        markup = decision_keyboard(t, project_id, claim.name)
+        try:
+            await context.bot.edit_message_reply_markup(panel.chat_id, panel.message_id,
+                                                        reply_markup=markup)  # fmt: skip
+        except TelegramError as error:  # unchanged (claimed again), deleted or too old
+            log.info("moderation panel %s/%s not updated: %s", panel.chat_id,
+                     panel.message_id, error)  # fmt: skip
 
 
 async def _ask_reason(

@@ -101,6 +101,14 @@ class ModerationService:
                 for m in messages
             )  # fmt: skip
 
+    async def open_panels(self, project_id: int) -> tuple[PanelMessage, ...]:
+        """The messages of the panels shown for the submission still waiting on `project_id`."""
+        async with self._sessions() as session:
+            current = await submissions.latest(session, project_id)
+            if current is None or current.decided_at is not None:
+                return ()
+            return await submissions.panels_of(session, current.id)
+
     async def claim(
         self, moderator_id: int, project_id: int, *, take_over: bool = False
     ) -> tuple[Claim, bool] | None:

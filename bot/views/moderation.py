@@ -18,15 +18,25 @@ from bot.views.menus import way_on
 from bot.views.moderation_panel import claimed_text, waiting_text
 
 
-def decision_keyboard(t: Translator, project_id: int) -> InlineKeyboardMarkup:
+def decision_keyboard(
+    t: Translator, project_id: int, claimed_by: str | None = None
+) -> InlineKeyboardMarkup:
+    """The decision buttons; the last says who took the submission in hand, once someone did
+    (pressed, it says since when, as "🙋 Je m’en occupe" would)."""
+
     def button(label: str, action: ModerationAction) -> InlineKeyboardButton:
         return InlineKeyboardButton(label, callback_data=callbacks.moderation(action, project_id))
 
+    claim = (
+        t.gettext("👤 Pris en main par {name}").format(name=claimed_by)
+        if claimed_by
+        else t.gettext("🙋 Je m’en occupe")
+    )
     return InlineKeyboardMarkup([
         [button(t.gettext("✅ Approuver"), ModerationAction.APPROVE)],
         [button(t.gettext("✏️ Demander des modifications"), ModerationAction.CHANGES)],
         [button(t.gettext("⛔ Refuser"), ModerationAction.REFUSE)],
-        [button(t.gettext("🙋 Je m’en occupe"), ModerationAction.CLAIM)],
+        [button(labels.button_label(claim, limit=40), ModerationAction.CLAIM)],
     ])  # fmt: skip
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from bot.conversation import callbacks
 from bot.conversation.callbacks import ModerationAction, WizardAction
 from bot.domain import DeliveryMode, ProjectStatus
-from bot.storage.engine import create_engine
+from bot.storage.engine import WRITES, create_engine
 from bot.storage.models import Project, User
 from tests.bot_database import db_execute, latest_project
 from tests.dialogue import MODERATOR_ID, WAIT, answer_to, buttons, shown
@@ -45,7 +45,11 @@ async def _draft(database_url: str, owner_id: int, **fields: Any) -> int:
     """A complete draft at its preview, as the wizard leaves it, owned by a known user."""
     engine = create_engine(database_url)
     try:
-        sessions = async_sessionmaker(engine, expire_on_commit=False)
+        # The write lock up front, as the bot's writes take it: a deferred transaction that
+        # reads before it writes fails at once ("database is locked") when the running bot
+        # wrote meanwhile (SQLite).
+        writer = engine.execution_options(**{WRITES: True})
+        sessions = async_sessionmaker(writer, expire_on_commit=False)
         async with sessions() as session:
             owner = await session.get(User, owner_id)
         assert owner is not None
@@ -133,6 +137,11 @@ async def test_moderators_see_everything_take_it_in_hand_and_every_panel_tells_t
     await soazig.press(claim)
     answer = await emulator.wait_for("answerCallbackQuery", since=pressed, timeout=WAIT)
     assert "vous vous occupez de « Un parquet pour le cercle »" in shown(answer)
+    # As promised, the others see it: every panel's last button now names her.
+    marked = await emulator.wait_for("editMessageReplyMarkup", chat_id=SECOND_MODERATOR,
+                                     since=pressed, timeout=WAIT)  # fmt: skip
+    assert "👤 Soazig a bled gantañ" in buttons(marked)  # Erwan reads Breton
+    assert "✅ Asantiñ" in buttons(marked)  # and it can still be decided from there
     for data in (claim, callbacks.moderation(ModerationAction.APPROVE, project_id)):
         pressed = emulator.mark()
         await erwan.press(data)
