@@ -362,7 +362,10 @@ def refusal_text(t: Translator, problem: MatchProblem, draft: MatchDraft | None)
     if problem is MatchProblem.NOT_A_PERCENT:
         return t.gettext("Écrivez seulement un nombre entier, de 1 à 99 (ex. : 80).")
     if problem is MatchProblem.PERCENT_RANGE:
-        return t.gettext("Le seuil doit être entre 1 et 99 % de l’objectif.")
+        # The bounds formatted as percentages ("1 %", with the no-break space French wants).
+        return t.gettext("Le seuil doit être entre {low} et {high} de l’objectif.").format(
+            low=t.percent(0.01), high=t.percent(0.99)
+        )
     goal = t.money(draft.goal_cents) if draft else ""
     if problem is MatchProblem.NOT_AN_AMOUNT:
         return t.gettext("Ce n’est pas un montant : écrivez par exemple 2 000 ou 1 500 €.")

@@ -91,7 +91,7 @@ async def test_a_moderator_attaches_a_threshold_match_that_the_card_shows(
     assert "Écrivez seulement un nombre entier, de 1 à 99" in shown(refused)
     assert any("Abandonner" in label for label in button_texts(refused))
     refused = await answer_to(emulator, moderator, "120 %")
-    assert "Le seuil doit être entre 1 et 99 % de l'objectif." in shown(refused)
+    assert "Le seuil doit être entre 1 % et 99 % de l'objectif." in shown(refused)
     end = await answer_to(emulator, moderator, "80 %")
     assert "Jusqu'à quand l'abondement vaut-il ?" in shown(end)
     refused = await answer_to(emulator, moderator, "31/02/2027")
