@@ -23,7 +23,7 @@ from bot.conversation.inputs import MatchAnswer, MatchStep
 from bot.domain import MatchProblem
 from bot.i18n.translator import Translator
 from bot.services.matching import LIVE_PAGE, MatchRefused
-from bot.views import matching as views
+from bot.views import match_moderation as views
 from bot.views import matching_report as report
 from bot.views.menus import main_menu
 from handlers.common import pressed, reply, show, typed_text

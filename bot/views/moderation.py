@@ -13,7 +13,7 @@ from bot.domain import Anomaly, Claim, Decision, Review, Verdict, utcnow
 from bot.i18n.text import escape_html
 from bot.i18n.translator import Translator
 from bot.views import labels
-from bot.views.matching import entry_button
+from bot.views.match_moderation import entry_button
 from bot.views.menus import way_on
 from bot.views.moderation_panel import claimed_text, waiting_text
 
