@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 _ADMINS = (ChatMember.OWNER, ChatMember.ADMINISTRATOR)
 _GONE = (ChatMember.LEFT, ChatMember.BANNED)
+_PRESENT = (ChatMember.MEMBER, ChatMember.ADMINISTRATOR)
 
 
 async def group_start(update: Update, context: KengoContext) -> None:
@@ -57,6 +58,14 @@ async def group_help(update: Update, context: KengoContext) -> None:
         await chat.send_message(group_help_text(t))
 
 
+async def _introduce(context: KengoContext, chat: Chat, user: User) -> None:
+    locale = await context.services.users.locale_for(user.id, user.language_code)
+    try:
+        await chat.send_message(group_help_text(context.runtime.catalogs.translator(locale)))
+    except TelegramError as error:  # not allowed to write there: nothing more to do
+        log.info("no introduction in chat %s: %s", chat.id, error)
+
+
 async def bot_membership_changed(update: Update, context: KengoContext) -> None:
     """The bot added to a channel (there is no /start in a channel: who added it is matched to
     their latest invite), or removed from a group or channel, or demoted in a channel."""
@@ -70,7 +79,12 @@ async def bot_membership_changed(update: Update, context: KengoContext) -> None:
         await _lost(context, chat.id)
         return
     if chat.type != Chat.CHANNEL:
-        return  # a group is connected by the /start its link sends
+        # A group is connected by the /start its link sends. Added by someone who holds no link
+        # (by hand), the bot says what it does there rather than stay silent.
+        just_added = change.old_chat_member.status in _GONE and member.status in _PRESENT
+        if just_added and not await context.services.community.invites_pending(change.from_user.id):
+            await _introduce(context, chat, change.from_user)
+        return
     old = change.old_chat_member
     could_post = isinstance(old, ChatMemberAdministrator) and bool(old.can_post_messages)
     can_post = isinstance(member, ChatMemberAdministrator) and bool(member.can_post_messages)

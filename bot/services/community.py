@@ -119,6 +119,11 @@ class CommunityService:
         latest = fresh.where(ChatInvite.owner_id == user_id).order_by(ChatInvite.created_at.desc())
         return await session.scalar(latest.limit(1))
 
+    async def invites_pending(self, user_id: int) -> bool:
+        """Whether the user holds a connection link not used yet (they are connecting a chat)."""
+        async with self._sessions() as session:
+            return await self._invite(session, None, user_id) is not None
+
     async def is_connected(self, chat_id: int) -> bool:
         """Whether the chat shows a project now."""
         async with self._sessions() as session:

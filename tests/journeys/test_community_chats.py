@@ -190,8 +190,9 @@ async def test_a_connection_is_refused_to_who_is_not_the_admin_owner(
     adder = owner if who == "not_admin" else admin  # the owner a mere member; or her link passed on
     mark = emulator.mark()
     await group.add_bot(adder, admin=False, start=token)
-    refusal = await emulator.wait_for("sendMessage", chat_id=GROUP, since=mark, timeout=WAIT)
     expected = "Seul un administrateur" if who == "not_admin" else "Seul le porteur du projet"
+    refusal = await emulator.wait_for("sendMessage", lambda c: expected in plain(text_of(c)),
+                                      chat_id=GROUP, since=mark, timeout=WAIT)  # fmt: skip
     assert expected in plain(text_of(refusal))
     await emulator.wait_for("leaveChat", chat_id=GROUP, since=mark, timeout=WAIT)
     assert group.bot_status() == "left"
@@ -374,3 +375,15 @@ async def test_a_channel_added_without_the_right_to_post_says_which_and_connects
     await emulator.wait_for(
         "sendMessage", lambda c: "📊" in text_of(c), chat_id=CHANNEL, since=mark, timeout=WAIT
     )
+
+
+async def test_a_group_the_bot_is_added_to_by_hand_is_told_what_it_does_there(
+    demo_bot: KengoInProcess, emulator: BotApiEmulator
+) -> None:
+    admin = emulator.user(641, "Erwan", language_code="br")
+    group = emulator.group(GROUP, "Bro Dreger", [admin])
+    mark = emulator.mark()
+    await group.add_bot(admin, admin=False)  # no link: nobody is connecting anything
+    hello = await emulator.wait_for("sendMessage", chat_id=GROUP, since=mark, timeout=WAIT)
+    assert "/mes_projets" in text_of(hello)
+    assert "Kengo a embann amañ" in plain(text_of(hello))  # in the language of who added it
