@@ -74,11 +74,11 @@ async def _refused(
 async def _list(update: Update, context: KengoContext, t: Translator, choice: MatchButton) -> None:
     matches = context.services.matches
     page = choice.target_id
-    items, total = await matches.live_projects(page)
+    items, total = await matches.live_projects(page, t.locale)
     pages = max(1, math.ceil(total / LIVE_PAGE))
     if page >= pages:  # the list shrank since its buttons were sent: its last page
         page = pages - 1
-        items, total = await matches.live_projects(page)
+        items, total = await matches.live_projects(page, t.locale)
     text = views.live_projects_text(t, items, total, page, pages)
     await show(update, text, views.live_projects_keyboard(t, items, page, pages))
 
@@ -86,7 +86,7 @@ async def _list(update: Update, context: KengoContext, t: Translator, choice: Ma
 async def _project(
     update: Update, context: KengoContext, t: Translator, choice: MatchButton
 ) -> None:
-    found = await context.services.matches.project(choice.target_id)
+    found = await context.services.matches.project(choice.target_id, t.locale)
     if found is None:
         raise MatchRefused(MatchProblem.GONE)
     project, match = found

@@ -17,7 +17,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.catalogue.service import summary_of
+from bot.catalogue.service import read_as, summary_of
+from bot.catalogue.texts import title_in
 from bot.domain import (
     MatchDraft,
     MatchProblem,
@@ -61,10 +62,10 @@ class MatchService:
         self._sessions = sessions
 
     async def live_projects(
-        self, page: int
+        self, page: int, locale: str | None = None
     ) -> tuple[list[tuple[ProjectSummary, PartnerMatch | None]], int]:
-        """A page of live projects, ending soonest first, each with its match if any; and
-        how many there are."""
+        """A page of live projects, ending soonest first, each with its match if any (titled
+        for a reader of `locale`); and how many there are."""
         now = utcnow()
         live = (Project.status == ProjectStatus.LIVE, Project.ends_at > now)
         async with self._sessions() as session:
@@ -74,15 +75,19 @@ class MatchService:
                 .offset(page * LIVE_PAGE).limit(LIVE_PAGE)
             )).all()  # fmt: skip
             matches = await _matches_of(session, [project.id for project in projects])
-        return [_with_match(project, matches.get(project.id)) for project in projects], total
+            items = [await _titled(session, _with_match(project, matches.get(project.id)), locale)
+                     for project in projects]  # fmt: skip
+        return items, total
 
-    async def project(self, project_id: int) -> tuple[ProjectSummary, PartnerMatch | None] | None:
+    async def project(
+        self, project_id: int, locale: str | None = None
+    ) -> tuple[ProjectSummary, PartnerMatch | None] | None:
         async with self._sessions() as session:
             project = await session.get(Project, project_id)
             if project is None:
                 return None
             matches = await _matches_of(session, [project_id])
-        return _with_match(project, matches.get(project_id))
+            return await _titled(session, _with_match(project, matches.get(project_id)), locale)
 
     async def match(self, match_id: int) -> tuple[ProjectSummary, PartnerMatch]:
         """A match in force (or ended, still counted) with its project."""
@@ -236,6 +241,15 @@ def _with_match(
     project: Project, match: PartnerMatch | None
 ) -> tuple[ProjectSummary, PartnerMatch | None]:
     return summary_of(project, match.matched_cents if match else 0), match
+
+
+async def _titled(
+    session: AsyncSession, item: tuple[ProjectSummary, PartnerMatch | None], locale: str | None
+) -> tuple[ProjectSummary, PartnerMatch | None]:
+    """A bilingual project titled as a reader of `locale` reads it."""
+    summary, match = item
+    title = await title_in(session, summary.id, locale)
+    return (read_as(summary, title, summary.in_breton) if title else summary), match
 
 
 async def _active(session: AsyncSession, project_id: int) -> MatchRow | None:

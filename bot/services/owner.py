@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.catalogue.service import read_as, summary_of
-from bot.catalogue.texts import in_breton, title_for_reader
+from bot.catalogue.texts import in_breton, title_for_reader, title_in
 from bot.domain import Dashboard, LinkStats, PledgeStatus, ProjectSummary, RecentPledge
 from bot.matching.queries import active_match, matched_of, view_of
 from bot.payments.checkout_sessions import chat_referral
@@ -61,7 +61,12 @@ class OwnerService:
             # The partner's share is shown apart from the contributors' money.
             match = await active_match(session, project_id)
             matched = match.matched_cents if match is not None else 0
-            return Dashboard(summary_of(project, matched), project.followers_count,
+            summary = summary_of(project, matched)
+            owner = await session.get(User, owner_id)  # titled in the owner's language, as listed
+            title = await title_in(session, project_id, owner.locale if owner else None)
+            if title:
+                summary = read_as(summary, title, summary.in_breton)
+            return Dashboard(summary, project.followers_count,
                              [RecentPledge(*row) for row in latest], links,
                              view_of(match) if match is not None else None,
                              chats=chats)  # fmt: skip
