@@ -20,6 +20,8 @@ from bot.submission.rules import (
     KEEP_CURRENT,
     KEEPABLE,
     MAX_TIERS,
+    TIER_FIELDS,
+    TIER_STEPS,
     Position,
     Problem,
     Refusal,
@@ -90,8 +92,10 @@ def store_text(
         project.goal_cents = parse_goal(text)
     elif step is Step.DURATION:
         project.duration_days = parse_duration(text)
-    elif step is Step.TIER_TITLE:
-        project.wizard_tier = {"title": check_text(step, text)}
+    elif step is Step.TIER_TITLE:  # a new reward starts here; one being rewritten goes on
+        project.wizard_tier = (tier if "replaces" in tier else {}) | {
+            "title": check_text(step, text)
+        }
     elif step is Step.TIER_AMOUNT:
         project.wizard_tier = tier | {"min_amount_cents": parse_tier_amount(text, max_pledge)}
     elif step is Step.TIER_DESCRIPTION:
@@ -118,15 +122,49 @@ def _translation(project: Project, owner_locale: str) -> ProjectTranslation:
 
 
 def _add_tier(project: Project, tier: dict[str, Any], delivery: date) -> None:
-    project.reward_tiers.append(RewardTier(
-        position=len(project.reward_tiers), title=tier["title"],
-        description=tier.get("description", ""), min_amount_cents=tier["min_amount_cents"],
-        quantity_limit=tier.get("quantity_limit"), estimated_delivery=delivery,
+    """The reward written, added; or, when one was being rewritten, in its place."""
+    fields: dict[str, Any] = dict(
+        title=tier["title"], description=tier.get("description", ""),
+        min_amount_cents=tier["min_amount_cents"], quantity_limit=tier.get("quantity_limit"),
+        estimated_delivery=delivery,
         # A reward begun before the question was asked keeps the column's default.
         delivery_mode=DeliveryMode(tier.get("delivery_mode", DeliveryMode.IN_PERSON)),
         shipping_countries=tier.get("shipping_countries"),
-    ))  # fmt: skip
+    )  # fmt: skip
+    replaced = _tier(project, tier.get("replaces"))
+    if replaced is None:
+        project.reward_tiers.append(RewardTier(position=len(project.reward_tiers), **fields))
+    else:
+        for name, value in fields.items():
+            setattr(replaced, name, value)
     project.wizard_tier = None
+
+
+def _tier(project: Project, tier_id: object) -> RewardTier | None:
+    return next((tier for tier in project.reward_tiers if tier.id == tier_id), None)
+
+
+def tier_answers(tier: RewardTier) -> dict[str, Any]:
+    """A saved reward as the reward being written holds it, to rewrite it question by question
+    ("↩ Garder la réponse actuelle" keeps a field); saved in its place at the last one."""
+    delivery = tier.estimated_delivery
+    return {
+        "replaces": tier.id, "title": tier.title, "min_amount_cents": tier.min_amount_cents,
+        "description": tier.description,
+        "delivery_mode": (tier.delivery_mode or DeliveryMode.IN_PERSON).value,
+        "shipping_countries": tier.shipping_countries, "quantity_limit": tier.quantity_limit,
+        "estimated_delivery": delivery.isoformat() if delivery else None,
+    }  # fmt: skip
+
+
+def _keep_tier_answer(project: Project, position: Position) -> Position:
+    """A reward being rewritten keeps this field's answer: on to its next question."""
+    tier = dict(project.wizard_tier or {})
+    if position.step is Step.TIER_DELIVERY:
+        _add_tier(project, tier, date.fromisoformat(str(tier["estimated_delivery"])))
+    elif position.step is Step.TIER_MODE and tier.get("delivery_mode") != DeliveryMode.SHIPPED:
+        return Position(Step.TIER_QUANTITY, position.editing)
+    return position.after_answer()
 
 
 def store_choice(project: Project, position: Position, value: str) -> Position:
@@ -135,6 +173,8 @@ def store_choice(project: Project, position: Position, value: str) -> Position:
     if value == KEEP_CURRENT:  # back to the preview, nothing changed
         if not keeps_current(project, position):
             raise NotEditable
+        if step in TIER_STEPS:  # a reward being rewritten: its next question
+            return _keep_tier_answer(project, position)
         return Position(Step.PREVIEW)
     try:
         if step is Step.CATEGORY:
@@ -229,12 +269,19 @@ def _tiers_menu(project: Project, position: Position, value: str) -> Position:
     if value == "add":
         if len(project.reward_tiers) >= MAX_TIERS:
             raise Refusal(Problem.TOO_MANY_TIERS, (("maximum", MAX_TIERS),))
+        project.wizard_tier = None  # a new one (not the rest of a reward left half rewritten)
         return Position(Step.TIER_TITLE, position.editing)
     if value == "none":
         project.reward_tiers.clear()
         return after
     if value == "done" and project.reward_tiers:
         return after
+    if value.startswith("edit") and value[4:].isdigit():
+        tier = _tier(project, int(value[4:]))
+        if tier is None:
+            raise NotEditable
+        project.wizard_tier = tier_answers(tier)
+        return Position(Step.TIER_TITLE, position.editing)
     if value.startswith("del") and value[3:].isdigit():
         kept = [tier for tier in project.reward_tiers if tier.id != int(value[3:])]
         if len(kept) == len(project.reward_tiers):
@@ -248,7 +295,13 @@ def _tiers_menu(project: Project, position: Position, value: str) -> Position:
 
 def keeps_current(project: Project, position: Position) -> bool:
     """Whether the question may be left with the answer it has: a field changed from the
-    preview (not a description already being replaced), whose current answer still holds."""
+    preview (not a description already being replaced), whose current answer still holds;
+    or a question of a saved reward being rewritten, which has an answer."""
+    if position.step in TIER_STEPS:
+        tier = project.wizard_tier or {}
+        answer = tier.get(TIER_FIELDS[position.step])
+        unlimited = position.step is Step.TIER_QUANTITY  # None is an answer there
+        return "replaces" in tier and (unlimited or answer not in (None, ""))
     if not position.editing or position.appending or position.step not in KEEPABLE:
         return False
     if first_missing(project) is not None or project.departement is None:

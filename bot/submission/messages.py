@@ -9,10 +9,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.conversation import callbacks
 from bot.conversation.callbacks import MenuItem, OwnerAction, WizardAction
-from bot.domain import DeliveryMode, Departement, ProjectCard
+from bot.domain import Departement, ProjectCard
 from bot.i18n.text import escape_html
 from bot.i18n.translator import Translator
-from bot.search.countries import codes_of
 from bot.search.places import commune_by_number, commune_name, find_commune, name_as_typed
 from bot.submission.chat import Preview
 from bot.submission.rules import NUMBERED, Problem, Refusal, Step, number_of
@@ -22,26 +21,21 @@ from bot.submission.views import (
     preview_keyboard,
     prompt,
     prompt_keyboard,
+    quoted,
+    tier_answer,
     translation_label,
 )
 from bot.submission.wizard import Draft
 from bot.telegram.html_limits import CAPTION_LIMIT, TEXT_LIMIT, fit, visible_length
 from bot.views import labels
-from bot.views.card import delivery_label, render_card
+from bot.views.card import render_card
 from bot.views.menus import way_on
-
-QUOTED = 80  # characters of a long answer repeated under its question
 
 
 def _button(label: str, action: str, draft: Draft, value: str = "-") -> InlineKeyboardButton:
     return InlineKeyboardButton(
         label, callback_data=callbacks.wizard(action, draft.project_id, value)
     )
-
-
-def _quote(t: Translator, text: str) -> str:
-    short = text if len(text) <= QUOTED else text[: QUOTED - 1].rstrip() + "…"
-    return t.gettext("«\u202f{text}\u202f»").format(text=escape_html(short))
 
 
 def answered_text(
@@ -65,9 +59,9 @@ def answered_text(
 def _recorded(t: Translator, step: Step, draft: Draft, typed: str | None = None) -> str:
     card, tier = draft.card, draft.pending_tier
     if step is Step.BRETON:
-        return _quote(t, draft.breton_connection)
+        return quoted(t, draft.breton_connection)
     if step is Step.TITLE:
-        return _quote(t, card.summary.title)
+        return quoted(t, card.summary.title)
     if step is Step.CATEGORY:
         return labels.category(t, card.summary.category)
     if step is Step.DEPARTEMENT:
@@ -75,7 +69,7 @@ def _recorded(t: Translator, step: Step, draft: Draft, typed: str | None = None)
     if step is Step.COMMUNE:
         return escape_html(_commune_answer(t, draft, typed))
     if step is Step.SUMMARY:
-        return _quote(t, card.summary_text)
+        return quoted(t, card.summary_text)
     if step is Step.DESCRIPTION:
         count = draft.description_length
         return t.ngettext("{count} caractère", "{count} caractères", count).format(
@@ -90,9 +84,9 @@ def _recorded(t: Translator, step: Step, draft: Draft, typed: str | None = None)
 
 def _translation_answer(t: Translator, step: Step, draft: Draft) -> str:
     if step is Step.TRANSLATED_TITLE:
-        return _quote(t, draft.translation_title)
+        return quoted(t, draft.translation_title)
     if step is Step.TRANSLATED_SUMMARY:
-        return _quote(t, draft.translation_summary)
+        return quoted(t, draft.translation_summary)
     # The offer: taken up (its title is asked next), kept, or passed / removed.
     writing = draft.position.step is Step.TRANSLATED_TITLE
     if writing or draft.translation_locale:
@@ -125,23 +119,12 @@ def _later(
         return t.ngettext("{count} contrepartie", "{count} contreparties", len(card.tiers)).format(
             count=t.number(len(card.tiers))
         )
-    if step is Step.TIER_TITLE or step is Step.TIER_DESCRIPTION:
-        return _quote(t, str(tier.get("title" if step is Step.TIER_TITLE else "description", "")))
-    if step is Step.TIER_AMOUNT:
-        return t.money(int(str(tier.get("min_amount_cents", 0))))
-    if step is Step.TIER_MODE or step is Step.TIER_COUNTRIES:
-        mode = DeliveryMode(str(tier.get("delivery_mode", DeliveryMode.IN_PERSON)))
-        return delivery_label(t, mode, codes_of(str(tier.get("shipping_countries") or "")))
-    if step is Step.TIER_QUANTITY:
-        quantity = tier.get("quantity_limit")
-        if quantity is None:
-            return t.gettext("quantité illimitée")
-        count = int(str(quantity))
-        return t.ngettext("{count} exemplaire", "{count} exemplaires", count).format(
-            count=t.number(count)
-        )
-    if step is Step.TIER_DELIVERY and card.tiers and card.tiers[-1].estimated_delivery:
-        return t.month(card.tiers[-1].estimated_delivery)
+    if step in (Step.TIER_TITLE, Step.TIER_AMOUNT, Step.TIER_DESCRIPTION, Step.TIER_MODE,
+                Step.TIER_COUNTRIES, Step.TIER_QUANTITY):  # fmt: skip
+        return tier_answer(t, step, tier)
+    completed = card.tiers[draft.completed_tier] if card.tiers else None
+    if step is Step.TIER_DELIVERY and completed is not None and completed.estimated_delivery:
+        return t.month(completed.estimated_delivery)
     if step is Step.PHOTO:
         if card.summary.photo_file_id:
             return t.gettext("photo reçue")

@@ -63,6 +63,13 @@ TIER_STEPS = (
     Step.TIER_COUNTRIES, Step.TIER_QUANTITY, Step.TIER_DELIVERY,
 )  # fmt: skip
 TRANSLATION_STEPS = (Step.TRANSLATION, Step.TRANSLATED_TITLE, Step.TRANSLATED_SUMMARY)
+# The field of the reward being written (`projects.wizard_tier`) each reward step answers.
+TIER_FIELDS = {
+    Step.TIER_TITLE: "title", Step.TIER_AMOUNT: "min_amount_cents",
+    Step.TIER_DESCRIPTION: "description", Step.TIER_MODE: "delivery_mode",
+    Step.TIER_COUNTRIES: "shipping_countries", Step.TIER_QUANTITY: "quantity_limit",
+    Step.TIER_DELIVERY: "estimated_delivery",
+}  # fmt: skip
 # Steps answered with a button (a typed text there gets the buttons again).
 BUTTON_STEPS = frozenset({
     Step.CATEGORY, Step.DEPARTEMENT, Step.MODEL, Step.TIERS, Step.TIER_MODE, Step.PREVIEW,

@@ -4,7 +4,8 @@ preview with its "Modifier" buttons."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TypeVar
+from datetime import date
+from typing import Any, TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -13,6 +14,7 @@ from bot.conversation.callbacks import WizardAction
 from bot.domain import Category, DeliveryMode, Departement, FundingModel, ProjectStatus
 from bot.i18n.text import escape_html
 from bot.i18n.translator import N_, Translator
+from bot.search.countries import codes_of
 from bot.search.places import commune_name
 from bot.search.text import fold
 from bot.submission.rules import (
@@ -22,6 +24,7 @@ from bot.submission.rules import (
     KEEP_CURRENT,
     NUMBERED,
     TEXT_LIMITS,
+    TIER_FIELDS,
     TRANSLATION_STEPS,
     Step,
     number_of,
@@ -29,7 +32,7 @@ from bot.submission.rules import (
 )
 from bot.submission.wizard import Draft
 from bot.views import labels
-from bot.views.card import tier_line
+from bot.views.card import delivery_label, tier_line
 
 _T = TypeVar("_T")
 
@@ -253,11 +256,44 @@ def prompt(t: Translator, draft: Draft) -> tuple[str, InlineKeyboardMarkup | Non
         lines.append(t.gettext("({low} à {high} caractères)").format(
             low=t.number(low), high=t.number(high)))  # fmt: skip
     current = _current_answer(t, draft)
-    if draft.position.editing and current:
+    rewriting = "replaces" in draft.pending_tier  # a saved reward, question by question
+    if (draft.position.editing or rewriting) and current:
         lines.append(t.gettext("Réponse actuelle : {answer}").format(answer=current))
     if step is Step.TIERS and draft.card.tiers:
         lines += ["", *(tier_line(t, tier) for tier in draft.card.tiers)]
     return "\n".join(lines), prompt_keyboard(t, draft)
+
+
+QUOTED = 80  # characters of a long answer repeated under its question
+
+
+def quoted(t: Translator, text: str) -> str:
+    """An answer repeated in guillemets, shortened past `QUOTED` characters."""
+    short = text if len(text) <= QUOTED else text[: QUOTED - 1].rstrip() + "…"
+    return t.gettext("«\u202f{text}\u202f»").format(text=escape_html(short))
+
+
+def tier_answer(t: Translator, step: Step, tier: dict[str, Any]) -> str:
+    """The answer a question of a reward has in `tier` (the reward being written): echoed once
+    answered, and shown as the current answer of a saved reward being rewritten."""
+    if step is Step.TIER_TITLE or step is Step.TIER_DESCRIPTION:
+        return quoted(t, str(tier.get("title" if step is Step.TIER_TITLE else "description", "")))
+    if step is Step.TIER_AMOUNT:
+        return t.money(int(str(tier.get("min_amount_cents", 0))))
+    if step is Step.TIER_MODE or step is Step.TIER_COUNTRIES:
+        mode = DeliveryMode(str(tier.get("delivery_mode", DeliveryMode.IN_PERSON)))
+        return delivery_label(t, mode, codes_of(str(tier.get("shipping_countries") or "")))
+    if step is Step.TIER_QUANTITY:
+        quantity = tier.get("quantity_limit")
+        if quantity is None:
+            return t.gettext("quantité illimitée")
+        count = int(str(quantity))
+        return t.ngettext("{count} exemplaire", "{count} exemplaires", count).format(
+            count=t.number(count)
+        )
+    if step is Step.TIER_DELIVERY and tier.get("estimated_delivery"):
+        return t.month(date.fromisoformat(str(tier["estimated_delivery"])))
+    return ""
 
 
 def _current_answer(t: Translator, draft: Draft) -> str:
@@ -278,6 +314,8 @@ def _current_answer(t: Translator, draft: Draft) -> str:
     }
     if step is Step.DESCRIPTION:
         return t.gettext("ce que vous envoyez maintenant remplacera la description.")
+    if step in TIER_FIELDS and "replaces" in draft.pending_tier:
+        return tier_answer(t, step, draft.pending_tier)
     return answers.get(step, "")
 
 
@@ -343,10 +381,11 @@ def _tiers_choices(t: Translator, draft: Draft, *, deletions: bool) -> list[list
     if not draft.tier_ids:
         return [*rows, [(t.gettext("Pas de contrepartie"), "none")]]
     rows.append([(t.gettext("✅ Terminé"), "done")])
-    if deletions:
+    if deletions:  # (never typed: a title is no order to rewrite or delete a reward)
         for tier_id, tier in zip(draft.tier_ids, draft.card.tiers, strict=True):
-            label = t.gettext("🗑 {title}").format(title=labels.shorten(tier.title))
-            rows.append([(label, f"del{tier_id}")])
+            title = labels.shorten(tier.title)
+            rows.append([(t.gettext("✏️ {title}").format(title=title), f"edit{tier_id}")])
+            rows.append([(t.gettext("🗑 {title}").format(title=title), f"del{tier_id}")])
     return rows
 
 

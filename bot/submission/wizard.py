@@ -63,6 +63,9 @@ class Draft:
     prompt_message_id: int | None  # the question waiting for its answer, in the owner's chat
     preview_message_id: int | None  # the live preview, edited in place
     answered: Step | None = None  # the step this call answered, whose question to mark
+    # The reward this call completed (its place among the rewards): the last one added, or
+    # the one rewritten in its place.
+    completed_tier: int = -1
     # The answer was a further part of the description: the count of the part before it
     # (the message `prompt_message_id` names) carries the "Terminé" button that now moves on.
     further_part: bool = False
@@ -167,6 +170,7 @@ class WizardService:
                 return await _chosen(session, project, position, value)
             owner = await session.get(User, owner_id)
             locale = owner.locale if owner is not None else "fr"
+            replaces = (project.wizard_tier or {}).get("replaces")
             store_text(project, position, text, self._max_pledge_cents, locale)
             # The description may come in several messages, until "Terminé".
             following = (
@@ -177,9 +181,7 @@ class WizardService:
             project.wizard_step = following.encode()
             await session.flush()  # a reward just completed gets its id
             further = position.step is Step.DESCRIPTION and position.appending
-            return dataclasses.replace(
-                _draft(project), answered=position.step, further_part=further
-            )
+            return dataclasses.replace(_answered(project, position, replaces), further_part=further)
 
     async def choose(self, owner_id: int, project_id: int, step: Step, value: str) -> Draft:
         """A button of the step the owner is at; a button of another step raises NotEditable."""
@@ -236,9 +238,27 @@ class WizardService:
 
 
 async def _chosen(session: AsyncSession, project: Project, position: Position, value: str) -> Draft:
+    replaces = (project.wizard_tier or {}).get("replaces")
     project.wizard_step = store_choice(project, position, value).encode()
     await session.flush()
-    return dataclasses.replace(_draft(project), answered=position.step)
+    return _answered(project, position, replaces)
+
+
+def _writing_tier(project: Project) -> int:
+    """The number of the reward being written: a saved one being rewritten keeps its own."""
+    replaces = (project.wizard_tier or {}).get("replaces")
+    ids = [tier.id for tier in project.reward_tiers]
+    return ids.index(replaces) + 1 if replaces in ids else len(ids) + 1
+
+
+def _answered(project: Project, position: Position, replaces: object) -> Draft:
+    """The draft once `position`'s question is answered (`replaces`: the saved reward being
+    rewritten before the answer, if any)."""
+    draft = dataclasses.replace(_draft(project), answered=position.step)
+    if position.step is not Step.TIER_DELIVERY:
+        return draft
+    ids = [tier.id for tier in project.reward_tiers]
+    return dataclasses.replace(draft, completed_tier=ids.index(replaces) if replaces in ids else -1)
 
 
 def _drafts_of(owner_id: int) -> Any:
@@ -315,7 +335,7 @@ def _draft(project: Project) -> Draft:
         breton_connection=project.breton_connection,
         card=card,
         tier_ids=[tier.id for tier in project.reward_tiers],
-        writing_tier=len(project.reward_tiers) + 1,
+        writing_tier=_writing_tier(project),
         description_length=len(project.description),
         duration_days=project.duration_days,
         pending_tier=dict(project.wizard_tier or {}),

@@ -8,8 +8,10 @@ import time
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import DeliveryMode, Departement
+from bot.storage.engine import create_engine
 from bot.storage.models import RewardTier
 from tests.bot_database import db_scalar, latest_project
 from tests.dialogue import WAIT, buttons, expect, press, shown, text_of
@@ -51,6 +53,21 @@ async def preview_remembered(database_url: str, owner_id: int, message_id: int) 
             return False
         await asyncio.sleep(0.02)
     return True
+
+
+async def rewards(database_url: str, owner_id: int) -> list[RewardTier]:
+    """The rewards of the owner's newest project, in their order."""
+    project = await latest_project(database_url, owner_id)
+    engine = create_engine(database_url)
+    try:
+        async with AsyncSession(engine) as session:
+            found = await session.scalars(
+                select(RewardTier).where(RewardTier.project_id == project.id)
+                .order_by(RewardTier.position)
+            )  # fmt: skip
+            return list(found.all())
+    finally:
+        await engine.dispose()
 
 
 def new_messages(emulator: BotApiEmulator, user: FakeUser) -> int:
@@ -457,3 +474,52 @@ async def test_a_field_opened_from_the_preview_can_be_left_as_it_is(
     assert keep in labels_of(question)
     commune = await expect(emulator, owner, by_value(question, "56"), "5/13")
     assert keep not in labels_of(commune)
+
+
+@pytest.mark.parametrize(
+    ("language", "keep", "current"),
+    [("fr", "↩ Garder la réponse actuelle", "Réponse actuelle"),
+     ("br", "↩ Mirout ar respont a-vremañ", "Respont a-vremañ")],
+)  # fmt: skip
+async def test_a_saved_reward_is_rewritten_question_by_question_keeping_what_holds(
+    running: KengoInProcess, emulator: BotApiEmulator, database_url: str,
+    language: str, keep: str, current: str,
+) -> None:  # fmt: skip
+    owner = emulator.user(749, "Anna", language_code=language)
+    step = await to_tiers(emulator, owner)
+    await expect(emulator, owner, by_value(step, "add"), "1")
+    await expect(emulator, owner, "Un bol à votre prénom", "25")
+    await expect(emulator, owner, "25", "1")
+    mode = await expect(emulator, owner, "Un bol en grès, tourné à Quimper.", "11/13")
+    quantity = await expect(emulator, owner, by_value(mode, "in_person"), "11/13")
+    await expect(emulator, owner, by_value(quantity, "unlimited"), "2027")
+    menu = await expect(emulator, owner, "juin 2027" if language == "fr" else "mezheven 2027",
+                        "Un bol à votre prénom")  # fmt: skip
+    saved = await rewards(database_url, 749)
+    assert "✏️ Un bol à votre prénom" in labels_of(menu)
+
+    # Rewritten: each question shows the answer it has and may keep it.
+    title = await expect(emulator, owner, press(menu, "✏️"), current)
+    assert "« Un bol à votre prénom »" in shown(title)
+    assert keep in labels_of(title)
+    amount = await expect(emulator, owner, "Un bol gravé à votre prénom", current)
+    assert "25 €" in shown(amount)
+    description = await expect(emulator, owner, press(amount, keep[2:]), current)
+    mode = await expect(emulator, owner, press(description, keep[2:]), current)
+    countries = await expect(emulator, owner, by_value(mode, "shipped"), "11/13")
+    assert keep not in labels_of(countries)  # shipped anew: where to is asked, nothing kept
+    quantity = await expect(emulator, owner, by_value(countries, "fr"), current)
+    delivery = await expect(emulator, owner, press(quantity, keep[2:]), current)
+    assert "2027" in shown(delivery)
+    menu = await expect(emulator, owner, press(delivery, keep[2:]), "Un bol gravé")
+    assert "Un bol à votre prénom" not in shown(menu)
+
+    [tier] = await rewards(database_url, 749)
+    assert tier.id == saved[0].id  # the same reward, in its place: nothing added
+    assert (tier.title, tier.min_amount_cents, tier.delivery_mode.value) == (
+        "Un bol gravé à votre prénom",
+        2500,
+        "shipped",
+    )
+    assert tier.description == "Un bol en grès, tourné à Quimper."
+    assert (tier.quantity_limit, tier.estimated_delivery.month) == (None, 6)

@@ -289,3 +289,19 @@ def test_a_reward_begun_before_the_question_is_handed_over() -> None:
     store_text(project, Position(Step.TIER_DELIVERY), "06/2031", 1_000_000)
     tier = project.reward_tiers[-1]
     assert (tier.delivery_mode, tier.shipping_countries) == (DeliveryMode.IN_PERSON, None)
+
+
+def test_a_reward_left_half_rewritten_is_not_continued_by_a_new_one() -> None:
+    bowl = RewardTier(id=7, position=0, title="Un bol", description="Un bol en grès.",
+                      min_amount_cents=2500, estimated_delivery=date(2027, 6, 1))  # fmt: skip
+    project = complete_draft(Position(Step.TIERS), reward_tiers=[bowl])
+    assert store_choice(project, Position(Step.TIERS), "edit7") == Position(Step.TIER_TITLE)
+    assert (project.wizard_tier or {})["replaces"] == 7  # what the bowl holds, to keep or change
+    store_text(project, Position(Step.TIER_TITLE), "Un bol gravé", 1_000_000)
+    # Left there; later "➕ Ajouter une contrepartie": a new reward, the bowl untouched.
+    assert store_choice(project, Position(Step.TIERS), "add") == Position(Step.TIER_TITLE)
+    store_text(project, Position(Step.TIER_TITLE), "Une tasse", 1_000_000)
+    assert "replaces" not in (project.wizard_tier or {})
+    assert bowl.title == "Un bol"
+    with pytest.raises(NotEditable):  # a reward of another draft, or a forged number
+        store_choice(project, Position(Step.TIERS), "edit8")
