@@ -26,6 +26,12 @@ async def answer_to(
     return await emulator.wait_for(method, chat_id=user.chat_id, since=mark, timeout=WAIT)
 
 
+async def my_projects(emulator: BotApiEmulator, owner: FakeUser) -> ApiCall:
+    """/mes_projets as `owner`: the list itself, not a notification (a new pledge, a news
+    delivery) the outbox may bring the owner at the same moment."""
+    return await expect(emulator, owner, "/mes_projets", "📂")
+
+
 async def answer_to_press(
     emulator: BotApiEmulator, user: FakeUser, data: str, method: str = "editMessageText"
 ) -> ApiCall:

@@ -29,6 +29,7 @@ from tests.dialogue import (
     answer_to_press,
     buttons,
     expect,
+    my_projects,
     press,
     press_label,
     shown,
@@ -89,7 +90,7 @@ async def test_owner_lists_exports_and_writes_to_one_rewards_contributors(
         Follow(user_id=805, project_id=project),
     )  # fmt: skip
 
-    board = await press_label(emulator, owner, await answer_to(emulator, owner, "/mes_projets"),
+    board = await press_label(emulator, owner, await my_projects(emulator, owner),
                               "Atelier pins")  # fmt: skip
     listing = await press_label(emulator, owner, board, "Contributeurs")
     assert "Contributeurs de « Atelier pins »" in shown(listing)

@@ -15,6 +15,7 @@ from tests.dialogue import (
     buttons,
     expect,
     follow_through_link,
+    my_projects,
     press,
     press_label,
     shown,
@@ -238,7 +239,7 @@ async def test_followers_get_the_news_titled_in_their_language(
     french = emulator.user(783, "Loïc", language_code="fr")
     for follower in (breton, french):
         await follow_through_link(emulator, follower, diwan)
-    board = await answer_to(emulator, owner, "/mes_projets")
+    board = await my_projects(emulator, owner)
     assert DIWAN_FR in shown(board)  # the owner reads their own language
     preview = await write_news(emulator, owner, "Skol Diwan", "La classe est prête !")
     mark = emulator.mark()

@@ -18,6 +18,7 @@ from tests.dialogue import (
     answer_to,
     answer_to_press,
     buttons,
+    my_projects,
     plain,
     press_label,
     shown,
@@ -57,7 +58,7 @@ async def _owner_of(
 
 async def _chats_screen(emulator: BotApiEmulator, owner: FakeUser, label: str) -> ApiCall:
     """/mes_projets → the project → "📣 Groupes et canaux"."""
-    mine = await answer_to(emulator, owner, "/mes_projets")
+    mine = await my_projects(emulator, owner)
     board = await press_label(emulator, owner, mine, label)
     return await press_label(emulator, owner, board, "📣")
 
@@ -126,7 +127,8 @@ async def test_an_owner_connects_a_group_where_progress_follows_pledges(
     await emulator.wait_for("sendMessage", lambda c: "atteint la moitié" in text_of(c),
                             chat_id=GROUP, since=mark, timeout=WAIT)  # fmt: skip
 
-    board = await answer_to(emulator, owner, "/mes_projets")
+    # The owner's list, not the "new pledge" notice the outbox may deliver meanwhile.
+    board = await my_projects(emulator, owner)
     board = await press_label(emulator, owner, board, "Repair")
     assert "Repair Café &lt;Saint-Brieuc&gt; : 1 visite · 1 soutien · 20 €" in shown(board)
 

@@ -7,7 +7,15 @@ from sqlalchemy import update
 
 from bot.storage.models import Project
 from tests.bot_database import db_execute, project_id
-from tests.dialogue import WAIT, answer_to, buttons, follow_through_link, press_label, text_of
+from tests.dialogue import (
+    WAIT,
+    answer_to,
+    buttons,
+    follow_through_link,
+    my_projects,
+    press_label,
+    text_of,
+)
 from tests.fakes.bot_api import BotApiEmulator
 from tests.journeys.harness import KengoInProcess
 
@@ -26,7 +34,7 @@ async def test_owner_sees_figures_and_news_reaches_each_follower_once_in_their_l
     for fan in fans:
         await follow_through_link(emulator, fan, repair, sharer=601)  # Katell's share link
 
-    mine = await answer_to(emulator, owner, "/mes_projets")
+    mine = await my_projects(emulator, owner)
     assert "📂 <b>Mes projets</b>" in text_of(mine)
     assert "en campagne" in text_of(mine)
     board = await press_label(emulator, owner, mine, "Repair")

@@ -30,6 +30,7 @@ from tests.dialogue import (
     answer_to_press,
     button_texts,
     expect,
+    my_projects,
     plain,
     press,
     press_label,
@@ -149,7 +150,7 @@ async def test_a_triggered_match_counts_on_the_card_the_list_and_the_owners_dash
     assert "100 % financé" in shown(listing)
 
     owner = emulator.user(OWNER, "Katell")
-    board = await press_label(emulator, owner, await answer_to(emulator, owner, "/mes_projets"),
+    board = await press_label(emulator, owner, await my_projects(emulator, owner),
                               "Sonerien Kemper")  # fmt: skip
     assert "Contributeurs : 3 400 € · Région Bretagne : 1 600 €" in shown(board)
 
