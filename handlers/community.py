@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Chat, ChatMember, ChatMemberAdministrator, Update, User
+from telegram import Chat, ChatMember, ChatMemberAdministrator, InlineKeyboardMarkup, Update, User
 from telegram.error import TelegramError
 
 from bot.context import KengoContext
@@ -45,8 +45,7 @@ async def group_start(update: Update, context: KengoContext) -> None:
         return
     token = parse_chat_invite(context.args[0] if context.args else None)
     if token is None:
-        t = context.runtime.catalogs.translator(user.language_code)
-        await chat.send_message(group_help_text(t))
+        await _introduce(context, chat, user)
         return
     await _connect(context, chat, user, token)
 
@@ -54,16 +53,29 @@ async def group_start(update: Update, context: KengoContext) -> None:
 async def group_help(update: Update, context: KengoContext) -> None:
     chat, user = update.effective_chat, update.effective_user
     if chat is not None and user is not None:
-        t = context.runtime.catalogs.translator(user.language_code)
-        await chat.send_message(group_help_text(t))
+        await _introduce(context, chat, user)
 
 
 async def _introduce(context: KengoContext, chat: Chat, user: User) -> None:
+    """What the bot does in a group, in the language of who asked (or added it)."""
+    await _say(context, chat.id, group_help_text(await _translator_of(context, user)))
+
+
+async def _translator_of(context: KengoContext, user: User) -> Translator:
+    """The language of a person in a chat: theirs if they use the bot, else their Telegram's."""
     locale = await context.services.users.locale_for(user.id, user.language_code)
+    return context.runtime.catalogs.translator(locale)
+
+
+async def _say(
+    context: KengoContext, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Send, where the bot may not be able to (a chat it cannot write in, a person who never
+    opened a private chat with it): nothing more to do then than log it."""
     try:
-        await chat.send_message(group_help_text(context.runtime.catalogs.translator(locale)))
-    except TelegramError as error:  # not allowed to write there: nothing more to do
-        log.info("no introduction in chat %s: %s", chat.id, error)
+        await context.bot.send_message(chat_id, text, reply_markup=markup)
+    except TelegramError as error:
+        log.info("not said in chat %s: %s", chat_id, error)
 
 
 async def bot_membership_changed(update: Update, context: KengoContext) -> None:
@@ -106,28 +118,18 @@ async def _connect(context: KengoContext, chat: Chat, user: User, token: str | N
     )
     if connection.chat is None:
         # Said to (or before) whoever added the bot, who may not be the owner: in their language.
-        locale = await context.services.users.locale_for(user_id, user.language_code)
-        t = context.runtime.catalogs.translator(locale)
+        t = await _translator_of(context, user)
         await _refuse(context, t, chat, user_id, connection.refusal or ConnectRefusal.NO_INVITE)
         return
     t = context.runtime.catalogs.translator(connection.owner_locale)
-    try:
-        await context.bot.send_message(
-            user_id,
-            connected_text(t, connection.chat, connection.project_title),
-            reply_markup=after_chat_change(t, connection.chat.project_id),
-        )
-    except TelegramError as error:  # no private chat with the owner: the chat shows it anyway
-        log.info("owner %s not told of connecting chat %s: %s", user_id, chat.id, error)
+    # Without a private chat with the owner, the chat shows the connection anyway.
+    await _say(context, user_id, connected_text(t, connection.chat, connection.project_title),
+               after_chat_change(t, connection.chat.project_id))  # fmt: skip
 
 
 async def _tell_cannot_post(context: KengoContext, chat: Chat, user: User) -> None:
-    locale = await context.services.users.locale_for(user.id, user.language_code)
-    t = context.runtime.catalogs.translator(locale)
-    try:
-        await context.bot.send_message(user.id, cannot_post_text(t, chat.title or ""))
-    except TelegramError as error:  # never talked to the bot in private: nothing to say it in
-        log.info("user %s not told the bot may not post in %s: %s", user.id, chat.id, error)
+    t = await _translator_of(context, user)
+    await _say(context, user.id, cannot_post_text(t, chat.title or ""))
 
 
 async def _refuse(
@@ -136,12 +138,9 @@ async def _refuse(
     """Say why in the chat (to the person in private for a channel), then leave it unless it
     is connected already (a stale link tried in a connected group must not disconnect it)."""
     leaving = not await context.services.community.is_connected(chat.id)
-    where = user_id if chat.type == Chat.CHANNEL else chat.id
-    try:
-        text = refusal_text(t, refusal, leaving=leaving, channel=chat.type == Chat.CHANNEL)
-        await context.bot.send_message(where, text)
-    except TelegramError as error:
-        log.info("refusal in chat %s not said: %s", chat.id, error)
+    channel = chat.type == Chat.CHANNEL
+    text = refusal_text(t, refusal, leaving=leaving, channel=channel)
+    await _say(context, user_id if channel else chat.id, text)
     if not leaving:
         return
     try:

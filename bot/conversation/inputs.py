@@ -42,6 +42,12 @@ def _check_id(value: int) -> None:
         raise ValueError(f"id {value} cannot be stored in an input mode")
 
 
+def _check_pledge(project_id: int, tier_id: int | None) -> None:
+    _check_id(project_id)
+    if tier_id is not None:
+        _check_id(tier_id)
+
+
 @dataclass(frozen=True)
 class Search:
     """Typed words search the catalogue (set while the user browses it), within the category,
@@ -73,9 +79,7 @@ class Amount:
     tier_id: int | None  # None: a free gift
 
     def __post_init__(self) -> None:
-        _check_id(self.project_id)
-        if self.tier_id is not None:
-            _check_id(self.tier_id)
+        _check_pledge(self.project_id, self.tier_id)
 
 
 @dataclass(frozen=True)
@@ -86,9 +90,7 @@ class Nickname:
     tier_id: int | None  # None: a free gift
 
     def __post_init__(self) -> None:
-        _check_id(self.project_id)
-        if self.tier_id is not None:
-            _check_id(self.tier_id)
+        _check_pledge(self.project_id, self.tier_id)
 
 
 _DECISION_CODES = {Decision.REQUEST_CHANGES: "c", Decision.REJECT: "r"}

@@ -15,13 +15,13 @@ from sqlalchemy import exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import ChatDisconnection, ChatType, CommunityChat, ProjectStatus, utcnow
+from bot.i18n.translator import SUPPORTED_LOCALES
 from bot.notifications.kinds import Kind
 from bot.storage.models import ChatPost, ConnectedChat, Project, User
 from bot.storage.sql import insert_ignoring_duplicates
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 CARD = "card"  # the project's card, posted when a chat is connected (then its progress)
-LANGUAGES = ("fr", "br")  # an owner's language, for what they are told about their chats
 
 
 async def queue_for_chats(
@@ -144,8 +144,12 @@ class ChatQueue:
         return await self._owner_locale(row)
 
     async def _owner_locale(self, row: ConnectedChat) -> str:
-        owner = await self.session.get(User, row.connected_by)
-        return owner.locale if owner is not None and owner.locale in LANGUAGES else "fr"
+        return owner_locale(await self.session.get(User, row.connected_by))
+
+
+def owner_locale(owner: User | None) -> str:
+    """The language an owner is told things about their chats in."""
+    return owner.locale if owner is not None and owner.locale in SUPPORTED_LOCALES else "fr"
 
 
 def community_chat(row: ConnectedChat) -> CommunityChat:

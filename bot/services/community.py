@@ -28,7 +28,7 @@ from bot.domain import (
     utcnow,
 )
 from bot.matching.queries import matched_total
-from bot.notifications.chat_queue import LANGUAGES, ChatQueue, community_chat, queue_card
+from bot.notifications.chat_queue import ChatQueue, community_chat, owner_locale, queue_card
 from bot.storage.models import ChatInvite, ChatVisit, ConnectedChat, Project, User
 
 INVITE_LIFETIME = timedelta(days=1)
@@ -80,7 +80,7 @@ class CommunityService:
                 return ChatConnection(None, ConnectRefusal.NO_INVITE)
             project = await session.get(Project, invite.project_id)
             owner = await session.get(User, invite.owner_id)
-            locale = owner.locale if owner is not None and owner.locale in LANGUAGES else "fr"
+            locale = owner_locale(owner)
             if project is None or project.status not in PUBLIC_STATUSES:
                 return ChatConnection(None, ConnectRefusal.NO_INVITE, owner_locale=locale)
             title_of = project.title

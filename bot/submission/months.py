@@ -12,6 +12,7 @@ from datetime import date
 from babel.dates import get_month_names
 
 from bot.i18n.text import normalise
+from bot.i18n.translator import SUPPORTED_LOCALES
 from bot.submission.rules import DELIVERY_YEARS_AHEAD, Problem, Refusal
 
 PAST_YEARS = 10  # how far back a typed year still reads as "a month gone by"
@@ -26,7 +27,7 @@ def _month_names() -> dict[str, int]:
     Babel writes the Breton c'h with U+02BC, which `normalise` folds to the ASCII apostrophe.
     """
     names: dict[str, int] = {}
-    for locale in ("fr", "br"):
+    for locale in SUPPORTED_LOCALES:
         for width in ("wide", "abbreviated"):
             for context in ("format", "stand-alone"):
                 for number, name in get_month_names(width, context, locale).items():

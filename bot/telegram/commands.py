@@ -10,7 +10,7 @@ import logging
 from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from telegram.error import TelegramError
 
-from bot.i18n.translator import N_, Catalogs
+from bot.i18n.translator import N_, SUPPORTED_LOCALES, Catalogs
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,6 @@ MODERATOR_COMMANDS: tuple[tuple[str, str], ...] = (("moderation", N_("Projets à
 # short description on the bot's profile page and in shared links. Limits: 512 and 120 characters.
 MAX_DESCRIPTION = 512
 MAX_SHORT_DESCRIPTION = 120
-PROFILE_LOCALES = ("fr", "br")
 BOT_DESCRIPTION = N_(
     "Kengo, c’est le financement participatif de la Bretagne, en français et en breton. Avec ce "
     "bot, découvrez les projets bretons en campagne, soutenez-les par un paiement sécurisé sur "
@@ -76,7 +75,7 @@ def profile_for(catalogs: Catalogs, locale: str) -> tuple[str, str]:
 async def publish_profile(bot: Bot, catalogs: Catalogs) -> None:
     """Set the bot's description and short description: French by default, then per language."""
     targets: list[tuple[str, str | None]] = [(catalogs.default_locale, None)]
-    targets += [(locale, locale) for locale in PROFILE_LOCALES]
+    targets += [(locale, locale) for locale in SUPPORTED_LOCALES]
     for locale, language_code in targets:
         description, short_description = profile_for(catalogs, locale)
         await bot.set_my_description(description=description, language_code=language_code)
@@ -90,7 +89,7 @@ async def publish_default_commands(bot: Bot, catalogs: Catalogs) -> None:
     clients that send `br` (the Breton menu comes last)."""
     await publish_profile(bot, catalogs)
     await bot.set_my_commands(commands_for(catalogs, catalogs.default_locale))
-    for locale in ("fr", "br"):
+    for locale in SUPPORTED_LOCALES:  # Breton last
         await bot.set_my_commands(
             commands_for(catalogs, locale), scope=BotCommandScopeDefault(), language_code=locale
         )

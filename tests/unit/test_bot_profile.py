@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from bot.i18n.translator import Catalogs
+from bot.i18n.translator import SUPPORTED_LOCALES, Catalogs
 from bot.telegram.commands import (
     BOT_DESCRIPTION,
     BOT_SHORT_DESCRIPTION,
     MAX_DESCRIPTION,
     MAX_SHORT_DESCRIPTION,
-    PROFILE_LOCALES,
     profile_for,
 )
 
 
-@pytest.mark.parametrize("locale", PROFILE_LOCALES)
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
 def test_the_profile_fits_telegrams_limits(locale: str) -> None:
     description, short_description = profile_for(Catalogs.load(), locale)
     assert 0 < len(description) <= MAX_DESCRIPTION
